@@ -1,0 +1,253 @@
+//! Located, Dutch diagnostics for editors: every stage adds to one list, so a
+//! single run reports every problem in every file.
+
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use codespan_reporting::diagnostic::{Diagnostic as Report, Label};
+use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::term::{self, termcolor};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// A 1-based line and column in a source file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Default)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Position {
+    pub const START: Position = Position { line: 1, column: 1 };
+
+    pub fn new(line: usize, column: usize) -> Self {
+        Position { line, column }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Path relative to the site root, with forward slashes.
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    /// The front matter key the problem is about, as a dotted path (`data[0].start`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    pub message: String,
+    /// How to fix it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(file: &str, at: Position, message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, file, at, message)
+    }
+
+    pub fn warning(file: &str, at: Position, message: impl Into<String>) -> Self {
+        Self::new(Severity::Warning, file, at, message)
+    }
+
+    fn new(severity: Severity, file: &str, at: Position, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity,
+            file: file.to_string(),
+            line: at.line,
+            column: at.column,
+            key: None,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub fn key(mut self, key: impl Into<String>) -> Self {
+        self.key = Some(key.into());
+        self
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl std::fmt::Display for Diagnostic {
+    /// One line per problem, the form used in pipes, CI logs and tests:
+    /// `content/aanbod/x.md:3:1: fout: [titel] ... (tip: ...)`
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let label = match self.severity {
+            Severity::Error => "fout",
+            Severity::Warning => "waarschuwing",
+        };
+        write!(f, "{}:{}:{}: {label}: ", self.file, self.line, self.column)?;
+        if let Some(key) = &self.key {
+            write!(f, "[{key}] ")?;
+        }
+        write!(f, "{}", self.message)?;
+        if let Some(hint) = &self.hint {
+            write!(f, " Tip: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+/// All diagnostics of a run, in a stable order (file, line, column).
+#[derive(Debug, Default, Clone)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.items.push(diagnostic);
+    }
+
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.items.extend(other.items);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.items.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn warning_count(&self) -> usize {
+        self.items.len() - self.error_count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    pub fn sorted(mut self) -> Self {
+        self.items.sort_by(|a, b| {
+            (&a.file, a.line, a.column, a.severity, &a.message).cmp(&(
+                &b.file, b.line, b.column, b.severity, &b.message,
+            ))
+        });
+        self.items.dedup();
+        self
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items.iter()
+    }
+
+    pub fn into_vec(self) -> Vec<Diagnostic> {
+        self.items
+    }
+
+    /// The closing line: "3 fouten en 1 waarschuwing gevonden."
+    pub fn summary(&self) -> String {
+        let errors = self.error_count();
+        let warnings = self.warning_count();
+        let e = match errors {
+            1 => "1 fout".to_string(),
+            n => format!("{n} fouten"),
+        };
+        let w = match warnings {
+            1 => "1 waarschuwing".to_string(),
+            n => format!("{n} waarschuwingen"),
+        };
+        format!("{e} en {w} gevonden.")
+    }
+
+    /// Prints every diagnostic to stderr: with colours, source line and caret
+    /// when stderr is a terminal, one plain line per problem otherwise.
+    pub fn print(&self, site_root: &Path) {
+        let stderr = std::io::stderr();
+        if stderr.is_terminal() && std::env::var_os("NO_COLOR").is_none() {
+            self.print_rich(site_root);
+        } else {
+            let mut out = stderr.lock();
+            for d in &self.items {
+                let _ = writeln!(out, "{d}");
+            }
+        }
+    }
+
+    fn print_rich(&self, site_root: &Path) {
+        let writer = termcolor::StandardStream::stderr(termcolor::ColorChoice::Auto);
+        let config = term::Config::default();
+        let mut files = SimpleFiles::new();
+        let mut ids: BTreeMap<&str, Option<(usize, String)>> = BTreeMap::new();
+        let mut by_file: BTreeMap<&str, Vec<&Diagnostic>> = BTreeMap::new();
+        for d in &self.items {
+            by_file.entry(&d.file).or_default().push(d);
+        }
+        for (file, diagnostics) in by_file {
+            let entry = ids.entry(file).or_insert_with(|| {
+                let text = std::fs::read(site_root.join(file)).ok()?;
+                let text = String::from_utf8_lossy(&text).replace("\r\n", "\n");
+                Some((files.add(file.to_string(), text.clone()), text))
+            });
+            for d in diagnostics {
+                let mut report = match d.severity {
+                    Severity::Error => Report::error(),
+                    Severity::Warning => Report::warning(),
+                };
+                let title = match &d.key {
+                    Some(key) => format!("[{key}] {}", d.message),
+                    None => d.message.clone(),
+                };
+                report = report.with_message(title);
+                match entry {
+                    Some((id, text)) => {
+                        let offset = byte_offset(text, d.line, d.column);
+                        let end = text[offset..]
+                            .find(['\n', ':'])
+                            .map(|n| offset + n.max(1))
+                            .unwrap_or(text.len());
+                        report = report.with_labels(vec![Label::primary(*id, offset..end)]);
+                    }
+                    None => {
+                        report = report
+                            .with_notes(vec![format!("{}:{}:{}", d.file, d.line, d.column)]);
+                    }
+                }
+                if let Some(hint) = &d.hint {
+                    report = report.with_notes(vec![format!("tip: {hint}")]);
+                }
+                let _ = term::emit_to_write_style(&mut writer.lock(), &config, &files, &report);
+            }
+        }
+    }
+}
+
+fn byte_offset(text: &str, line: usize, column: usize) -> usize {
+    let mut offset = 0;
+    for (i, l) in text.split_inclusive('\n').enumerate() {
+        if i + 1 == line {
+            let col = l
+                .char_indices()
+                .nth(column.saturating_sub(1))
+                .map(|(b, _)| b)
+                .unwrap_or(l.len().saturating_sub(1));
+            return (offset + col).min(text.len());
+        }
+        offset += l.len();
+    }
+    text.len()
+}
+
+/// The path of `file` relative to `root`, with forward slashes, for messages.
+pub fn display_path(root: &Path, file: &Path) -> String {
+    let rel: PathBuf = file.strip_prefix(root).unwrap_or(file).to_path_buf();
+    rel.to_string_lossy().replace('\\', "/")
+}

@@ -1,0 +1,14 @@
+//! sociale-kaart: a static site generator for a municipality's sociale kaart.
+//!
+//! The pipeline, one module per stage: [`load`] reads files, [`validate`]
+//! checks them against [`schema`] into a [`model::Site`], [`render`] makes
+//! pages, and [`write`] publishes them. [`pipeline`] runs the stages.
+
+pub mod diagnostics;
+pub mod load;
+pub mod model;
+pub mod pipeline;
+pub mod render;
+pub mod schema;
+pub mod validate;
+pub mod write;

@@ -1,0 +1,533 @@
+//! Stage 1, load: finds the site's files with walkdir, decodes them, splits
+//! front matter from body and parses the YAML with serde_yaml. Every value
+//! keeps its line and column, so later stages can point editors at it.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde_yaml::Value;
+use walkdir::WalkDir;
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::scanner::Marker;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Position, display_path};
+
+/// The three kinds of content file, each in its own folder under `content/`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    Aanbieder,
+    Aanbod,
+    Pagina,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 3] = [Kind::Aanbieder, Kind::Aanbod, Kind::Pagina];
+
+    pub fn folder(self) -> &'static str {
+        match self {
+            Kind::Aanbieder => "content/aanbieders",
+            Kind::Aanbod => "content/aanbod",
+            Kind::Pagina => "content/paginas",
+        }
+    }
+}
+
+/// A parsed YAML document with the position of every key and value.
+#[derive(Debug, Clone, Default)]
+pub struct Document {
+    pub value: Value,
+    pub positions: Positions,
+}
+
+/// One content file: front matter and Markdown body.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub kind: Kind,
+    /// Path relative to the site root, with forward slashes.
+    pub path: String,
+    /// The file name without `.md`; the entry's URL slug.
+    pub slug: String,
+    /// False when the file name is not a valid slug (already reported).
+    pub valid_slug: bool,
+    pub front: Document,
+    pub body: String,
+}
+
+/// Everything read from disk, before validation.
+#[derive(Debug, Default)]
+pub struct RawSite {
+    pub root: PathBuf,
+    /// `site.yaml`, or `None` when it is missing or unreadable (reported).
+    pub config: Option<Document>,
+    pub files: Vec<SourceFile>,
+}
+
+pub const CONFIG_FILE: &str = "site.yaml";
+
+/// Reads `site.yaml` and every content file under `root`.
+pub fn load(root: &Path) -> (RawSite, Diagnostics) {
+    let mut diagnostics = Diagnostics::default();
+    let config = match read_text(root, &root.join(CONFIG_FILE)) {
+        Ok(text) => match parse_yaml(CONFIG_FILE, &text, 1) {
+            Ok(doc) => Some(doc),
+            Err(d) => {
+                diagnostics.push(d);
+                None
+            }
+        },
+        Err(d) => {
+            diagnostics.push(d);
+            None
+        }
+    };
+
+    let mut paths = Vec::new();
+    for kind in Kind::ALL {
+        paths.extend(
+            content_paths(root, kind, &mut diagnostics)
+                .into_iter()
+                .map(|p| (kind, p)),
+        );
+    }
+    let results: Vec<Result<SourceFile, Vec<Diagnostic>>> = paths
+        .par_iter()
+        .map(|(kind, path)| load_content_file(root, *kind, path))
+        .collect();
+    let mut files = Vec::with_capacity(results.len());
+    for result in results {
+        match result {
+            Ok(file) => files.push(file),
+            Err(ds) => ds.into_iter().for_each(|d| diagnostics.push(d)),
+        }
+    }
+    // A misnamed file still gets its content checked; report its name here.
+    for file in &files {
+        if !file.valid_slug {
+            diagnostics.push(
+                Diagnostic::error(
+                    &file.path,
+                    Position::START,
+                    format!(
+                        "De bestandsnaam '{}.md' mag alleen kleine letters (a-z), cijfers en streepjes (-) bevatten.",
+                        file.slug
+                    ),
+                )
+                .hint(format!(
+                    "Hernoem het bestand naar '{}.md'; de bestandsnaam wordt het webadres.",
+                    suggest_slug(&file.slug)
+                )),
+            );
+        }
+    }
+    (
+        RawSite {
+            root: root.to_path_buf(),
+            config,
+            files,
+        },
+        diagnostics,
+    )
+}
+
+/// The `.md` files of one content folder, sorted; other files are reported.
+fn content_paths(root: &Path, kind: Kind, diagnostics: &mut Diagnostics) -> Vec<PathBuf> {
+    let dir = root.join(kind.folder());
+    if !dir.is_dir() {
+        return Vec::new();
+    }
+    let mut paths = Vec::new();
+    for entry in WalkDir::new(&dir)
+        .min_depth(1)
+        .sort_by_file_name()
+        .follow_links(false)
+    {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(err) => {
+                let path = err.path().unwrap_or(&dir).to_path_buf();
+                diagnostics.push(Diagnostic::error(
+                    &display_path(root, &path),
+                    Position::START,
+                    format!("Kan dit bestand of deze map niet lezen: {err}"),
+                ));
+                continue;
+            }
+        };
+        let name = entry.file_name().to_string_lossy();
+        if name.starts_with('.') || name.ends_with('~') {
+            continue;
+        }
+        let rel = display_path(root, entry.path());
+        if entry.file_type().is_symlink() {
+            diagnostics.push(
+                Diagnostic::error(
+                    &rel,
+                    Position::START,
+                    "Dit is een snelkoppeling (symbolische link); die worden niet gevolgd.",
+                )
+                .hint("Zet het echte bestand in deze map."),
+            );
+            continue;
+        }
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        if entry.depth() > 1 {
+            diagnostics.push(
+                Diagnostic::error(&rel, Position::START, "Dit bestand staat in een submap en wordt niet gelezen.")
+                    .hint(format!("Zet het direct in de map {}/.", kind.folder())),
+            );
+            continue;
+        }
+        if !name.ends_with(".md") {
+            diagnostics.push(
+                Diagnostic::error(&rel, Position::START, "Alleen bestanden met de extensie .md worden gelezen.")
+                    .hint("Geef het bestand de extensie .md (kleine letters), of haal het uit deze map."),
+            );
+            continue;
+        }
+        paths.push(entry.into_path());
+    }
+    paths
+}
+
+fn load_content_file(root: &Path, kind: Kind, path: &Path) -> Result<SourceFile, Vec<Diagnostic>> {
+    let rel = display_path(root, path);
+    let text = read_text(root, path).map_err(|d| vec![d])?;
+    let slug = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let valid_slug = is_slug(&slug);
+    let (yaml, yaml_line, body) = split_front_matter(&rel, &text).map_err(|d| vec![d])?;
+    let front = parse_yaml(&rel, yaml, yaml_line).map_err(|d| vec![d])?;
+    Ok(SourceFile {
+        kind,
+        path: rel,
+        slug,
+        valid_slug,
+        front,
+        body: body.to_string(),
+    })
+}
+
+/// A slug is what a file name may be: `a-z`, `0-9` and `-`, not empty.
+pub fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// Turns any name into a valid slug: "Café Één!" becomes "cafe-een".
+pub fn suggest_slug(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let mut slug = String::new();
+    for c in name.nfd().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c);
+        } else if (c.is_whitespace() || c == '-' || c == '_' || c == '.') && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let slug = slug.trim_matches('-').to_string();
+    if slug.is_empty() { "naam".to_string() } else { slug }
+}
+
+/// Reads a file as UTF-8 text, without byte-order mark and with `\n` line ends.
+pub fn read_text(root: &Path, path: &Path) -> Result<String, Diagnostic> {
+    let rel = display_path(root, path);
+    let meta = std::fs::symlink_metadata(path).map_err(|err| {
+        let message = if err.kind() == std::io::ErrorKind::NotFound {
+            "Dit bestand ontbreekt.".to_string()
+        } else {
+            format!("Kan dit bestand niet lezen: {err}")
+        };
+        Diagnostic::error(&rel, Position::START, message)
+    })?;
+    if meta.file_type().is_symlink() {
+        return Err(Diagnostic::error(
+            &rel,
+            Position::START,
+            "Dit is een snelkoppeling (symbolische link); die worden niet gevolgd.",
+        ));
+    }
+    let bytes = std::fs::read(path)
+        .map_err(|err| Diagnostic::error(&rel, Position::START, format!("Kan dit bestand niet lezen: {err}")))?;
+    decode(&rel, bytes)
+}
+
+/// Decodes file bytes: UTF-8 only, BOM dropped, CRLF turned into LF.
+pub fn decode(rel: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(err) => {
+            let bytes = err.as_bytes();
+            let valid = err.utf8_error().valid_up_to();
+            let before = String::from_utf8_lossy(&bytes[..valid]);
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            return Err(Diagnostic::error(
+                rel,
+                Position::new(line, column),
+                "Dit bestand is geen UTF-8-tekst (er staat een teken in dat niet gelezen kan worden).",
+            )
+            .hint("Sla het bestand op als 'UTF-8' (in Kladblok: Opslaan als, Codering: UTF-8)."));
+        }
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    Ok(if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        text.to_string()
+    })
+}
+
+/// Splits `---` front matter from the body. Returns the YAML, the file line
+/// its first line is on, and the body.
+pub fn split_front_matter<'a>(rel: &str, text: &'a str) -> Result<(&'a str, usize, &'a str), Diagnostic> {
+    if text.trim().is_empty() {
+        return Err(Diagnostic::error(rel, Position::START, "Dit bestand is leeg.").hint(
+            "Begin met een regel '---', dan de gegevens (zoals 'titel: ...'), dan weer '---' en daarna de tekst. Met 'sociale-kaart new' krijg je een voorbeeld.",
+        ));
+    }
+    let mut lines = text.split_inclusive('\n');
+    let first = lines.next().unwrap_or_default();
+    if first.trim_end() != "---" {
+        return Err(Diagnostic::error(
+            rel,
+            Position::START,
+            "Het bestand begint niet met '---': de gegevens bovenaan (front matter) ontbreken.",
+        )
+        .hint("Zet op de eerste regel alleen '---', daaronder de gegevens en sluit af met nog een regel '---'."));
+    }
+    let yaml_start = first.len();
+    let mut offset = yaml_start;
+    for line in lines {
+        if line.trim_end() == "---" {
+            let yaml = &text[yaml_start..offset];
+            let body = &text[offset + line.len()..];
+            return Ok((yaml, 2, body));
+        }
+        offset += line.len();
+    }
+    Err(Diagnostic::error(
+        rel,
+        Position::START,
+        "De gegevens bovenaan (front matter) worden niet afgesloten met een regel '---'.",
+    )
+    .hint("Zet na de laatste gegevensregel een regel met alleen '---'."))
+}
+
+/// Parses YAML that starts on `first_line` of file `rel`.
+pub fn parse_yaml(rel: &str, yaml: &str, first_line: usize) -> Result<Document, Diagnostic> {
+    let value: Value = match serde_yaml::from_str(yaml) {
+        Ok(value) => value,
+        Err(err) => {
+            let at = err
+                .location()
+                .map(|l| Position::new(first_line + l.line() - 1, l.column()))
+                .unwrap_or(Position::new(first_line, 1));
+            let (message, hint) = explain_yaml_error(&err.to_string());
+            return Err(Diagnostic::error(rel, at, message).hint(hint));
+        }
+    };
+    let mut positions = PositionRecorder::new(first_line);
+    let mut parser = Parser::new_from_str(yaml);
+    // serde_yaml accepted the text; the second pass only records positions.
+    let _ = parser.load(&mut positions, false);
+    Ok(Document {
+        value: if value.is_null() { Value::Mapping(Default::default()) } else { value },
+        positions: positions.finish(),
+    })
+}
+
+fn explain_yaml_error(raw: &str) -> (String, String) {
+    let colon = "Staat er een dubbele punt (:) of # in een waarde? Zet de hele waarde dan tussen aanhalingstekens, bijvoorbeeld: titel: \"Hulp: zo werkt het\".";
+    let (message, hint) = if raw.contains("mapping values are not allowed") {
+        ("Er staat een dubbele punt (:) op een plek waar dat niet mag.", colon)
+    } else if raw.contains("duplicate entry") {
+        (
+            "Dezelfde sleutel staat twee keer in dit bestand.",
+            "Haal een van de twee regels weg, of voeg ze samen.",
+        )
+    } else if raw.contains("did not find expected key") || raw.contains("did not find expected '-'") {
+        (
+            "De inspringing klopt niet: een regel staat verder of minder ver naar rechts dan verwacht.",
+            "Gebruik spaties (geen tabs) en laat regels die bij elkaar horen op dezelfde plek beginnen.",
+        )
+    } else if raw.contains("found character that cannot start any token") {
+        (
+            "Er staat een teken dat hier niet mag (bijvoorbeeld een tab, @ of `).",
+            "Vervang tabs door spaties en zet waarden met bijzondere tekens tussen aanhalingstekens.",
+        )
+    } else if raw.contains("found unexpected end of stream") || raw.contains("unclosed quote") || raw.contains("found unknown escape") || raw.contains("while scanning a quoted scalar") {
+        (
+            "Er mist een afsluitend aanhalingsteken.",
+            "Zet aan het einde van de waarde hetzelfde aanhalingsteken (\" of ') als aan het begin.",
+        )
+    } else if raw.contains("block sequence entries are not allowed") {
+        (
+            "Een lijst (regels met '-') staat op een plek waar dat niet mag.",
+            "Zet de lijst op een nieuwe regel onder de sleutel, ingesprongen met twee spaties.",
+        )
+    } else if raw.contains("tab") {
+        ("Er staat een tab in de inspringing.", "Gebruik alleen spaties om in te springen.")
+    } else {
+        ("De gegevens bovenaan zijn geen geldige YAML.", colon)
+    };
+    (format!("{message} (YAML: {})", first_sentence(raw)), hint.to_string())
+}
+
+fn first_sentence(raw: &str) -> &str {
+    raw.split(" at line ").next().unwrap_or(raw)
+}
+
+/// Where a key and its value are in the file.
+#[derive(Debug, Clone, Copy)]
+pub struct Location {
+    pub key: Position,
+    pub value: Position,
+}
+
+/// Key paths (`titel`, `data[0].start`, `leeftijd.van`) to their locations.
+#[derive(Debug, Clone, Default)]
+pub struct Positions {
+    map: HashMap<String, Location>,
+}
+
+impl Positions {
+    /// The position of a key, or of its nearest recorded parent.
+    pub fn key(&self, path: &str) -> Position {
+        self.find(path).map_or(Position::START, |l| l.key)
+    }
+
+    /// The position of a value, or of its nearest recorded parent.
+    pub fn value(&self, path: &str) -> Position {
+        self.find(path).map_or(Position::START, |l| l.value)
+    }
+
+    fn find(&self, path: &str) -> Option<&Location> {
+        let mut path = path;
+        loop {
+            if let Some(l) = self.map.get(path) {
+                return Some(l);
+            }
+            let cut = path.rfind(['.', '['])?;
+            path = &path[..cut];
+        }
+    }
+}
+
+enum Frame {
+    Map { path: String, key: Option<(String, Position)> },
+    Seq { path: String, index: usize },
+}
+
+/// Walks yaml-rust2's marked events and records each node's position.
+struct PositionRecorder {
+    first_line: usize,
+    stack: Vec<Frame>,
+    positions: Positions,
+}
+
+impl PositionRecorder {
+    fn new(first_line: usize) -> Self {
+        PositionRecorder { first_line, stack: Vec::new(), positions: Positions::default() }
+    }
+
+    fn finish(self) -> Positions {
+        self.positions
+    }
+
+    fn position(&self, mark: Marker) -> Position {
+        Position::new(self.first_line + mark.line() - 1, mark.col() + 1)
+    }
+
+    /// Called for every node; returns the path of the node when it is a value.
+    fn node(&mut self, scalar: Option<&str>, at: Position) -> Option<String> {
+        match self.stack.last_mut() {
+            None => Some(String::new()),
+            Some(Frame::Seq { path, index }) => {
+                let p = format!("{path}[{index}]");
+                *index += 1;
+                self.positions.map.insert(p.clone(), Location { key: at, value: at });
+                Some(p)
+            }
+            Some(Frame::Map { path, key }) => match key.take() {
+                None => {
+                    *key = Some((scalar.unwrap_or("?").to_string(), at));
+                    None
+                }
+                Some((name, key_at)) => {
+                    let p = if path.is_empty() { name } else { format!("{path}.{name}") };
+                    self.positions.map.insert(p.clone(), Location { key: key_at, value: at });
+                    Some(p)
+                }
+            },
+        }
+    }
+}
+
+impl MarkedEventReceiver for PositionRecorder {
+    fn on_event(&mut self, event: Event, mark: Marker) {
+        let at = self.position(mark);
+        match event {
+            Event::Scalar(value, ..) => {
+                self.node(Some(&value), at);
+            }
+            Event::Alias(_) => {
+                self.node(None, at);
+            }
+            Event::MappingStart(..) => {
+                let path = self.node(None, at).unwrap_or_default();
+                self.stack.push(Frame::Map { path, key: None });
+            }
+            Event::SequenceStart(..) => {
+                let path = self.node(None, at).unwrap_or_default();
+                self.stack.push(Frame::Seq { path, index: 0 });
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                self.stack.pop();
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_point_at_keys_and_values() {
+        let doc = parse_yaml("x.md", "titel: Hallo\nleeftijd:\n  van: 4\ndata:\n  - start: 2027-01-01\n", 2).unwrap();
+        assert_eq!(doc.positions.key("titel"), Position::new(2, 1));
+        assert_eq!(doc.positions.value("titel"), Position::new(2, 8));
+        assert_eq!(doc.positions.key("leeftijd.van"), Position::new(4, 3));
+        assert_eq!(doc.positions.key("data[0].start"), Position::new(6, 5));
+        assert_eq!(doc.positions.key("data[0].onbekend").line, 6);
+    }
+
+    #[test]
+    fn yaml_errors_are_located_in_the_file() {
+        let err = parse_yaml("x.md", "titel: a\nsamenvatting: b: c\n", 2).unwrap_err();
+        assert_eq!(err.line, 3);
+        assert!(err.message.contains("dubbele punt"), "{}", err.message);
+    }
+
+    #[test]
+    fn front_matter_is_split_and_bom_and_crlf_are_accepted() {
+        let text = decode("x.md", b"\xef\xbb\xbf---\r\ntitel: a\r\n---\r\nTekst\r\n".to_vec()).unwrap();
+        let (yaml, line, body) = split_front_matter("x.md", &text).unwrap();
+        assert_eq!(yaml, "titel: a\n");
+        assert_eq!(line, 2);
+        assert_eq!(body, "Tekst\n");
+    }
+
+    #[test]
+    fn slugs_are_suggested() {
+        assert_eq!(suggest_slug("Café Één_Twee"), "cafe-een-twee");
+        assert!(is_slug("kies-voor-het-kind-2"));
+        assert!(!is_slug("Kies"));
+    }
+}

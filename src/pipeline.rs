@@ -1,0 +1,107 @@
+//! The driver: runs the stages in order (load → validate → render → index →
+//! write) and times each one. Data flows one way; no stage calls back.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+
+use crate::diagnostics::Diagnostics;
+use crate::model::Site;
+use crate::render::{Output, Theme};
+use crate::{load, render, validate, write};
+
+pub struct BuildOptions {
+    /// Treat warnings as errors.
+    pub strict: bool,
+    /// Where the site is written; `public/` under the site by default.
+    pub output: PathBuf,
+    pub today: NaiveDate,
+}
+
+#[derive(Debug, Default)]
+pub struct BuildReport {
+    pub diagnostics: Diagnostics,
+    /// Wall time of each stage, in order.
+    pub timings: Vec<(&'static str, Duration)>,
+    pub files: usize,
+    pub bytes: usize,
+}
+
+#[derive(Debug)]
+pub enum BuildError {
+    /// The content has errors (or warnings, with `--strict`): exit code 1.
+    Content(Diagnostics),
+    /// Reading or writing failed: exit code 2.
+    Io(anyhow::Error),
+}
+
+/// "Today" for stale checks and past runs: `SOURCE_DATE_EPOCH` when set, so
+/// that builds can be reproduced on another day, else the local date.
+pub fn today() -> NaiveDate {
+    std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
+        .map(|dt| dt.date_naive())
+        .unwrap_or_else(|| chrono::Local::now().date_naive())
+}
+
+struct Timer {
+    timings: Vec<(&'static str, Duration)>,
+    last: Instant,
+}
+
+impl Timer {
+    fn new() -> Self {
+        Timer { timings: Vec::new(), last: Instant::now() }
+    }
+
+    fn lap(&mut self, stage: &'static str) {
+        let now = Instant::now();
+        self.timings.push((stage, now - self.last));
+        self.last = now;
+    }
+}
+
+/// Loads and validates a site: what `check`, `search` and `serve` start from.
+pub fn load_site(root: &Path, today: NaiveDate) -> (Option<Site>, Diagnostics) {
+    let (raw, mut diagnostics) = load::load(root);
+    let (site, more) = validate::validate(&raw, today);
+    diagnostics.extend(more);
+    let site = if diagnostics.has_errors() { None } else { site };
+    (site, diagnostics.sorted())
+}
+
+/// Renders a validated site into memory: pages, static files, search index.
+pub fn render_site(site: &Site) -> Result<Output, Diagnostics> {
+    let theme = Theme::load(&site.root, &site.config.thema)?;
+    render::render(site, &theme)
+}
+
+/// Builds the site at `root` into `options.output`.
+pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildError> {
+    let mut timer = Timer::new();
+    let (raw, mut diagnostics) = load::load(root);
+    timer.lap("inlezen");
+    let (site, more) = validate::validate(&raw, options.today);
+    diagnostics.extend(more);
+    let diagnostics = diagnostics.sorted();
+    timer.lap("controleren");
+    let blocked = diagnostics.has_errors() || (options.strict && !diagnostics.is_empty());
+    let site = match site {
+        Some(site) if !blocked => site,
+        _ => return Err(BuildError::Content(diagnostics)),
+    };
+    let theme = Theme::load(root, &site.config.thema).map_err(BuildError::Content)?;
+    let output = render::render(&site, &theme).map_err(BuildError::Content)?;
+    timer.lap("pagina's maken");
+    write::publish(&output, &options.output).map_err(BuildError::Io)?;
+    timer.lap("wegschrijven");
+    Ok(BuildReport {
+        diagnostics,
+        timings: timer.timings,
+        files: output.files.len(),
+        bytes: output.files.values().map(Vec::len).sum(),
+    })
+}

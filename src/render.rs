@@ -1,0 +1,880 @@
+//! Stage 3, render: turns the validated site into pages with tera. The
+//! default theme is compiled into the binary; a site's `themes/<naam>/` and
+//! `templates/` replace it file by file. Output stays in memory until `write`.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use chrono::{Datelike, NaiveDate};
+use include_dir::{Dir, include_dir};
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use rayon::prelude::*;
+use serde_json::{Value as Json, json};
+use tera::{Context, Tera};
+use walkdir::WalkDir;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Position, display_path};
+use crate::model::{Aanbieder, Aanbod, Aanmelden, Kosten, Openingstijden, Site, Status};
+
+static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
+
+/// The rendered site: relative output path to file contents.
+#[derive(Debug, Default)]
+pub struct Output {
+    pub files: BTreeMap<String, Vec<u8>>,
+}
+
+impl Output {
+    pub fn add(&mut self, path: impl Into<String>, contents: impl Into<Vec<u8>>) {
+        self.files.insert(path.into(), contents.into());
+    }
+}
+
+/// Templates and static files, after the site → theme → built-in lookup.
+pub struct Theme {
+    templates: BTreeMap<String, (String, String)>,
+    statics: BTreeMap<String, Vec<u8>>,
+}
+
+impl Theme {
+    /// Loads theme `name`: the built-in default, replaced file by file by
+    /// `themes/<name>/` and then by the site's `templates/`.
+    pub fn load(root: &Path, name: &str) -> Result<Theme, Diagnostics> {
+        let mut theme = Theme { templates: BTreeMap::new(), statics: BTreeMap::new() };
+        let mut diagnostics = Diagnostics::default();
+        collect_embedded(&DEFAULT_THEME, &mut theme);
+        let theme_dir = root.join("themes").join(name);
+        if name != "default" && !theme_dir.is_dir() {
+            diagnostics.push(
+                Diagnostic::error(crate::load::CONFIG_FILE, Position::START, format!("Het thema '{name}' bestaat niet: de map themes/{name}/ ontbreekt."))
+                    .key("thema")
+                    .hint("Maak die map aan, of haal 'thema' weg om het standaardthema te gebruiken."),
+            );
+            return Err(diagnostics);
+        }
+        theme.overlay(root, &theme_dir.join("templates"), true, &mut diagnostics);
+        theme.overlay(root, &theme_dir.join("static"), false, &mut diagnostics);
+        theme.overlay(root, &root.join("templates"), true, &mut diagnostics);
+        if diagnostics.has_errors() { Err(diagnostics) } else { Ok(theme) }
+    }
+
+    fn overlay(&mut self, root: &Path, dir: &Path, templates: bool, diagnostics: &mut Diagnostics) {
+        if !dir.is_dir() {
+            return;
+        }
+        for entry in WalkDir::new(dir).min_depth(1).sort_by_file_name().follow_links(false) {
+            let Ok(entry) = entry else { continue };
+            let rel_display = display_path(root, entry.path());
+            if entry.file_type().is_symlink() {
+                diagnostics.push(Diagnostic::error(&rel_display, Position::START, "Snelkoppelingen (symbolische links) worden niet gevolgd."));
+                continue;
+            }
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let name = display_path(dir, entry.path());
+            if name.split('/').any(|p| p.starts_with('.')) {
+                continue;
+            }
+            match std::fs::read(entry.path()) {
+                Ok(bytes) if templates => match crate::load::decode(&rel_display, bytes) {
+                    Ok(text) => {
+                        self.templates.insert(name, (rel_display, text));
+                    }
+                    Err(d) => diagnostics.push(d),
+                },
+                Ok(bytes) => {
+                    self.statics.insert(name, bytes);
+                }
+                Err(err) => diagnostics.push(Diagnostic::error(&rel_display, Position::START, format!("Kan dit bestand niet lezen: {err}"))),
+            }
+        }
+    }
+
+    fn tera(&self) -> Result<Tera, Diagnostics> {
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html", ".xml", ".svg"]);
+        let raw: Vec<(&str, &str)> = self.templates.iter().map(|(name, (_, text))| (name.as_str(), text.as_str())).collect();
+        if let Err(err) = tera.add_raw_templates(raw) {
+            let mut diagnostics = Diagnostics::default();
+            let message = error_chain(&err);
+            let file = self
+                .templates
+                .iter()
+                .find(|(name, _)| message.contains(name.as_str()))
+                .map(|(_, (file, _))| file.clone())
+                .unwrap_or_else(|| "templates".into());
+            let at = template_position(&message);
+            diagnostics.push(
+                Diagnostic::error(&file, at, format!("Fout in sjabloon: {message}"))
+                    .hint("Controleer de tera-codes ({{ }} en {% %}) rond deze plek."),
+            );
+            return Err(diagnostics);
+        }
+        tera.register_filter("datum", datum_filter);
+        Ok(tera)
+    }
+
+    pub fn template_names(&self) -> impl Iterator<Item = &str> {
+        self.templates.keys().map(String::as_str)
+    }
+}
+
+fn collect_embedded(dir: &Dir<'static>, theme: &mut Theme) {
+    for file in dir.files() {
+        let path = file.path().to_string_lossy().replace('\\', "/");
+        if let Some(name) = path.strip_prefix("templates/") {
+            let text = String::from_utf8_lossy(file.contents()).into_owned();
+            theme.templates.insert(name.to_string(), (format!("(ingebouwd thema) {path}"), text));
+        } else if let Some(name) = path.strip_prefix("static/") {
+            theme.statics.insert(name.to_string(), file.contents().to_vec());
+        }
+    }
+    for sub in dir.dirs() {
+        collect_embedded(sub, theme);
+    }
+}
+
+fn error_chain(err: &dyn std::error::Error) -> String {
+    let mut message = err.to_string();
+    let mut source = err.source();
+    while let Some(s) = source {
+        message.push_str(": ");
+        message.push_str(&s.to_string());
+        source = s.source();
+    }
+    message
+}
+
+/// Tera parse errors contain ` --> 12:5`.
+fn template_position(message: &str) -> Position {
+    message
+        .split("--> ")
+        .nth(1)
+        .and_then(|rest| {
+            let mut it = rest.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty());
+            Some(Position::new(it.next()?.parse().ok()?, it.next()?.parse().ok()?))
+        })
+        .unwrap_or(Position::START)
+}
+
+const MONTHS: [&str; 12] = [
+    "januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december",
+];
+
+/// "3 februari 2027".
+pub fn dutch_date(date: NaiveDate) -> String {
+    format!("{} {} {}", date.day(), MONTHS[date.month0() as usize], date.year())
+}
+
+fn datum_filter(value: &Json, _: &std::collections::HashMap<String, Json>) -> tera::Result<Json> {
+    let text = value.as_str().ok_or_else(|| tera::Error::msg("datum verwacht een tekst"))?;
+    let date = NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|e| tera::Error::msg(e.to_string()))?;
+    Ok(Json::String(dutch_date(date)))
+}
+
+/// Renders Markdown to safe HTML: raw HTML is sanitized, link targets are
+/// limited to safe schemes, and headings start at h2 (the page has the h1).
+pub fn markdown_to_html(markdown: &str) -> String {
+    let mut has_raw_html = false;
+    let parser = Parser::new_ext(markdown, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH).map(|event| match event {
+        Event::Start(Tag::Heading { level: HeadingLevel::H1, id, classes, attrs }) => {
+            Event::Start(Tag::Heading { level: HeadingLevel::H2, id, classes, attrs })
+        }
+        Event::End(TagEnd::Heading(HeadingLevel::H1)) => Event::End(TagEnd::Heading(HeadingLevel::H2)),
+        Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Link { link_type, dest_url: safe_url(dest_url), title, id })
+        }
+        Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Image { link_type, dest_url: safe_url(dest_url), title, id })
+        }
+        Event::Html(html) | Event::InlineHtml(html) => {
+            has_raw_html = true;
+            Event::Html(html)
+        }
+        other => other,
+    });
+    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, parser);
+    if has_raw_html { sanitize(&html) } else { html }
+}
+
+fn sanitize(html: &str) -> String {
+    ammonia::Builder::default()
+        .url_schemes(["http", "https", "mailto", "tel"].into_iter().collect())
+        .link_rel(None)
+        .clean(html)
+        .to_string()
+}
+
+fn safe_url(url: CowStr<'_>) -> CowStr<'_> {
+    let lower = url.trim().to_ascii_lowercase();
+    let scheme = lower.split_once(':').map(|(s, _)| s).filter(|s| !s.contains(['/', '?', '#']));
+    match scheme {
+        None | Some("http" | "https" | "mailto" | "tel") => url,
+        Some(_) => CowStr::Borrowed("#"),
+    }
+}
+
+/// Plain text of Markdown, for search and descriptions.
+pub fn markdown_to_text(markdown: &str) -> String {
+    let mut text = String::with_capacity(markdown.len());
+    for event in Parser::new(markdown) {
+        match event {
+            Event::Text(t) | Event::Code(t) => text.push_str(&t),
+            Event::SoftBreak | Event::HardBreak | Event::End(_) => {
+                if !text.ends_with(' ') {
+                    text.push(' ');
+                }
+            }
+            _ => {}
+        }
+    }
+    text.trim().to_string()
+}
+
+/// The sentence an offer page shows for its access route.
+pub fn access_sentence(site: &Site, aanbod: &Aanbod) -> String {
+    if let Some(Aanmelden::Details(d)) = &aanbod.aanmelden
+        && let Some(via) = &d.via
+        && let Some(p) = site.aanbieders.iter().find(|p| &p.source.slug == via)
+    {
+        return format!("Aanmelden via {}", p.naam);
+    }
+    match site.config.toegang(&aanbod.toegang) {
+        Some(t) => t.uitleg.clone().unwrap_or_else(|| t.naam.clone()),
+        None => aanbod.toegang.clone(),
+    }
+}
+
+pub fn age_text(van: u32, tot: u32) -> String {
+    if van == 0 && tot >= 99 { "alle leeftijden".into() } else { format!("{van} tot en met {tot} jaar") }
+}
+
+fn cost_text(kosten: &Option<Kosten>) -> Option<String> {
+    match kosten {
+        None => None,
+        Some(Kosten::Gratis(_)) => Some("Gratis".into()),
+        Some(Kosten::Bedrag(k)) => {
+            let mut text = match k.bedrag {
+                Some(b) if b.fract() == 0.0 => format!("€ {b:.0}"),
+                Some(b) => format!("€ {}", format!("{b:.2}").replace('.', ",")),
+                None => String::new(),
+            };
+            if let Some(per) = &k.per {
+                text.push_str(&format!(" per {per}"));
+            }
+            if let Some(t) = &k.toelichting {
+                if !text.is_empty() {
+                    text.push_str(". ");
+                }
+                text.push_str(t);
+            }
+            Some(text.trim().to_string())
+        }
+    }
+}
+
+/// `tel:` target for a phone number.
+pub fn tel_href(phone: &str) -> String {
+    let digits: String = phone.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect();
+    format!("tel:{digits}")
+}
+
+pub fn offer_url(slug: &str) -> String {
+    format!("/aanbod/{slug}/")
+}
+
+pub fn provider_url(slug: &str) -> String {
+    format!("/aanbieders/{slug}/")
+}
+
+/// Precomputed views of every entry, shared by all pages.
+struct Views {
+    /// Short form of each offer for lists, by slug.
+    cards: BTreeMap<String, Json>,
+    site: Json,
+}
+
+fn contact_json(c: &crate::model::Contact) -> Json {
+    json!({
+        "naam": c.naam, "rol": c.rol, "telefoon": c.telefoon, "email": c.email,
+        "tel_href": c.telefoon.as_deref().map(tel_href),
+    })
+}
+
+fn card(site: &Site, a: &Aanbod) -> Json {
+    let providers: Vec<Json> = a
+        .aanbieder
+        .iter()
+        .filter_map(|slug| site.aanbieders.iter().find(|p| &p.source.slug == slug))
+        .map(|p| json!({ "naam": p.naam, "url": provider_url(&p.source.slug) }))
+        .collect();
+    let toegang = site.config.toegang(&a.toegang);
+    json!({
+        "slug": a.source.slug,
+        "url": offer_url(&a.source.slug),
+        "titel": a.titel,
+        "samenvatting": a.samenvatting,
+        "aanbieders": providers,
+        "gratis": a.is_free(),
+        "kosten": cost_text(&a.kosten),
+        "toegang": { "id": a.toegang, "naam": toegang.map(|t| t.naam.clone()) },
+        "zelf_aanmelden": site.config.toegang.first().is_some_and(|t| t.id == a.toegang),
+        "leeftijd": a.leeftijd.map(|l| json!({ "van": l.van, "tot": l.tot, "tekst": age_text(l.van, l.tot) })),
+        "status": a.status,
+        "gepland": a.status == Status::Gepland,
+        "gepauzeerd": a.status == Status::Gepauzeerd,
+    })
+}
+
+fn site_json(site: &Site) -> Json {
+    let c = &site.config;
+    let count = |f: &dyn Fn(&Aanbod) -> bool| site.aanbod.iter().filter(|a| f(a)).count();
+    let themas: Vec<Json> = c
+        .themas
+        .iter()
+        .map(|t| json!({ "id": t.id, "naam": t.naam, "omschrijving": t.omschrijving, "url": format!("/themas/{}/", t.id),
+            "aantal": count(&|a| a.themas.contains(&t.id)) }))
+        .collect();
+    let gemeenten: Vec<Json> = c
+        .gemeenten
+        .iter()
+        .map(|g| {
+            let kernen: Vec<Json> = g
+                .kernen
+                .iter()
+                .map(|k| json!({ "id": k.id, "naam": k.naam, "url": format!("/kernen/{}/", k.id),
+                    "aantal": count(&|a| offered_in_kern(a, &g.id, &k.id)) }))
+                .collect();
+            json!({ "id": g.id, "naam": g.naam, "url": format!("/gemeenten/{}/", g.id), "kernen": kernen,
+                "aantal": count(&|a| a.gemeenten.contains(&g.id)) })
+        })
+        .collect();
+    let leeftijdsgroepen: Vec<Json> = c
+        .leeftijdsgroepen
+        .iter()
+        .map(|l| json!({ "id": l.id, "naam": l.naam, "van": l.van, "tot": l.tot, "tekst": age_text(l.van, l.tot),
+            "url": format!("/leeftijd/{}/", l.id), "aantal": count(&|a| a.overlaps_ages(l.van, l.tot)) }))
+        .collect();
+    let mut paginas: Vec<&crate::model::Pagina> = site.paginas.iter().collect();
+    paginas.sort_by_key(|p| (p.volgorde.unwrap_or(0), p.source.slug.clone()));
+    let paginas: Vec<Json> = paginas
+        .iter()
+        .map(|p| json!({ "slug": p.source.slug, "titel": p.titel, "url": format!("/{}/", p.source.slug) }))
+        .collect();
+    json!({
+        "titel": c.titel,
+        "omschrijving": c.omschrijving,
+        "basis_url": c.basis_url.trim_end_matches('/'),
+        "taal": c.taal,
+        "voorbeeldinhoud": c.voorbeeldinhoud,
+        "organisatie": c.organisatie,
+        "themas": themas,
+        "gemeenten": gemeenten,
+        "leeftijdsgroepen": leeftijdsgroepen,
+        "doelgroepen": c.doelgroepen,
+        "toegang": c.toegang,
+        "paginas": paginas,
+        "aantal_aanbod": site.aanbod.len(),
+        "aantal_aanbieders": site.aanbieders.len(),
+        "vandaag": site.today.format("%Y-%m-%d").to_string(),
+    })
+}
+
+/// An offer is in a village when it names it, or names no villages at all
+/// but is offered in the village's municipality.
+pub fn offered_in_kern(a: &Aanbod, gemeente: &str, kern: &str) -> bool {
+    if a.kernen.is_empty() { a.gemeenten.iter().any(|g| g == gemeente) } else { a.kernen.iter().any(|k| k == kern) }
+}
+
+fn offer_json(site: &Site, a: &Aanbod, views: &Views) -> Json {
+    let c = &site.config;
+    let named = |ids: &[String], f: &dyn Fn(&str) -> Option<(String, String)>| -> Vec<Json> {
+        ids.iter().filter_map(|id| f(id)).map(|(naam, url)| json!({ "naam": naam, "url": url })).collect()
+    };
+    let providers: Vec<Json> = a
+        .aanbieder
+        .iter()
+        .filter_map(|slug| site.aanbieders.iter().find(|p| &p.source.slug == slug))
+        .map(|p| provider_summary(p))
+        .collect();
+    let aanmelden = match &a.aanmelden {
+        None => Json::Null,
+        Some(Aanmelden::Tekst(t)) => json!({ "tekst": t }),
+        Some(Aanmelden::Details(d)) => {
+            let via = d.via.as_ref().and_then(|slug| site.aanbieders.iter().find(|p| &p.source.slug == slug)).map(provider_summary);
+            json!({ "tekst": d.tekst, "telefoon": d.telefoon, "tel_href": d.telefoon.as_deref().map(tel_href),
+                "email": d.email, "url": d.url, "via": via })
+        }
+    };
+    let data: Vec<Json> = a
+        .data
+        .iter()
+        .map(|d| {
+            json!({
+                "start": d.start.to_string(), "eind": d.eind.map(|e| e.to_string()),
+                "start_tekst": dutch_date(d.start), "eind_tekst": d.eind.map(dutch_date),
+                "aanmelden_voor": d.aanmelden_voor.map(|e| e.to_string()),
+                "aanmelden_voor_tekst": d.aanmelden_voor.map(dutch_date),
+                "omschrijving": d.omschrijving,
+                "voorbij": d.last_day() < site.today,
+            })
+        })
+        .collect();
+    let stale = (site.today - a.laatst_gecontroleerd).num_days() > i64::from(c.controle.max_dagen);
+    let mut related: Vec<(usize, &Aanbod)> = site
+        .aanbod
+        .iter()
+        .filter(|o| o.source.slug != a.source.slug)
+        .map(|o| (o.themas.iter().filter(|t| a.themas.contains(t)).count(), o))
+        .filter(|(shared, _)| *shared > 0)
+        .collect();
+    related.sort_by(|x, y| y.0.cmp(&x.0).then_with(|| x.1.source.slug.cmp(&y.1.source.slug)));
+    let related: Vec<Json> = related.into_iter().take(4).map(|(_, o)| views.cards[&o.source.slug].clone()).collect();
+    json!({
+        "card": views.cards[&a.source.slug],
+        "slug": a.source.slug,
+        "url": offer_url(&a.source.slug),
+        "titel": a.titel,
+        "samenvatting": a.samenvatting,
+        "inhoud": markdown_to_html(&a.source.body),
+        "aanbieders": providers,
+        "themas": named(&a.themas, &|id| c.thema(id).map(|t| (t.naam.clone(), format!("/themas/{id}/")))),
+        "doelgroepen": named(&a.doelgroep, &|id| c.doelgroep(id).map(|t| (t.naam.clone(), String::new()))),
+        "gemeenten": named(&a.gemeenten, &|id| c.gemeente(id).map(|t| (t.naam.clone(), format!("/gemeenten/{id}/")))),
+        "kernen": named(&a.kernen, &|id| c.kern(id).map(|(_, k)| (k.naam.clone(), format!("/kernen/{id}/")))),
+        "toegang": c.toegang(&a.toegang),
+        "toegang_zin": access_sentence(site, a),
+        "leeftijd": a.leeftijd.map(|l| json!({ "van": l.van, "tot": l.tot, "tekst": age_text(l.van, l.tot) })),
+        "vorm": a.vorm,
+        "gratis": a.is_free(),
+        "kosten": cost_text(&a.kosten),
+        "aanmelden": aanmelden,
+        "contact": a.contact.as_ref().map(contact_json),
+        "locaties": a.locaties,
+        "data": data,
+        "erkenning": a.erkenning,
+        "trefwoorden": a.trefwoorden,
+        "talen": a.talen,
+        "status": a.status,
+        "laatst_gecontroleerd": a.laatst_gecontroleerd.to_string(),
+        "laatst_gecontroleerd_tekst": dutch_date(a.laatst_gecontroleerd),
+        "verouderd": stale,
+        "gerelateerd": related,
+    })
+}
+
+fn provider_summary(p: &Aanbieder) -> Json {
+    json!({
+        "slug": p.source.slug, "naam": p.naam, "url": provider_url(&p.source.slug), "samenvatting": p.samenvatting,
+        "telefoon": p.telefoon, "tel_href": p.telefoon.as_deref().map(tel_href), "email": p.email, "website": p.website,
+    })
+}
+
+fn provider_json(site: &Site, p: &Aanbieder, views: &Views) -> Json {
+    let c = &site.config;
+    let offers: Vec<Json> = site
+        .aanbod
+        .iter()
+        .filter(|a| a.aanbieder.contains(&p.source.slug))
+        .map(|a| views.cards[&a.source.slug].clone())
+        .collect();
+    let openingstijden = match &p.openingstijden {
+        None => Json::Null,
+        Some(Openingstijden::Tekst(t)) => json!({ "tekst": t }),
+        Some(Openingstijden::Tijden(list)) => json!({ "tijden": list }),
+    };
+    let gemeenten: Vec<Json> = p
+        .gemeenten
+        .iter()
+        .filter_map(|id| c.gemeente(id))
+        .map(|g| json!({ "naam": g.naam, "url": format!("/gemeenten/{}/", g.id) }))
+        .collect();
+    json!({
+        "slug": p.source.slug,
+        "url": provider_url(&p.source.slug),
+        "naam": p.naam,
+        "soort": p.soort,
+        "samenvatting": p.samenvatting,
+        "inhoud": markdown_to_html(&p.source.body),
+        "telefoon": p.telefoon,
+        "tel_href": p.telefoon.as_deref().map(tel_href),
+        "email": p.email,
+        "website": p.website,
+        "adres": p.adres,
+        "gemeenten": gemeenten,
+        "openingstijden": openingstijden,
+        "contactpersonen": p.contactpersonen.iter().map(contact_json).collect::<Vec<_>>(),
+        "logo": p.logo.as_ref().map(|l| format!("/{l}")),
+        "laatst_gecontroleerd": p.laatst_gecontroleerd.to_string(),
+        "laatst_gecontroleerd_tekst": dutch_date(p.laatst_gecontroleerd),
+        "aanbod": offers,
+    })
+}
+
+/// One page to render: template, output path and page-specific variables.
+struct Page {
+    template: &'static str,
+    /// URL path, e.g. `/aanbod/x/`.
+    url: String,
+    title: String,
+    description: String,
+    vars: Vec<(&'static str, Json)>,
+}
+
+impl Page {
+    fn output_path(&self) -> String {
+        if self.url.ends_with('/') {
+            format!("{}index.html", &self.url[1..])
+        } else {
+            self.url[1..].to_string()
+        }
+    }
+}
+
+/// Renders every page of the site and copies the theme's static files.
+pub fn render(site: &Site, theme: &Theme) -> Result<Output, Diagnostics> {
+    let tera = theme.tera()?;
+    let cards: BTreeMap<String, Json> = site.aanbod.iter().map(|a| (a.source.slug.clone(), card(site, a))).collect();
+    let views = Views { cards, site: site_json(site) };
+
+    let pages = pages(site, &views);
+    let mut base = Context::new();
+    base.insert("site", &views.site);
+    let results: Vec<Result<(String, Vec<u8>), Diagnostic>> = pages
+        .par_iter()
+        .map(|page| {
+            let mut context = base.clone();
+            context.insert("pagina", &json!({
+                "titel": page.title, "beschrijving": page.description, "url": page.url,
+                "canonical": site.config.absolute_url(&page.url), "template": page.template,
+            }));
+            for (key, value) in &page.vars {
+                context.insert(*key, value);
+            }
+            let html = tera.render(page.template, &context).map_err(|err| {
+                let file = theme
+                    .templates
+                    .get(page.template)
+                    .map(|(f, _)| f.clone())
+                    .unwrap_or_else(|| page.template.to_string());
+                Diagnostic::error(&file, Position::START, format!("Fout bij het maken van {}: {}", page.url, error_chain(&err)))
+                    .hint("Controleer het sjabloon; gebruik alleen variabelen die bestaan.")
+            })?;
+            Ok((page.output_path(), minify_html(html.as_bytes())))
+        })
+        .collect();
+    let mut output = Output::default();
+    let mut diagnostics = Diagnostics::default();
+    for result in results {
+        match result {
+            Ok((path, bytes)) => output.add(path, bytes),
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    if diagnostics.has_errors() {
+        return Err(diagnostics);
+    }
+    for (name, bytes) in &theme.statics {
+        let bytes = match Path::new(name).extension().and_then(|e| e.to_str()) {
+            Some("css") => minify_asset(bytes, "style"),
+            Some("js") => minify_asset(bytes, "script"),
+            _ => bytes.clone(),
+        };
+        output.add(name.clone(), bytes);
+    }
+    copy_logos(site, &mut output, &mut diagnostics);
+    output.add("sitemap.xml", sitemap(site, &output));
+    output.add("robots.txt", format!("User-agent: *\nAllow: /\n\nSitemap: {}\n", site.config.absolute_url("/sitemap.xml")));
+    if diagnostics.has_errors() { Err(diagnostics) } else { Ok(output) }
+}
+
+fn copy_logos(site: &Site, output: &mut Output, diagnostics: &mut Diagnostics) {
+    for p in &site.aanbieders {
+        let Some(logo) = &p.logo else { continue };
+        let path = site.root.join("content").join(logo);
+        match std::fs::symlink_metadata(&path) {
+            Ok(meta) if meta.is_file() => match std::fs::read(&path) {
+                Ok(bytes) => output.add(logo.clone(), bytes),
+                Err(err) => diagnostics.push(Diagnostic::error(&p.source.path, Position::START, format!("Kan het logo niet lezen: {err}")).key("logo")),
+            },
+            _ => diagnostics.push(
+                Diagnostic::error(&p.source.path, Position::START, format!("Het logo content/{logo} bestaat niet."))
+                    .key("logo")
+                    .hint("Zet de afbeelding in de map content/ of haal 'logo' weg."),
+            ),
+        }
+    }
+}
+
+fn pages(site: &Site, views: &Views) -> Vec<Page> {
+    let c = &site.config;
+    let cards_where = |f: &dyn Fn(&Aanbod) -> bool| -> Vec<Json> {
+        site.aanbod.iter().filter(|a| f(a)).map(|a| views.cards[&a.source.slug].clone()).collect()
+    };
+    let mut pages = Vec::new();
+
+    let mut upcoming: Vec<(NaiveDate, &Aanbod, &crate::model::Datum)> = site
+        .aanbod
+        .iter()
+        .flat_map(|a| a.data.iter().filter(|d| d.last_day() >= site.today).map(move |d| (d.start, a, d)))
+        .collect();
+    upcoming.sort_by(|x, y| (x.0, &x.1.source.slug).cmp(&(y.0, &y.1.source.slug)));
+    let upcoming: Vec<Json> = upcoming
+        .into_iter()
+        .take(6)
+        .map(|(start, a, d)| json!({ "aanbod": views.cards[&a.source.slug], "start": start.to_string(),
+            "start_tekst": dutch_date(start), "omschrijving": d.omschrijving }))
+        .collect();
+    pages.push(Page {
+        template: "index.html",
+        url: "/".into(),
+        title: c.titel.clone(),
+        description: c.omschrijving.clone().unwrap_or_default(),
+        vars: vec![("aankomend", Json::Array(upcoming))],
+    });
+
+    for a in &site.aanbod {
+        pages.push(Page {
+            template: "aanbod.html",
+            url: offer_url(&a.source.slug),
+            title: a.titel.clone(),
+            description: a.samenvatting.clone(),
+            vars: vec![("aanbod", offer_json(site, a, views))],
+        });
+    }
+    for p in &site.aanbieders {
+        pages.push(Page {
+            template: "aanbieder.html",
+            url: provider_url(&p.source.slug),
+            title: p.naam.clone(),
+            description: p.samenvatting.clone(),
+            vars: vec![("aanbieder", provider_json(site, p, views))],
+        });
+    }
+
+    let list = |soort: &str, titel: &str, omschrijving: Option<String>, overzicht: (&str, &str), items: Vec<Json>, extra: Json| {
+        json!({ "soort": soort, "titel": titel, "omschrijving": omschrijving, "aanbod": items,
+            "overzicht": { "titel": overzicht.0, "url": overzicht.1 }, "extra": extra })
+    };
+    for t in &c.themas {
+        let related: Vec<Json> = t
+            .verwant
+            .iter()
+            .filter_map(|id| c.thema(id))
+            .map(|r| json!({ "naam": r.naam, "url": format!("/themas/{}/", r.id) }))
+            .collect();
+        pages.push(Page {
+            template: "lijst.html",
+            url: format!("/themas/{}/", t.id),
+            title: t.naam.clone(),
+            description: t.omschrijving.clone().unwrap_or_else(|| format!("Aanbod over {}", t.naam.to_lowercase())),
+            vars: vec![(
+                "lijst",
+                list("thema", &t.naam, t.omschrijving.clone(), ("Alle thema's", "/themas/"), cards_where(&|a| a.themas.contains(&t.id)),
+                    json!({ "verwant": related })),
+            )],
+        });
+    }
+    for g in &c.gemeenten {
+        let kernen: Vec<Json> = g.kernen.iter().map(|k| json!({ "naam": k.naam, "url": format!("/kernen/{}/", k.id) })).collect();
+        pages.push(Page {
+            template: "lijst.html",
+            url: format!("/gemeenten/{}/", g.id),
+            title: format!("Gemeente {}", g.naam),
+            description: format!("Hulp en activiteiten voor kinderen, jongeren en gezinnen in {}.", g.naam),
+            vars: vec![(
+                "lijst",
+                list("gemeente", &format!("Gemeente {}", g.naam), None, ("Alle gemeenten", "/gemeenten/"),
+                    cards_where(&|a| a.gemeenten.contains(&g.id)), json!({ "kernen": kernen })),
+            )],
+        });
+        for k in &g.kernen {
+            pages.push(Page {
+                template: "lijst.html",
+                url: format!("/kernen/{}/", k.id),
+                title: k.naam.clone(),
+                description: format!("Hulp en activiteiten voor kinderen, jongeren en gezinnen in {}.", k.naam),
+                vars: vec![(
+                    "lijst",
+                    list("kern", &k.naam, Some(format!("Kern in de gemeente {}.", g.naam)), ("Alle kernen", "/kernen/"),
+                        cards_where(&|a| offered_in_kern(a, &g.id, &k.id)),
+                        json!({ "gemeente": { "naam": g.naam, "url": format!("/gemeenten/{}/", g.id) }, "lat": k.lat, "lon": k.lon })),
+                )],
+            });
+        }
+    }
+    for l in &c.leeftijdsgroepen {
+        pages.push(Page {
+            template: "lijst.html",
+            url: format!("/leeftijd/{}/", l.id),
+            title: format!("{} ({})", l.naam, age_text(l.van, l.tot)),
+            description: format!("Aanbod voor {} van {}.", l.naam.to_lowercase(), age_text(l.van, l.tot)),
+            vars: vec![(
+                "lijst",
+                list("leeftijd", &format!("{} ({})", l.naam, age_text(l.van, l.tot)), None, ("Alle leeftijden", "/leeftijd/"),
+                    cards_where(&|a| a.overlaps_ages(l.van, l.tot)), Json::Null),
+            )],
+        });
+    }
+    for (soort, url, title) in [
+        ("themas", "/themas/", "Thema's"),
+        ("gemeenten", "/gemeenten/", "Gemeenten"),
+        ("kernen", "/kernen/", "Kernen (dorpen)"),
+        ("leeftijd", "/leeftijd/", "Leeftijden"),
+    ] {
+        pages.push(Page {
+            template: "overzicht.html",
+            url: url.into(),
+            title: title.into(),
+            description: format!("{title} in de sociale kaart."),
+            vars: vec![("overzicht", json!({ "soort": soort }))],
+        });
+    }
+
+    let mut az: BTreeMap<String, Vec<Json>> = BTreeMap::new();
+    let mut sorted: Vec<&Aanbod> = site.aanbod.iter().collect();
+    sorted.sort_by_cached_key(|a| (sort_key(&a.titel), a.source.slug.clone()));
+    for a in sorted {
+        let letter = sort_key(&a.titel).chars().next().filter(char::is_ascii_alphabetic).map_or("#".to_string(), |c| c.to_ascii_uppercase().to_string());
+        az.entry(letter).or_default().push(views.cards[&a.source.slug].clone());
+    }
+    let groups: Vec<Json> = az.into_iter().map(|(letter, items)| json!({ "letter": letter, "aanbod": items })).collect();
+    pages.push(Page {
+        template: "aanbod-az.html",
+        url: "/aanbod/".into(),
+        title: "Alle aanbod van A tot Z".into(),
+        description: format!("Alle {} vormen van hulp en ondersteuning op een rij.", site.aanbod.len()),
+        vars: vec![("groepen", Json::Array(groups))],
+    });
+
+    let mut providers: Vec<&Aanbieder> = site.aanbieders.iter().collect();
+    providers.sort_by_cached_key(|p| (sort_key(&p.naam), p.source.slug.clone()));
+    pages.push(Page {
+        template: "aanbieders.html",
+        url: "/aanbieders/".into(),
+        title: "Aanbieders".into(),
+        description: "Alle organisaties in de sociale kaart.".into(),
+        vars: vec![("aanbieders", Json::Array(providers.iter().map(|p| provider_summary(p)).collect()))],
+    });
+
+    let who: Vec<Json> = providers
+        .iter()
+        .filter(|p| !p.contactpersonen.is_empty())
+        .map(|p| {
+            let mut by_role: BTreeMap<String, Vec<Json>> = BTreeMap::new();
+            for person in &p.contactpersonen {
+                by_role.entry(person.rol.clone().unwrap_or_else(|| "Contact".into())).or_default().push(contact_json(person));
+            }
+            let roles: Vec<Json> = by_role.into_iter().map(|(rol, mensen)| json!({ "rol": rol, "personen": mensen })).collect();
+            json!({ "aanbieder": provider_summary(p), "soort": p.soort, "rollen": roles })
+        })
+        .collect();
+    pages.push(Page {
+        template: "wie-is-wie.html",
+        url: "/wie-is-wie/".into(),
+        title: "Wie is wie".into(),
+        description: "Contactpersonen per organisatie en rol, voor professionals.".into(),
+        vars: vec![("organisaties", Json::Array(who))],
+    });
+
+    pages.push(Page {
+        template: "zoeken.html",
+        url: "/zoeken/".into(),
+        title: "Zoeken".into(),
+        description: "Zoek hulp en activiteiten voor kinderen, jongeren en gezinnen.".into(),
+        vars: vec![],
+    });
+    for p in &site.paginas {
+        pages.push(Page {
+            template: "pagina.html",
+            url: format!("/{}/", p.source.slug),
+            title: p.titel.clone(),
+            description: p.samenvatting.clone().unwrap_or_default(),
+            vars: vec![("inhoud", Json::String(markdown_to_html(&p.source.body)))],
+        });
+    }
+    pages.push(Page {
+        template: "404.html",
+        url: "/404.html".into(),
+        title: "Pagina niet gevonden".into(),
+        description: String::new(),
+        vars: vec![],
+    });
+    pages
+}
+
+/// Sorting key that ignores case, accents and a leading quote.
+pub fn sort_key(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    text.nfd()
+        .filter(|c| c.is_alphanumeric() || c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+fn sitemap(site: &Site, output: &Output) -> String {
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for path in output.files.keys() {
+        let Some(dir) = path.strip_suffix("index.html") else { continue };
+        let url = site.config.absolute_url(&format!("/{dir}"));
+        xml.push_str(&format!("  <url><loc>{}</loc></url>\n", xml_escape(&url)));
+    }
+    xml.push_str("</urlset>\n");
+    xml
+}
+
+pub fn xml_escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+fn html_cfg() -> minify_html::Cfg {
+    minify_html::Cfg { minify_css: true, minify_js: true, ..minify_html::Cfg::new() }
+}
+
+pub fn minify_html(html: &[u8]) -> Vec<u8> {
+    minify_html::minify(html, &html_cfg())
+}
+
+/// Minifies a stylesheet or script by minifying it as the content of a
+/// `<style>` or `<script>` element.
+fn minify_asset(bytes: &[u8], element: &str) -> Vec<u8> {
+    let mut wrapped = format!("<{element}>").into_bytes();
+    wrapped.extend_from_slice(bytes);
+    wrapped.extend_from_slice(format!("</{element}>").as_bytes());
+    let minified = minify_html::minify(&wrapped, &html_cfg());
+    let open = format!("<{element}>");
+    let close = format!("</{element}>");
+    let text = String::from_utf8_lossy(&minified);
+    match (text.find(&open), text.rfind(&close)) {
+        (Some(start), Some(end)) if start + open.len() <= end => text[start + open.len()..end].as_bytes().to_vec(),
+        _ => bytes.to_vec(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_is_sanitized() {
+        let html = markdown_to_html("# Kop\n\n<script>alert(1)</script><a href=\"javascript:x\" onclick=\"y\">a</a>\n\n[b](javascript:alert(1)) [c](/aanbod/x/)");
+        assert!(html.contains("<h2>Kop</h2>"), "{html}");
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("onclick"), "{html}");
+        assert!(!html.to_lowercase().contains("javascript:"), "{html}");
+        assert!(html.contains("href=\"/aanbod/x/\""), "{html}");
+    }
+
+    #[test]
+    fn dates_are_dutch() {
+        assert_eq!(dutch_date(NaiveDate::from_ymd_opt(2027, 2, 3).unwrap()), "3 februari 2027");
+    }
+
+    #[test]
+    fn assets_are_minified() {
+        let css = minify_asset(b"body {\n  color: red;\n}\n", "style");
+        assert_eq!(String::from_utf8(css).unwrap(), "body{color:red}");
+    }
+}
