@@ -47,20 +47,23 @@ pub fn today() -> NaiveDate {
         .unwrap_or_else(|| chrono::Local::now().date_naive())
 }
 
-struct Timer {
+struct Timer<'a> {
     timings: Vec<(&'static str, Duration)>,
     last: Instant,
+    /// Told each finished stage, for a progress bar.
+    on_stage: &'a mut dyn FnMut(&'static str),
 }
 
-impl Timer {
-    fn new() -> Self {
-        Timer { timings: Vec::new(), last: Instant::now() }
+impl<'a> Timer<'a> {
+    fn new(on_stage: &'a mut dyn FnMut(&'static str)) -> Self {
+        Timer { timings: Vec::new(), last: Instant::now(), on_stage }
     }
 
     fn lap(&mut self, stage: &'static str) {
         let now = Instant::now();
         self.timings.push((stage, now - self.last));
         self.last = now;
+        (self.on_stage)(stage);
     }
 }
 
@@ -76,12 +79,27 @@ pub fn load_site(root: &Path, today: NaiveDate) -> (Option<Site>, Diagnostics) {
 /// Renders a validated site into memory: pages, static files, search index.
 pub fn render_site(site: &Site) -> Result<Output, Diagnostics> {
     let theme = Theme::load(&site.root, &site.config.thema)?;
-    render::render(site, &theme)
+    render_with_theme(site, &theme)
+}
+
+/// Everything `render_site` does after loading the theme: `serve` keeps the
+/// theme between changes that touch only content.
+pub fn render_with_theme(site: &Site, theme: &Theme) -> Result<Output, Diagnostics> {
+    render::render(site, theme)
 }
 
 /// Builds the site at `root` into `options.output`.
 pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildError> {
-    let mut timer = Timer::new();
+    build_with_progress(root, options, &mut |_| {})
+}
+
+/// `build`, telling `on_stage` the name of each stage as it finishes.
+pub fn build_with_progress(
+    root: &Path,
+    options: &BuildOptions,
+    on_stage: &mut dyn FnMut(&'static str),
+) -> Result<BuildReport, BuildError> {
+    let mut timer = Timer::new(on_stage);
     let (raw, mut diagnostics) = load::load(root);
     timer.lap("inlezen");
     let (site, more) = validate::validate(&raw, options.today);
@@ -94,7 +112,7 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildEr
         _ => return Err(BuildError::Content(diagnostics)),
     };
     let theme = Theme::load(root, &site.config.thema).map_err(BuildError::Content)?;
-    let output = render::render(&site, &theme).map_err(BuildError::Content)?;
+    let output = render_with_theme(&site, &theme).map_err(BuildError::Content)?;
     timer.lap("pagina's maken");
     write::publish(&output, &options.output).map_err(BuildError::Io)?;
     timer.lap("wegschrijven");
