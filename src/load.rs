@@ -323,9 +323,10 @@ pub fn parse_yaml(rel: &str, yaml: &str, first_line: usize) -> Result<Document, 
     let value: Value = match serde_yaml::from_str(yaml) {
         Ok(value) => value,
         Err(err) => {
-            let at = err
-                .location()
-                .map(|l| Position::new(first_line + l.line() - 1, l.column()))
+            let raw = err.to_string();
+            let at = duplicate_key_line(&raw, yaml)
+                .map(|line| Position::new(first_line + line - 1, 1))
+                .or_else(|| err.location().map(|l| Position::new(first_line + l.line() - 1, l.column())))
                 .unwrap_or(Position::new(first_line, 1));
             let (message, hint) = explain_yaml_error(&err.to_string());
             return Err(Diagnostic::error(rel, at, message).hint(hint));
@@ -339,6 +340,19 @@ pub fn parse_yaml(rel: &str, yaml: &str, first_line: usize) -> Result<Document, 
         value: if value.is_null() { Value::Mapping(Default::default()) } else { value },
         positions: positions.finish(),
     })
+}
+
+/// serde_yaml locates a duplicate key at its mapping; editors need the
+/// line of the second occurrence.
+fn duplicate_key_line(raw: &str, yaml: &str) -> Option<usize> {
+    let key = raw.split("duplicate entry with key \"").nth(1)?.split('"').next()?;
+    yaml.lines()
+        .enumerate()
+        .filter(|(_, line)| {
+            line.trim_start().strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with(':'))
+        })
+        .nth(1)
+        .map(|(i, _)| i + 1)
 }
 
 fn explain_yaml_error(raw: &str) -> (String, String) {

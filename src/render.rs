@@ -251,7 +251,7 @@ pub fn age_text(van: u32, tot: u32) -> String {
     if van == 0 && tot >= 99 { "alle leeftijden".into() } else { format!("{van} tot en met {tot} jaar") }
 }
 
-fn cost_text(kosten: &Option<Kosten>) -> Option<String> {
+pub fn cost_text(kosten: &Option<Kosten>) -> Option<String> {
     match kosten {
         None => None,
         Some(Kosten::Gratis(_)) => Some("Gratis".into()),
@@ -540,6 +540,19 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Output, Diagnostics> {
     let views = Views { cards, site: site_json(site) };
 
     let pages = pages(site, &views);
+    let mut missing: Vec<&str> = pages.iter().map(|p| p.template).filter(|t| !theme.templates.contains_key(*t)).collect();
+    missing.sort_unstable();
+    missing.dedup();
+    if !missing.is_empty() {
+        let mut diagnostics = Diagnostics::default();
+        for template in missing {
+            diagnostics.push(
+                Diagnostic::error(&format!("templates/{template}"), Position::START, format!("Het sjabloon '{template}' ontbreekt in het thema '{}'.", site.config.thema))
+                    .hint("Zet het sjabloon in themes/<naam>/templates/ of in templates/, of gebruik het standaardthema."),
+            );
+        }
+        return Err(diagnostics.sorted());
+    }
     let mut base = Context::new();
     base.insert("site", &views.site);
     let results: Vec<Result<(String, Vec<u8>), Diagnostic>> = pages

@@ -17,15 +17,15 @@ pub enum Vocab {
 }
 
 impl Vocab {
-    /// How the list is called in messages.
-    pub fn label(self) -> &'static str {
+    /// "bekend thema", "bekende gemeente": the inflection follows the noun.
+    pub fn known_label(self) -> &'static str {
         match self {
-            Vocab::Themas => "thema",
-            Vocab::Gemeenten => "gemeente",
-            Vocab::Kernen => "kern (dorp)",
-            Vocab::Doelgroepen => "doelgroep",
-            Vocab::Toegang => "toegang",
-            Vocab::Aanbieders => "aanbieder",
+            Vocab::Themas => "bekend thema",
+            Vocab::Gemeenten => "bekende gemeente",
+            Vocab::Kernen => "bekende kern (dorp)",
+            Vocab::Doelgroepen => "bekende doelgroep",
+            Vocab::Toegang => "bekende toegang",
+            Vocab::Aanbieders => "bekende aanbieder",
         }
     }
 

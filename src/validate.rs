@@ -567,7 +567,7 @@ fn unknown_id(file: &str, at: Position, path: &str, vocab: Vocab, value: &str, i
     } else {
         hint.push_str(&format!("Mogelijke waarden ({}): {}.", vocab.source(), listed.join(", ")));
     }
-    Diagnostic::error(file, at, format!("'{value}' is geen bekende {}.", vocab.label()))
+    Diagnostic::error(file, at, format!("'{value}' is geen {}.", vocab.known_label()))
         .key(path)
         .hint(hint)
 }
