@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Times full release builds of a synthetic site: median wall time of several
+# runs, peak memory, and the time of each stage of the last run.
+#
+#   bash tests/bench/build.sh [aantal-aanbod] [aantal-aanbieders] [runs]
+#
+# Defaults: 10000 offers, 1000 providers, 5 runs. Needs GNU time (/usr/bin/time).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+offers="${1:-10000}"
+providers="${2:-$((offers / 10))}"
+runs="${3:-5}"
+site="$(mktemp -d)"
+trap 'rm -rf "$site"' EXIT
+
+cargo build --release --quiet --example synthetic_site --bin sociale-kaart
+target/release/examples/synthetic_site "$site" "$offers" "$providers"
+bin="$PWD/target/release/sociale-kaart"
+export SOURCE_DATE_EPOCH=1795392000
+
+"$bin" --site "$site" build >/dev/null 2>&1 # warm the page cache
+walls=()
+peaks=()
+for _ in $(seq "$runs"); do
+  out=$( { /usr/bin/time -f 'TIME %e %M' "$bin" --site "$site" build >/dev/null; } 2>&1 | grep '^TIME')
+  walls+=("$(echo "$out" | awk '{print $2}')")
+  peaks+=("$(echo "$out" | awk '{print $3}')")
+done
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+echo "site: $offers aanbod, $providers aanbieders, $(find "$site/public" -type f | wc -l) files, $(du -sh "$site/public" | cut -f1)"
+echo "wall seconds: median $(median "${walls[@]}") (runs: ${walls[*]})"
+echo "peak memory: median $(( $(median "${peaks[@]}") / 1024 )) MB (max $(( $(printf '%s\n' "${peaks[@]}" | sort -g | tail -1) / 1024 )) MB)"
+echo "stages of one more run:"
+"$bin" --site "$site" build --timings 2>&1 | grep -E '^  '
