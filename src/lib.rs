@@ -5,6 +5,8 @@
 //! pages, and [`write`] publishes them. [`pipeline`] runs the stages.
 
 pub mod diagnostics;
+pub mod export;
+pub mod hsds;
 pub mod load;
 pub mod model;
 pub mod pipeline;

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use crate::diagnostics::Diagnostics;
 use crate::model::Site;
 use crate::render::{Output, Theme};
-use crate::{load, render, validate, write};
+use crate::{export, load, render, validate, write};
 
 pub struct BuildOptions {
     /// Treat warnings as errors.
@@ -85,6 +85,13 @@ pub fn render_site(site: &Site) -> Result<Output, Diagnostics> {
 /// Everything `render_site` does after loading the theme: `serve` keeps the
 /// theme between changes that touch only content.
 pub fn render_with_theme(site: &Site, theme: &Theme) -> Result<Output, Diagnostics> {
+    let mut output = render_pages(site, theme)?;
+    export::build(site, &mut output);
+    Ok(output)
+}
+
+/// Pages, static files and search index: everything but the exports.
+fn render_pages(site: &Site, theme: &Theme) -> Result<Output, Diagnostics> {
     render::render(site, theme)
 }
 
@@ -112,8 +119,10 @@ pub fn build_with_progress(
         _ => return Err(BuildError::Content(diagnostics)),
     };
     let theme = Theme::load(root, &site.config.thema).map_err(BuildError::Content)?;
-    let output = render_with_theme(&site, &theme).map_err(BuildError::Content)?;
+    let mut output = render_pages(&site, &theme).map_err(BuildError::Content)?;
     timer.lap("pagina's maken");
+    export::build(&site, &mut output);
+    timer.lap("open data");
     write::publish(&output, &options.output).map_err(BuildError::Io)?;
     timer.lap("wegschrijven");
     Ok(BuildReport {

@@ -1,0 +1,611 @@
+//! The site as Open Referral HSDS 3.1: providers become organizations,
+//! offers become services, and the site's vocabularies (themes, audiences,
+//! access routes, forms, areas) become taxonomies whose terms are linked
+//! through attributes. docs/hsds.md lists the mapping field by field.
+//!
+//! Every id is a UUID v5 in the site's namespace (itself the v5 of
+//! `basis_url` in the URL namespace) of a path such as `aanbod/<slug>`, so
+//! ids stay the same from build to build for as long as slugs do.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::hsds::{self, Dataset, TABLES};
+use crate::model::{Aanbieder, Aanbod, Aanmelden, Kosten, Openingstijden, Site, Status};
+use crate::render::{Output, age_text, offer_url, provider_url};
+
+/// Codes in the `taxonomy` field of the terms this export writes; the
+/// importer recognises the site's own vocabularies by them.
+pub const TAXONOMY_THEMA: &str = "sociale-kaart:thema";
+pub const TAXONOMY_DOELGROEP: &str = "sociale-kaart:doelgroep";
+pub const TAXONOMY_TOEGANG: &str = "sociale-kaart:toegang";
+pub const TAXONOMY_VORM: &str = "sociale-kaart:vorm";
+pub const TAXONOMY_GEBIED: &str = "sociale-kaart:gebied";
+pub const TAXONOMY_SOORT: &str = "sociale-kaart:soort";
+/// Fields without an HSDS counterpart, carried as attribute values.
+pub const TAXONOMY_VELD: &str = "sociale-kaart:veld";
+
+/// Codes of the terms in [`TAXONOMY_VELD`].
+pub const VELD_TREFWOORD: &str = "trefwoord";
+pub const VELD_MEDEAANBIEDER: &str = "medeaanbieder";
+pub const VELD_AANMELDEN_VIA: &str = "aanmelden-via";
+
+/// The note on a schedule that carries a run's registration deadline.
+pub const AANMELDEN_VOOR: &str = "Aanmelden voor";
+
+/// The label of the additional URL that carries `aanmelden.url`.
+pub const AANMELD_URL_LABEL: &str = "Aanmelden";
+
+/// Deterministic ids for one site.
+pub struct Ids {
+    namespace: Uuid,
+}
+
+impl Ids {
+    pub fn new(basis_url: &str) -> Ids {
+        Ids { namespace: Uuid::new_v5(&Uuid::NAMESPACE_URL, basis_url.trim_end_matches('/').as_bytes()) }
+    }
+
+    /// The id of the thing at `path`, e.g. `aanbod/<slug>` or `aanbod/<slug>/telefoon`.
+    pub fn of(&self, path: &str) -> String {
+        Uuid::new_v5(&self.namespace, path.as_bytes()).to_string()
+    }
+
+    pub fn service(&self, slug: &str) -> String {
+        self.of(&format!("aanbod/{slug}"))
+    }
+
+    pub fn organization(&self, slug: &str) -> String {
+        self.of(&format!("aanbieders/{slug}"))
+    }
+}
+
+/// Language names for the ISO 639-1 codes editors use in `talen`.
+const LANGUAGES: &[(&str, &str)] = &[
+    ("ar", "Arabisch"),
+    ("de", "Duits"),
+    ("en", "Engels"),
+    ("es", "Spaans"),
+    ("fa", "Perzisch"),
+    ("fr", "Frans"),
+    ("fy", "Fries"),
+    ("nl", "Nederlands"),
+    ("pl", "Pools"),
+    ("ro", "Roemeens"),
+    ("so", "Somalisch"),
+    ("ti", "Tigrinya"),
+    ("tr", "Turks"),
+    ("uk", "Oekraïens"),
+];
+
+pub fn language_name(code: &str) -> Option<&'static str> {
+    LANGUAGES.iter().find(|(c, _)| *c == code).map(|(_, n)| *n)
+}
+
+pub fn language_code(name: &str) -> Option<&'static str> {
+    let lower = name.trim().to_lowercase();
+    LANGUAGES.iter().find(|(c, n)| *c == lower || n.to_lowercase() == lower).map(|(c, _)| *c)
+}
+
+/// Maps the site onto HSDS tables.
+pub fn dataset(site: &Site) -> Dataset {
+    let mut builder = Builder { site, ids: Ids::new(&site.config.basis_url), data: Dataset::default() };
+    builder.taxonomies();
+    for p in &site.aanbieders {
+        builder.organization(p);
+    }
+    for a in &site.aanbod {
+        builder.service(a);
+    }
+    builder.data
+}
+
+/// Writes `data/hsds/`: the API's endpoints as static files (lists holding
+/// every item on one page, and one file per item) and the same data as a
+/// tabular data package under `data/hsds/tabular/`.
+pub fn write(site: &Site, data: &Dataset, output: &mut Output) {
+    output.add(
+        "data/hsds/index.json",
+        compact(&json!({
+            "version": hsds::VERSION,
+            "openapi_url": "https://raw.githubusercontent.com/openreferral/specification/3.1/schema/openapi.json",
+            "title": site.config.titel,
+            "url": site.config.absolute_url("/data/hsds/"),
+        })),
+    );
+    for (endpoint, table) in [
+        ("services", "service"),
+        ("organizations", "organization"),
+        ("service_at_locations", "service_at_location"),
+        ("taxonomies", "taxonomy"),
+        ("taxonomy_terms", "taxonomy_term"),
+    ] {
+        let nester = data.nester();
+        let items: Vec<(String, Value)> = data
+            .rows(table)
+            .filter_map(|row| {
+                let id = hsds::text(row, "id")?;
+                let item = if table == "taxonomy_term" { data.term_with_taxonomy(row) } else { nester.nested(table, &id)? };
+                Some((id, item))
+            })
+            .collect();
+        for (id, item) in &items {
+            output.add(format!("data/hsds/{endpoint}/{id}.json"), compact(item));
+        }
+        output.add(format!("data/hsds/{endpoint}.json"), compact(&hsds::page(items.into_iter().map(|(_, v)| v).collect())));
+    }
+    let mut resources = Vec::new();
+    for table in TABLES {
+        if data.rows(table.name).next().is_none() {
+            continue;
+        }
+        output.add(format!("data/hsds/tabular/{}", table.file), data.to_csv(table));
+        let fields: Vec<Value> = table
+            .fields
+            .iter()
+            .map(|f| json!({ "name": f, "type": if table.numbers.contains(f) { "number" } else { "string" } }))
+            .collect();
+        resources.push(json!({
+            "name": table.name, "path": table.file, "profile": "tabular-data-resource", "format": "csv",
+            "mediatype": "text/csv", "encoding": "utf-8", "schema": { "fields": fields, "primaryKey": "id" },
+        }));
+    }
+    output.add(
+        "data/hsds/tabular/datapackage.json",
+        compact(&json!({
+            "name": "sociale-kaart-hsds",
+            "title": site.config.titel,
+            "profile": "tabular-data-package",
+            "version": hsds::VERSION,
+            "resources": resources,
+        })),
+    );
+}
+
+fn compact(value: &Value) -> Vec<u8> {
+    let mut bytes = serde_json::to_vec(value).expect("JSON values serialize");
+    bytes.push(b'\n');
+    bytes
+}
+
+/// `samenvatting`, a blank line and the body: HSDS has one description.
+pub fn description(summary: &str, body: &str) -> String {
+    let body = body.trim();
+    if body.is_empty() { summary.to_string() } else { format!("{summary}\n\n{body}") }
+}
+
+/// `niveau; bron; url`, the one-line form of an `erkenning`.
+pub fn accreditation_text(e: &crate::model::Erkenning) -> String {
+    [Some(e.niveau.as_str()), e.bron.as_deref(), e.url.as_deref()].into_iter().flatten().collect::<Vec<_>>().join("; ")
+}
+
+pub fn status_code(status: Status) -> &'static str {
+    match status {
+        Status::Actief => "active",
+        Status::Gepland => "inactive",
+        Status::Gepauzeerd => "temporarily closed",
+        Status::Gestopt => "defunct",
+    }
+}
+
+/// Days of a Dutch `dagen` text as iCalendar BYDAY codes: "maandag t/m
+/// vrijdag" → `MO,TU,WE,TH,FR`. `None` when the text says more than days.
+pub fn byday(dagen: &str) -> Option<String> {
+    const DAYS: [(&str, &str, &str); 7] = [
+        ("maandag", "ma", "MO"),
+        ("dinsdag", "di", "TU"),
+        ("woensdag", "wo", "WE"),
+        ("donderdag", "do", "TH"),
+        ("vrijdag", "vr", "FR"),
+        ("zaterdag", "za", "SA"),
+        ("zondag", "zo", "SU"),
+    ];
+    let day = |word: &str| DAYS.iter().position(|(long, short, _)| word == *long || word == *short || word == format!("{short}."));
+    let lower = dagen.to_lowercase().replace("tot en met", " t/m ").replace(',', " ");
+    let words: Vec<&str> = lower.split_whitespace().collect();
+    let mut days = BTreeSet::new();
+    let mut i = 0;
+    while i < words.len() {
+        let first = day(words[i])?;
+        if i + 2 < words.len() && matches!(words[i + 1], "t/m" | "-" | "tot") {
+            let last = day(words[i + 2])?;
+            if last < first {
+                return None;
+            }
+            days.extend(first..=last);
+            i += 3;
+        } else {
+            days.insert(first);
+            i += 1;
+        }
+        if i < words.len() && words[i] == "en" {
+            i += 1;
+        }
+    }
+    if days.is_empty() {
+        return None;
+    }
+    Some(days.into_iter().map(|d| DAYS[d].2).collect::<Vec<_>>().join(","))
+}
+
+struct Builder<'a> {
+    site: &'a Site,
+    ids: Ids,
+    data: Dataset,
+}
+
+impl Builder<'_> {
+    fn url(&self, path: &str) -> String {
+        self.site.config.absolute_url(path)
+    }
+
+    fn taxonomy(&mut self, code: &str, name: &str, description: &str, uri: Option<String>) -> String {
+        let id = self.ids.of(&format!("taxonomieen/{code}"));
+        self.data.insert("taxonomy", json!({ "id": id, "name": name, "description": description, "uri": uri, "version": code }));
+        id
+    }
+
+    fn term(&mut self, taxonomy: (&str, &str), code: &str, name: &str, description: Option<&str>, uri: Option<String>, parent: Option<String>) {
+        let (taxonomy_code, taxonomy_id) = taxonomy;
+        self.data.insert(
+            "taxonomy_term",
+            json!({
+                "id": self.term_id(taxonomy_code, code), "code": code, "name": name,
+                "description": description.unwrap_or(name), "parent_id": parent,
+                "taxonomy": taxonomy_code, "taxonomy_id": taxonomy_id, "language": "nl", "term_uri": uri,
+            }),
+        );
+    }
+
+    fn term_id(&self, taxonomy: &str, code: &str) -> String {
+        self.ids.of(&format!("taxonomieen/{taxonomy}/{code}"))
+    }
+
+    /// Links `entity` (an organization or service) to a term.
+    fn attribute(&mut self, entity: (&str, &str), taxonomy: &str, code: &str, value: Option<&str>) {
+        let (table, id) = entity;
+        let term = self.term_id(taxonomy, code);
+        let key = value.map_or(String::new(), |v| format!("/{v}"));
+        self.data.insert(
+            "attribute",
+            json!({
+                "id": self.ids.of(&format!("attributen/{id}/{taxonomy}/{code}{key}")),
+                "link_id": id, "link_entity": table, "taxonomy_term_id": term, "value": value,
+            }),
+        );
+    }
+
+    fn taxonomies(&mut self) {
+        let c = &self.site.config;
+        let site = c.titel.clone();
+        let t = self.taxonomy(TAXONOMY_THEMA, &format!("Thema's van {site}"), "Waar een vraag over gaat; elk thema heeft een eigen pagina.", Some(self.url("/themas/")));
+        for thema in &c.themas {
+            let uri = self.url(&format!("/themas/{}/", thema.id));
+            self.term((TAXONOMY_THEMA, &t), &thema.id, &thema.naam, thema.omschrijving.as_deref(), Some(uri), None);
+        }
+        let t = self.taxonomy(TAXONOMY_DOELGROEP, &format!("Doelgroepen van {site}"), "Voor wie het aanbod is.", None);
+        for d in &c.doelgroepen {
+            self.term((TAXONOMY_DOELGROEP, &t), &d.id, &d.naam, None, None, None);
+        }
+        let t = self.taxonomy(TAXONOMY_TOEGANG, &format!("Toegang in {site}"), "Hoe je bij het aanbod komt, van laagdrempelig naar zwaar.", None);
+        for d in &c.toegang {
+            self.term((TAXONOMY_TOEGANG, &t), &d.id, &d.naam, d.uitleg.as_deref(), None, None);
+        }
+        let t = self.taxonomy(TAXONOMY_VORM, "Vorm van het aanbod", "Groep, individueel, gezin, online, telefonisch of inloop.", None);
+        for vorm in crate::schema::VORMEN {
+            self.term((TAXONOMY_VORM, &t), vorm, vorm, None, None, None);
+        }
+        let t = self.taxonomy(TAXONOMY_GEBIED, &format!("Gemeenten en kernen van {site}"), "Gemeenten en hun kernen (dorpen).", Some(self.url("/gemeenten/")));
+        for g in &c.gemeenten {
+            let uri = self.url(&format!("/gemeenten/{}/", g.id));
+            self.term((TAXONOMY_GEBIED, &t), &g.id, &g.naam, None, Some(uri), None);
+            let parent = self.term_id(TAXONOMY_GEBIED, &g.id);
+            for k in &g.kernen {
+                let uri = self.url(&format!("/kernen/{}/", k.id));
+                self.term((TAXONOMY_GEBIED, &t), &k.id, &k.naam, None, Some(uri), Some(parent.clone()));
+            }
+        }
+        let soorten: BTreeSet<&str> = self.site.aanbieders.iter().map(|p| p.soort.as_str()).collect();
+        let t = self.taxonomy(TAXONOMY_SOORT, "Soort aanbieder", "Wat voor organisatie een aanbieder is.", None);
+        for soort in soorten {
+            self.term((TAXONOMY_SOORT, &t), soort, soort, None, None, None);
+        }
+        let t = self.taxonomy(
+            TAXONOMY_VELD,
+            "Velden van de sociale kaart",
+            "Gegevens zonder eigen HSDS-veld; de waarde staat in het attribuut.",
+            None,
+        );
+        self.term((TAXONOMY_VELD, &t), VELD_TREFWOORD, "Trefwoord", Some("Een woord waarop ouders zoeken dat niet in de tekst staat."), None, None);
+        self.term((TAXONOMY_VELD, &t), VELD_MEDEAANBIEDER, "Medeaanbieder", Some("Nog een organisatie die dit aanbod samen biedt; de waarde is haar HSDS-id."), None, None);
+        self.term((TAXONOMY_VELD, &t), VELD_AANMELDEN_VIA, "Aanmelden via", Some("De organisatie waar je je aanmeldt; de waarde is haar HSDS-id."), None, None);
+    }
+
+    fn phone(&mut self, path: &str, link: (&str, &str), number: &str, description: Option<&str>) {
+        let (field, id) = link;
+        let mut phone = json!({ "id": self.ids.of(path), "number": number, "type": "voice", "description": description });
+        phone[field] = json!(id);
+        self.data.insert("phone", phone);
+    }
+
+    fn contact(&mut self, path: &str, link: (&str, &str), c: &crate::model::Contact) {
+        let (field, owner) = link;
+        let id = self.ids.of(path);
+        let mut contact = json!({ "id": id, "name": c.naam, "title": c.rol, "email": c.email });
+        contact[field] = json!(owner);
+        self.data.insert("contact", contact);
+        if let Some(tel) = &c.telefoon {
+            self.phone(&format!("{path}/telefoon"), ("contact_id", &id), tel, None);
+        }
+    }
+
+    /// Records that the editors confirmed the entry on `date`. Who keeps an
+    /// entry current (`eigenaar`) is internal: the site does not show it,
+    /// so the export does not publish it either.
+    fn verified(&mut self, path: &str, resource: (&str, &str), date: chrono::NaiveDate) {
+        let (table, id) = resource;
+        self.data.insert(
+            "metadata",
+            json!({
+                "id": self.ids.of(&format!("{path}/gecontroleerd")), "resource_id": id, "resource_type": table,
+                "last_action_date": date.to_string(), "last_action_type": "verified",
+                "field_name": "laatst_gecontroleerd", "previous_value": "", "replacement_value": date.to_string(),
+                "updated_by": "redactie",
+            }),
+        );
+    }
+
+    fn organization(&mut self, p: &Aanbieder) {
+        let slug = &p.source.slug;
+        let path = format!("aanbieders/{slug}");
+        let id = self.ids.organization(slug);
+        self.data.insert(
+            "organization",
+            json!({
+                "id": id, "name": p.naam, "description": description(&p.samenvatting, &p.source.body),
+                "email": p.email, "website": p.website, "uri": self.url(&provider_url(slug)),
+                "logo": p.logo.as_ref().map(|l| self.url(&format!("/{l}"))),
+            }),
+        );
+        if let Some(tel) = &p.telefoon {
+            self.phone(&format!("{path}/telefoon"), ("organization_id", &id), tel, None);
+        }
+        for (i, c) in p.contactpersonen.iter().enumerate() {
+            self.contact(&format!("{path}/contactpersonen/{i}"), ("organization_id", &id), c);
+        }
+        if p.adres.is_some() || p.openingstijden.is_some() {
+            let location = self.ids.of(&format!("{path}/adres"));
+            let adres = p.adres.clone().unwrap_or_default();
+            self.data.insert(
+                "location",
+                json!({
+                    "id": location, "organization_id": id, "name": p.naam,
+                    "location_type": if p.adres.is_some() { "physical" } else { "virtual" },
+                    "latitude": adres.lat, "longitude": adres.lon,
+                }),
+            );
+            self.address(&format!("{path}/adres/adres"), &location, adres.straat.as_deref(), adres.postcode.as_deref(), adres.plaats.as_deref());
+            match &p.openingstijden {
+                Some(Openingstijden::Tekst(text)) => {
+                    self.data.insert("schedule", json!({ "id": self.ids.of(&format!("{path}/openingstijden")), "location_id": location, "description": text }));
+                }
+                Some(Openingstijden::Tijden(tijden)) => {
+                    for (i, t) in tijden.iter().enumerate() {
+                        let days = byday(&t.dagen);
+                        self.data.insert(
+                            "schedule",
+                            json!({
+                                "id": self.ids.of(&format!("{path}/openingstijden/{i}")), "location_id": location,
+                                "freq": days.as_ref().map(|_| "WEEKLY"), "byday": days,
+                                "opens_at": t.van, "closes_at": t.tot, "description": t.dagen,
+                            }),
+                        );
+                    }
+                }
+                None => {}
+            }
+        }
+        self.attribute(("organization", &id), TAXONOMY_SOORT, &p.soort, None);
+        for g in &p.gemeenten {
+            self.attribute(("organization", &id), TAXONOMY_GEBIED, g, None);
+        }
+        self.verified(&path, ("organization", &id), p.laatst_gecontroleerd);
+    }
+
+    /// An address, when there is at least a street or a place: HSDS
+    /// requires street, city, province and postal code on every address.
+    fn address(&mut self, path: &str, location: &str, straat: Option<&str>, postcode: Option<&str>, plaats: Option<&str>) {
+        if straat.is_none() && plaats.is_none() {
+            return;
+        }
+        self.data.insert(
+            "address",
+            json!({
+                "id": self.ids.of(path), "location_id": location, "address_1": straat.unwrap_or(""),
+                "city": plaats.unwrap_or(""), "state_province": "", "postal_code": postcode.unwrap_or(""),
+                "country": "NL", "address_type": "physical",
+            }),
+        );
+    }
+
+    fn service(&mut self, a: &Aanbod) {
+        let c = &self.site.config;
+        let slug = &a.source.slug;
+        let path = format!("aanbod/{slug}");
+        let id = self.ids.service(slug);
+        let aanmelden_tekst = match &a.aanmelden {
+            Some(Aanmelden::Tekst(t)) => Some(t.clone()),
+            Some(Aanmelden::Details(d)) => d.tekst.clone(),
+            None => None,
+        };
+        let toegang = c.toegang(&a.toegang);
+        let application_process = aanmelden_tekst.or_else(|| toegang.map(|t| t.uitleg.clone().unwrap_or_else(|| t.naam.clone())));
+        let doelgroepen: Vec<&str> = a.doelgroep.iter().filter_map(|d| c.doelgroep(d)).map(|d| d.naam.as_str()).collect();
+        let mut eligibility = format!("Voor: {}.", doelgroepen.join(", "));
+        if let Some(l) = a.leeftijd {
+            eligibility.push_str(&format!(" Leeftijd: {}.", age_text(l.van, l.tot)));
+        }
+        let details = match &a.aanmelden {
+            Some(Aanmelden::Details(d)) => Some(d.clone()),
+            _ => None,
+        };
+        self.data.insert(
+            "service",
+            json!({
+                "id": id,
+                "organization_id": a.aanbieder.first().map(|p| self.ids.organization(p)),
+                "name": a.titel,
+                "description": description(&a.samenvatting, &a.source.body),
+                "url": self.url(&offer_url(slug)),
+                "email": details.as_ref().and_then(|d| d.email.clone()),
+                "status": status_code(a.status),
+                "application_process": application_process,
+                "fees_description": crate::render::cost_text(&a.kosten),
+                "accreditations": a.erkenning.as_ref().map(accreditation_text),
+                "eligibility_description": eligibility,
+                "minimum_age": a.leeftijd.map(|l| l.van),
+                "maximum_age": a.leeftijd.map(|l| l.tot),
+                "assured_date": a.laatst_gecontroleerd.to_string(),
+                "last_modified": format!("{}T00:00:00Z", a.laatst_gecontroleerd),
+            }),
+        );
+        if let Some(d) = &details {
+            if let Some(tel) = &d.telefoon {
+                self.phone(&format!("{path}/aanmelden/telefoon"), ("service_id", &id), tel, Some(AANMELD_URL_LABEL));
+            }
+            if let Some(url) = &d.url {
+                self.data.insert(
+                    "url",
+                    json!({ "id": self.ids.of(&format!("{path}/aanmelden/url")), "service_id": id, "label": AANMELD_URL_LABEL, "url": url }),
+                );
+            }
+            if let Some(via) = &d.via {
+                let value = self.ids.organization(via);
+                self.attribute(("service", &id), TAXONOMY_VELD, VELD_AANMELDEN_VIA, Some(&value));
+            }
+        }
+        if let Some(contact) = &a.contact {
+            self.contact(&format!("{path}/contact"), ("service_id", &id), contact);
+        }
+        self.cost(&path, &id, &a.kosten);
+        let mut seen_starts: BTreeMap<chrono::NaiveDate, usize> = BTreeMap::new();
+        for run in &a.data {
+            let n = seen_starts.entry(run.start).or_default();
+            *n += 1;
+            let suffix = if *n > 1 { format!("-{n}") } else { String::new() };
+            self.data.insert(
+                "schedule",
+                json!({
+                    "id": self.ids.of(&format!("{path}/data/{}{suffix}", run.start)), "service_id": id,
+                    "valid_from": run.start.to_string(), "valid_to": run.last_day().to_string(),
+                    "dtstart": run.start.to_string(), "until": run.eind.map(|e| e.to_string()),
+                    "description": run.omschrijving,
+                    "notes": run.aanmelden_voor.map(|d| format!("{AANMELDEN_VOOR} {d}")),
+                }),
+            );
+        }
+        for g in &a.gemeenten {
+            if let Some(gemeente) = c.gemeente(g) {
+                self.data.insert(
+                    "service_area",
+                    json!({ "id": self.ids.of(&format!("{path}/gebied/{g}")), "service_id": id, "name": gemeente.naam,
+                        "description": format!("Gemeente {}", gemeente.naam), "uri": self.url(&format!("/gemeenten/{g}/")) }),
+                );
+            }
+        }
+        for k in &a.kernen {
+            if let Some((gemeente, kern)) = c.kern(k) {
+                self.data.insert(
+                    "service_area",
+                    json!({ "id": self.ids.of(&format!("{path}/gebied/{k}")), "service_id": id, "name": kern.naam,
+                        "description": format!("Kern {} in de gemeente {}", kern.naam, gemeente.naam), "uri": self.url(&format!("/kernen/{k}/")) }),
+                );
+            }
+        }
+        for l in &a.locaties {
+            let key = [Some(l.naam.as_str()), l.straat.as_deref(), l.postcode.as_deref(), l.plaats.as_deref()]
+                .map(|part| part.unwrap_or("").trim().to_lowercase())
+                .join("|");
+            let location = self.ids.of(&format!("locaties/{key}"));
+            self.data.insert(
+                "location",
+                json!({ "id": location, "name": l.naam, "location_type": "physical", "latitude": l.lat, "longitude": l.lon }),
+            );
+            self.address(&format!("locaties/{key}/adres"), &location, l.straat.as_deref(), l.postcode.as_deref(), l.plaats.as_deref());
+            self.data.insert(
+                "service_at_location",
+                json!({ "id": self.ids.of(&format!("{path}/locaties/{location}")), "service_id": id, "location_id": location }),
+            );
+        }
+        for taal in &a.talen {
+            let code = language_code(taal);
+            self.data.insert(
+                "language",
+                json!({ "id": self.ids.of(&format!("{path}/talen/{taal}")), "service_id": id,
+                    "name": code.and_then(language_name).unwrap_or(taal), "code": code }),
+            );
+        }
+        let service = ("service", id.as_str());
+        for t in &a.themas {
+            self.attribute(service, TAXONOMY_THEMA, t, None);
+        }
+        for d in &a.doelgroep {
+            self.attribute(service, TAXONOMY_DOELGROEP, d, None);
+        }
+        self.attribute(service, TAXONOMY_TOEGANG, &a.toegang, None);
+        for v in &a.vorm {
+            self.attribute(service, TAXONOMY_VORM, v, None);
+        }
+        for g in a.gemeenten.iter().chain(&a.kernen) {
+            self.attribute(service, TAXONOMY_GEBIED, g, None);
+        }
+        for w in &a.trefwoorden {
+            self.attribute(service, TAXONOMY_VELD, VELD_TREFWOORD, Some(w));
+        }
+        for other in a.aanbieder.iter().skip(1) {
+            let value = self.ids.organization(other);
+            self.attribute(service, TAXONOMY_VELD, VELD_MEDEAANBIEDER, Some(&value));
+        }
+        self.verified(&path, service, a.laatst_gecontroleerd);
+    }
+
+    fn cost(&mut self, path: &str, service: &str, kosten: &Option<Kosten>) {
+        let option = match kosten {
+            None => return,
+            Some(Kosten::Gratis(_)) => json!({ "option": "Gratis", "amount": 0, "currency": "EUR" }),
+            Some(Kosten::Bedrag(k)) => json!({
+                "option": k.toelichting, "amount": k.bedrag, "currency": "EUR",
+                "amount_description": k.per.as_ref().map(|per| format!("per {per}")),
+            }),
+        };
+        let mut option = option;
+        option["id"] = json!(self.ids.of(&format!("{path}/kosten")));
+        option["service_id"] = json!(service);
+        self.data.insert("cost_option", option);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dutch_days_become_byday_codes() {
+        assert_eq!(byday("maandag t/m vrijdag").as_deref(), Some("MO,TU,WE,TH,FR"));
+        assert_eq!(byday("maandag tot en met donderdag").as_deref(), Some("MO,TU,WE,TH"));
+        assert_eq!(byday("dinsdag en donderdag").as_deref(), Some("TU,TH"));
+        assert_eq!(byday("ma, wo, vr").as_deref(), Some("MO,WE,FR"));
+        assert_eq!(byday("elke eerste maandag van de maand"), None);
+        assert_eq!(byday("vrijdag t/m maandag"), None);
+    }
+
+    #[test]
+    fn ids_are_stable_and_distinct() {
+        let ids = Ids::new("https://example.org/");
+        assert_eq!(ids.service("a"), Ids::new("https://example.org").service("a"));
+        assert_ne!(ids.service("a"), ids.organization("a"));
+        assert_ne!(ids.service("a"), Ids::new("https://example.com").service("a"));
+    }
+}

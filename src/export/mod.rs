@@ -1,0 +1,24 @@
+//! Stage 4, export: the site's data for other sites and tools, added to the
+//! rendered output. Open data JSON and CSV with their schemas
+//! ([`open_data`]), Open Referral HSDS 3.1 ([`hsds`]), an Atom feed
+//! ([`feed`]), iCalendar agendas ([`agenda`]) and lists to embed
+//! ([`embed`]). Everything here is derived from content only, never from
+//! the clock, so the same content gives the same files.
+
+pub mod agenda;
+pub mod embed;
+pub mod feed;
+pub mod hsds;
+pub mod open_data;
+
+use crate::model::Site;
+use crate::render::Output;
+
+/// Adds every export of `site` to `output`.
+pub fn build(site: &Site, output: &mut Output) {
+    open_data::write(site, output);
+    hsds::write(site, &hsds::dataset(site), output);
+    feed::write(site, output);
+    agenda::write(site, output);
+    embed::write(site, output);
+}
