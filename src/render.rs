@@ -2,7 +2,7 @@
 //! default theme is compiled into the binary; a site's `themes/<naam>/` and
 //! `templates/` replace it file by file. Output stays in memory until `write`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use chrono::{Datelike, NaiveDate};
@@ -14,6 +14,7 @@ use tera::{Context, Tera};
 use walkdir::WalkDir;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Position, display_path};
+use crate::jsonld;
 use crate::model::{Aanbieder, Aanbod, Aanmelden, Kosten, Openingstijden, Site, Status};
 
 static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
@@ -281,6 +282,15 @@ pub fn tel_href(phone: &str) -> String {
     format!("tel:{digits}")
 }
 
+/// A `mailto:` link that lets a visitor send a page to someone else: no
+/// address, so the visitor chooses the recipient in their own mail program.
+pub fn share_mailto(title: &str, summary: &str, url: &str) -> String {
+    // RFC 6068 wants %20 for spaces; form encoding writes `+` and encodes a
+    // literal plus as %2B, so swapping them afterwards is exact.
+    let encode = |text: &str| url::form_urlencoded::byte_serialize(text.as_bytes()).collect::<String>().replace('+', "%20");
+    format!("mailto:?subject={}&body={}", encode(title), encode(&format!("{summary}\n\n{url}")))
+}
+
 pub fn offer_url(slug: &str) -> String {
     format!("/aanbod/{slug}/")
 }
@@ -289,11 +299,53 @@ pub fn provider_url(slug: &str) -> String {
     format!("/aanbieders/{slug}/")
 }
 
-/// Precomputed views of every entry, shared by all pages.
-struct Views {
+/// Precomputed views and lookups, shared by all pages.
+struct Views<'a> {
     /// Short form of each offer for lists, by slug.
     cards: BTreeMap<String, Json>,
     site: Json,
+    providers: HashMap<&'a str, &'a Aanbieder>,
+    /// Offers by provider slug and by theme id, each in slug order.
+    offers_by_provider: HashMap<&'a str, Vec<&'a Aanbod>>,
+    offers_by_theme: HashMap<&'a str, Vec<&'a Aanbod>>,
+}
+
+impl<'a> Views<'a> {
+    fn new(site: &'a Site) -> Self {
+        let mut offers_by_provider: HashMap<&str, Vec<&Aanbod>> = HashMap::new();
+        let mut offers_by_theme: HashMap<&str, Vec<&Aanbod>> = HashMap::new();
+        for a in &site.aanbod {
+            for p in &a.aanbieder {
+                offers_by_provider.entry(p).or_default().push(a);
+            }
+            for t in &a.themas {
+                offers_by_theme.entry(t).or_default().push(a);
+            }
+        }
+        Views {
+            cards: site.aanbod.iter().map(|a| (a.source.slug.clone(), card(site, a))).collect(),
+            site: site_json(site),
+            providers: site.aanbieders.iter().map(|p| (p.source.slug.as_str(), p)).collect(),
+            offers_by_provider,
+            offers_by_theme,
+        }
+    }
+
+    /// Up to four offers sharing the most themes with `a`. Only the first
+    /// candidates of each theme are scored, so large sites stay linear.
+    fn related(&self, a: &Aanbod) -> Vec<Json> {
+        const CANDIDATES_PER_THEME: usize = 64;
+        let mut shared: BTreeMap<&str, usize> = BTreeMap::new();
+        for theme in &a.themas {
+            let offers = self.offers_by_theme.get(theme.as_str()).map_or(&[][..], Vec::as_slice);
+            for o in offers.iter().filter(|o| o.source.slug != a.source.slug).take(CANDIDATES_PER_THEME) {
+                *shared.entry(o.source.slug.as_str()).or_default() += 1;
+            }
+        }
+        let mut ranked: Vec<(&str, usize)> = shared.into_iter().collect();
+        ranked.sort_by(|x, y| y.1.cmp(&x.1).then_with(|| x.0.cmp(y.0)));
+        ranked.into_iter().take(4).map(|(slug, _)| self.cards[slug].clone()).collect()
+    }
 }
 
 fn contact_json(c: &crate::model::Contact) -> Json {
@@ -393,17 +445,12 @@ fn offer_json(site: &Site, a: &Aanbod, views: &Views) -> Json {
     let named = |ids: &[String], f: &dyn Fn(&str) -> Option<(String, String)>| -> Vec<Json> {
         ids.iter().filter_map(|id| f(id)).map(|(naam, url)| json!({ "naam": naam, "url": url })).collect()
     };
-    let providers: Vec<Json> = a
-        .aanbieder
-        .iter()
-        .filter_map(|slug| site.aanbieders.iter().find(|p| &p.source.slug == slug))
-        .map(|p| provider_summary(p))
-        .collect();
+    let providers: Vec<Json> = a.aanbieder.iter().filter_map(|slug| views.providers.get(slug.as_str())).map(|p| provider_summary(p)).collect();
     let aanmelden = match &a.aanmelden {
         None => Json::Null,
         Some(Aanmelden::Tekst(t)) => json!({ "tekst": t }),
         Some(Aanmelden::Details(d)) => {
-            let via = d.via.as_ref().and_then(|slug| site.aanbieders.iter().find(|p| &p.source.slug == slug)).map(provider_summary);
+            let via = d.via.as_ref().and_then(|slug| views.providers.get(slug.as_str())).map(|p| provider_summary(p));
             json!({ "tekst": d.tekst, "telefoon": d.telefoon, "tel_href": d.telefoon.as_deref().map(tel_href),
                 "email": d.email, "url": d.url, "via": via })
         }
@@ -423,15 +470,7 @@ fn offer_json(site: &Site, a: &Aanbod, views: &Views) -> Json {
         })
         .collect();
     let stale = (site.today - a.laatst_gecontroleerd).num_days() > i64::from(c.controle.max_dagen);
-    let mut related: Vec<(usize, &Aanbod)> = site
-        .aanbod
-        .iter()
-        .filter(|o| o.source.slug != a.source.slug)
-        .map(|o| (o.themas.iter().filter(|t| a.themas.contains(t)).count(), o))
-        .filter(|(shared, _)| *shared > 0)
-        .collect();
-    related.sort_by(|x, y| y.0.cmp(&x.0).then_with(|| x.1.source.slug.cmp(&y.1.source.slug)));
-    let related: Vec<Json> = related.into_iter().take(4).map(|(_, o)| views.cards[&o.source.slug].clone()).collect();
+    let related = views.related(a);
     json!({
         "card": views.cards[&a.source.slug],
         "slug": a.source.slug,
@@ -462,6 +501,7 @@ fn offer_json(site: &Site, a: &Aanbod, views: &Views) -> Json {
         "laatst_gecontroleerd_tekst": dutch_date(a.laatst_gecontroleerd),
         "verouderd": stale,
         "gerelateerd": related,
+        "deel_mailto": share_mailto(&a.titel, &a.samenvatting, &site.config.absolute_url(&offer_url(&a.source.slug))),
     })
 }
 
@@ -474,10 +514,11 @@ fn provider_summary(p: &Aanbieder) -> Json {
 
 fn provider_json(site: &Site, p: &Aanbieder, views: &Views) -> Json {
     let c = &site.config;
-    let offers: Vec<Json> = site
-        .aanbod
+    let offers: Vec<Json> = views
+        .offers_by_provider
+        .get(p.source.slug.as_str())
+        .map_or(&[][..], Vec::as_slice)
         .iter()
-        .filter(|a| a.aanbieder.contains(&p.source.slug))
         .map(|a| views.cards[&a.source.slug].clone())
         .collect();
     let openingstijden = match &p.openingstijden {
@@ -536,8 +577,7 @@ impl Page {
 /// Renders every page of the site and copies the theme's static files.
 pub fn render(site: &Site, theme: &Theme) -> Result<Output, Diagnostics> {
     let tera = theme.tera()?;
-    let cards: BTreeMap<String, Json> = site.aanbod.iter().map(|a| (a.source.slug.clone(), card(site, a))).collect();
-    let views = Views { cards, site: site_json(site) };
+    let views = Views::new(site);
 
     let pages = pages(site, &views);
     let mut missing: Vec<&str> = pages.iter().map(|p| p.template).filter(|t| !theme.templates.contains_key(*t)).collect();
@@ -645,7 +685,7 @@ fn pages(site: &Site, views: &Views) -> Vec<Page> {
         url: "/".into(),
         title: c.titel.clone(),
         description: c.omschrijving.clone().unwrap_or_default(),
-        vars: vec![("aankomend", Json::Array(upcoming))],
+        vars: vec![("aankomend", Json::Array(upcoming)), ("jsonld", Json::String(jsonld::to_script(&jsonld::website(site))))],
     });
 
     for a in &site.aanbod {
@@ -654,7 +694,10 @@ fn pages(site: &Site, views: &Views) -> Vec<Page> {
             url: offer_url(&a.source.slug),
             title: a.titel.clone(),
             description: a.samenvatting.clone(),
-            vars: vec![("aanbod", offer_json(site, a, views))],
+            vars: vec![
+                ("aanbod", offer_json(site, a, views)),
+                ("jsonld", Json::String(jsonld::to_script(&jsonld::offer_graph(site, a)))),
+            ],
         });
     }
     for p in &site.aanbieders {
@@ -663,7 +706,10 @@ fn pages(site: &Site, views: &Views) -> Vec<Page> {
             url: provider_url(&p.source.slug),
             title: p.naam.clone(),
             description: p.samenvatting.clone(),
-            vars: vec![("aanbieder", provider_json(site, p, views))],
+            vars: vec![
+                ("aanbieder", provider_json(site, p, views)),
+                ("jsonld", Json::String(jsonld::to_script(&jsonld::organization(site, p)))),
+            ],
         });
     }
 
@@ -709,12 +755,15 @@ fn pages(site: &Site, views: &Views) -> Vec<Page> {
                 url: format!("/kernen/{}/", k.id),
                 title: k.naam.clone(),
                 description: format!("Hulp en activiteiten voor kinderen, jongeren en gezinnen in {}.", k.naam),
-                vars: vec![(
-                    "lijst",
-                    list("kern", &k.naam, Some(format!("Kern in de gemeente {}.", g.naam)), ("Alle kernen", "/kernen/"),
-                        cards_where(&|a| offered_in_kern(a, &g.id, &k.id)),
-                        json!({ "gemeente": { "naam": g.naam, "url": format!("/gemeenten/{}/", g.id) }, "lat": k.lat, "lon": k.lon })),
-                )],
+                vars: vec![
+                    (
+                        "lijst",
+                        list("kern", &k.naam, Some(format!("Kern in de gemeente {}.", g.naam)), ("Alle kernen", "/kernen/"),
+                            cards_where(&|a| offered_in_kern(a, &g.id, &k.id)),
+                            json!({ "gemeente": { "naam": g.naam, "url": format!("/gemeenten/{}/", g.id) }, "lat": k.lat, "lon": k.lon })),
+                    ),
+                    ("jsonld", Json::String(jsonld::to_script(&jsonld::place(site, g, k)))),
+                ],
             });
         }
     }
