@@ -4,13 +4,16 @@
 //! checks them against [`schema`] into a [`model::Site`], [`render`] makes
 //! pages, and [`write`] publishes them. [`pipeline`] runs the stages.
 
+pub mod check;
 pub mod diagnostics;
 pub mod export;
 pub mod hsds;
 pub mod load;
 pub mod model;
 pub mod pipeline;
+pub mod progress;
 pub mod render;
 pub mod schema;
+pub mod serve;
 pub mod validate;
 pub mod write;

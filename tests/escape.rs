@@ -24,11 +24,16 @@ fn symlinked_content_and_templates_are_refused() {
     let site = SiteTest::from_fixture("minimaal");
     let secret = secret_beside(&site);
     std::os::unix::fs::symlink(&secret, site.path().join("content/aanbod/geheim.md")).unwrap();
+    let run = site.build();
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("content/aanbod/geheim.md:1:1: fout: Dit is een snelkoppeling"), "{}", run.stderr);
+    assert!(!run.stderr.contains("GEHEIM"));
+    std::fs::remove_file(site.path().join("content/aanbod/geheim.md")).unwrap();
+
     std::fs::create_dir_all(site.path().join("templates")).unwrap();
     std::os::unix::fs::symlink(&secret, site.path().join("templates/pagina.html")).unwrap();
     let run = site.build();
     assert_eq!(run.code, 1, "{}", run.stderr);
-    assert!(run.stderr.contains("content/aanbod/geheim.md:1:1: fout: Dit is een snelkoppeling"), "{}", run.stderr);
     assert!(run.stderr.contains("templates/pagina.html:1:1: fout: Snelkoppelingen"), "{}", run.stderr);
     assert!(!run.stderr.contains("GEHEIM"));
     assert!(!site.public().exists());
@@ -73,7 +78,7 @@ fn references_cannot_name_paths() {
     let run = site.build();
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("[aanbieder] '../aanbieders/schakel' is geen bekende aanbieder."), "{}", run.stderr);
-    assert!(run.stderr.contains("[themas[0]] '../../etc' is geen bekend thema."), "{}", run.stderr);
+    assert!(run.stderr.contains("[themas] '../../etc' is geen bekend thema."), "{}", run.stderr);
 }
 
 #[test]
