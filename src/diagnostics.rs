@@ -171,32 +171,52 @@ impl Diagnostics {
     /// Prints every diagnostic to stderr: with colours, source line and caret
     /// when stderr is a terminal, one plain line per problem otherwise.
     pub fn print(&self, site_root: &Path) {
-        let stderr = std::io::stderr();
-        if stderr.is_terminal() && std::env::var_os("NO_COLOR").is_none() {
-            self.print_rich(site_root);
+        self.print_to(Stream::Stderr, site_root);
+    }
+
+    /// Prints every diagnostic to `stream`, grouped per file: in a terminal
+    /// with a heading per file, colours, the source line and a caret; in a
+    /// pipe or log one plain line per problem (the `Display` form).
+    pub fn print_to(&self, stream: Stream, site_root: &Path) {
+        if stream.is_rich() {
+            self.print_rich(stream, site_root);
         } else {
-            let mut out = stderr.lock();
-            for d in &self.items {
-                let _ = writeln!(out, "{d}");
-            }
+            let text: String = self.items.iter().map(|d| format!("{d}\n")).collect();
+            let _ = match stream {
+                Stream::Stdout => std::io::stdout().lock().write_all(text.as_bytes()),
+                Stream::Stderr => std::io::stderr().lock().write_all(text.as_bytes()),
+            };
         }
     }
 
-    fn print_rich(&self, site_root: &Path) {
-        let writer = termcolor::StandardStream::stderr(termcolor::ColorChoice::Auto);
+    fn print_rich(&self, stream: Stream, site_root: &Path) {
+        let writer = match stream {
+            Stream::Stdout => termcolor::StandardStream::stdout(termcolor::ColorChoice::Auto),
+            Stream::Stderr => termcolor::StandardStream::stderr(termcolor::ColorChoice::Auto),
+        };
+        let mut out = writer.lock();
         let config = term::Config::default();
         let mut files = SimpleFiles::new();
-        let mut ids: BTreeMap<&str, Option<(usize, String)>> = BTreeMap::new();
         let mut by_file: BTreeMap<&str, Vec<&Diagnostic>> = BTreeMap::new();
         for d in &self.items {
             by_file.entry(&d.file).or_default().push(d);
         }
         for (file, diagnostics) in by_file {
-            let entry = ids.entry(file).or_insert_with(|| {
-                let text = std::fs::read(site_root.join(file)).ok()?;
+            let source = std::fs::read(site_root.join(file)).ok().map(|text| {
                 let text = String::from_utf8_lossy(&text).replace("\r\n", "\n");
-                Some((files.add(file.to_string(), text.clone()), text))
+                (files.add(file.to_string(), text.clone()), text)
             });
+            let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+            let heading = [(errors, "fout", "fouten"), (diagnostics.len() - errors, "waarschuwing", "waarschuwingen")]
+                .into_iter()
+                .filter(|(n, _, _)| *n > 0)
+                .map(|(n, one, many)| format!("{n} {}", if n == 1 { one } else { many }))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let _ = termcolor::WriteColor::set_color(&mut out, termcolor::ColorSpec::new().set_bold(true).set_underline(true));
+            let _ = write!(out, "{file}");
+            let _ = termcolor::WriteColor::reset(&mut out);
+            let _ = writeln!(out, " ({heading})");
             for d in diagnostics {
                 let mut report = match d.severity {
                     Severity::Error => Report::error(),
@@ -207,7 +227,7 @@ impl Diagnostics {
                     None => d.message.clone(),
                 };
                 report = report.with_message(title);
-                match entry {
+                match &source {
                     Some((id, text)) => {
                         let offset = byte_offset(text, d.line, d.column);
                         let end = text[offset..]
@@ -224,9 +244,27 @@ impl Diagnostics {
                 if let Some(hint) = &d.hint {
                     report = report.with_notes(vec![format!("tip: {hint}")]);
                 }
-                let _ = term::emit_to_write_style(&mut writer.lock(), &config, &files, &report);
+                let _ = term::emit_to_write_style(&mut out, &config, &files, &report);
             }
         }
+    }
+}
+
+/// Where diagnostics are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stream {
+    Stdout,
+    Stderr,
+}
+
+impl Stream {
+    /// True for a terminal that accepts colours (`NO_COLOR` unset).
+    pub fn is_rich(self) -> bool {
+        let terminal = match self {
+            Stream::Stdout => std::io::stdout().is_terminal(),
+            Stream::Stderr => std::io::stderr().is_terminal(),
+        };
+        terminal && std::env::var_os("NO_COLOR").is_none()
     }
 }
 

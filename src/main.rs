@@ -31,6 +31,30 @@ enum Command {
         #[arg(long)]
         timings: bool,
     },
+    /// Toont de site in je browser en werkt hem direct bij als je een bestand opslaat.
+    Serve {
+        /// De poort, bijvoorbeeld 1111 (0 kiest een vrije poort).
+        #[arg(short, long, default_value_t = sociale_kaart::serve::DEFAULT_PORT)]
+        port: u16,
+        /// Het adres waarop de voorvertoning luistert; alleen deze computer, tenzij je iets anders kiest.
+        #[arg(long, default_value = "127.0.0.1", value_name = "ADRES")]
+        bind: std::net::IpAddr,
+        /// Open de voorvertoning in je browser.
+        #[arg(long)]
+        open: bool,
+    },
+    /// Controleert alles zonder public/ aan te raken: fouten, links, verouderde items en dubbelingen.
+    Check {
+        /// Controleer ook of externe webadressen werken.
+        #[arg(long = "extern")]
+        extern_: bool,
+        /// Hoe lang een extern adres mag duren, in seconden.
+        #[arg(long, default_value_t = 10, value_name = "SECONDEN")]
+        timeout: u64,
+        /// Uitvoer voor mensen (human) of voor CI (json).
+        #[arg(long, value_enum, default_value = "human")]
+        format: ReportFormat,
+    },
     /// Print het JSON Schema van de gegevens bovenaan de bestanden (voor je teksteditor).
     Schema {
         /// Welk schema: aanbod, aanbieder, pagina, site of alle.
@@ -44,7 +68,60 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Build { strict, output, timings } => build(&cli.site, strict, output, timings),
         Command::Schema { soort } => print_schema(&soort),
+        Command::Serve { port, bind, open } => serve(&cli.site, port, bind, open),
+        Command::Check { extern_, timeout, format } => check(&cli.site, extern_, timeout, format),
     }
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ReportFormat {
+    Human,
+    Json,
+}
+
+fn require_site(site: &std::path::Path) -> Result<(), ExitCode> {
+    if site.join("site.yaml").is_file() {
+        return Ok(());
+    }
+    eprintln!("fout: in {} staat geen site.yaml. Geef met --site de map van de site op, of maak een nieuwe site met 'sociale-kaart init'.", site.display());
+    Err(ExitCode::from(2))
+}
+
+fn serve(site: &std::path::Path, port: u16, bind: std::net::IpAddr, open: bool) -> ExitCode {
+    if let Err(code) = require_site(site) {
+        return code;
+    }
+    let options = sociale_kaart::serve::ServeOptions { root: site.to_path_buf(), bind, port, open };
+    match sociale_kaart::serve::serve(options) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("fout: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn check(site: &std::path::Path, external: bool, timeout: u64, format: ReportFormat) -> ExitCode {
+    use sociale_kaart::check;
+    if let Err(code) = require_site(site) {
+        return code;
+    }
+    let options = check::CheckOptions {
+        root: site.to_path_buf(),
+        today: pipeline::today(),
+        external,
+        timeout: std::time::Duration::from_secs(timeout.max(1)),
+    };
+    let spinner = sociale_kaart::progress::spinner(if external { "controleren, ook externe adressen" } else { "controleren" });
+    let report = check::check(&options);
+    spinner.finish_and_clear();
+    match format {
+        ReportFormat::Human => check::print_human(&report, site),
+        ReportFormat::Json => {
+            println!("{}", serde_json::to_string_pretty(&report.to_json()).expect("report is JSON"));
+        }
+    }
+    if report.has_errors() { ExitCode::from(1) } else { ExitCode::SUCCESS }
 }
 
 fn build(site: &std::path::Path, strict: bool, output: Option<PathBuf>, timings: bool) -> ExitCode {
@@ -57,7 +134,10 @@ fn build(site: &std::path::Path, strict: bool, output: Option<PathBuf>, timings:
         output: output.unwrap_or_else(|| site.join("public")),
         today: pipeline::today(),
     };
-    match pipeline::build(site, &options) {
+    let spinner = sociale_kaart::progress::spinner("bouwen");
+    let result = pipeline::build_with_progress(site, &options, &mut |stage| spinner.set_message(format!("bouwen: {stage} klaar")));
+    spinner.finish_and_clear();
+    match result {
         Ok(report) => {
             report.diagnostics.print(site);
             if timings {

@@ -1,0 +1,640 @@
+//! `sociale-kaart check`: everything a build validates, plus what keeps a
+//! sociale kaart trustworthy over time, without writing anything:
+//! internal links and anchors (resolved against the site rendered in
+//! memory), stale entries with their owner, likely duplicate offers, and
+//! with `--extern` the external addresses.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use pulldown_cmark::{Event, Options, Parser, Tag};
+use rayon::prelude::*;
+use serde::Serialize;
+use serde_yaml::Value;
+use unicode_normalization::UnicodeNormalization;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Position, Stream};
+use crate::load::{self, Kind, RawSite, SourceFile};
+use crate::model::Site;
+use crate::render::Output;
+use crate::{pipeline, validate};
+
+pub struct CheckOptions {
+    pub root: PathBuf,
+    pub today: NaiveDate,
+    /// Also fetch every external address.
+    pub external: bool,
+    /// How long one external address may take.
+    pub timeout: Duration,
+}
+
+/// Everything `check` found. Diagnostics hold the errors and warnings
+/// with a place in a file; stale entries and duplicates are listed apart.
+#[derive(Debug, Default, Serialize)]
+pub struct CheckReport {
+    #[serde(serialize_with = "serialize_diagnostics")]
+    pub diagnostics: Diagnostics,
+    /// Entries not checked for more than `controle.max_dagen`, oldest first.
+    pub stale: Vec<StaleEntry>,
+    /// `controle.max_dagen`: after how many days an entry is stale.
+    pub stale_after_days: i64,
+    pub duplicates: Vec<Duplicate>,
+    pub links: LinkCounts,
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct LinkCounts {
+    /// Internal links and anchors checked.
+    pub internal: usize,
+    /// Distinct external addresses fetched (0 without `--extern`).
+    pub external: usize,
+    /// True when the site has errors, so it could not be rendered to
+    /// resolve links against.
+    pub skipped: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StaleEntry {
+    pub file: String,
+    pub title: String,
+    pub last_checked: NaiveDate,
+    pub days: i64,
+    pub owner: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Duplicate {
+    pub files: [String; 2],
+    pub titles: [String; 2],
+    /// Similarity of the titles and of the summaries, 0 to 1.
+    pub title_similarity: f64,
+    pub summary_similarity: f64,
+}
+
+fn serialize_diagnostics<S: serde::Serializer>(d: &Diagnostics, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(d.iter())
+}
+
+impl CheckReport {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.has_errors()
+    }
+
+    /// The report for CI: counts first, then every finding.
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut value = serde_json::to_value(self).expect("report is JSON");
+        let map = value.as_object_mut().expect("report is an object");
+        map.insert("ok".into(), (!self.has_errors()).into());
+        map.insert("errors".into(), self.diagnostics.error_count().into());
+        map.insert("warnings".into(), self.diagnostics.warning_count().into());
+        value
+    }
+
+    /// Warnings already listed under stale entries, so that human output
+    /// does not show them twice.
+    pub fn is_listed_as_stale(&self, d: &Diagnostic) -> bool {
+        !d.is_error()
+            && d.key.as_deref() == Some("laatst_gecontroleerd")
+            && self.stale.iter().any(|s| s.file == d.file)
+    }
+}
+
+/// Prints the report for people, all on stdout so that it can be saved:
+/// the diagnostics grouped per file, stale entries, likely duplicates,
+/// what was checked, and a summary line.
+pub fn print_human(report: &CheckReport, root: &Path) {
+    let mut shown = Diagnostics::default();
+    for d in report.diagnostics.iter().filter(|d| !report.is_listed_as_stale(d)) {
+        shown.push(d.clone());
+    }
+    shown.print_to(Stream::Stdout, root);
+    let mut text = String::new();
+    if !report.stale.is_empty() {
+        text.push_str(&format!(
+            "\nVerouderd: {} niet gecontroleerd in de laatste {} dagen (oudste eerst):\n",
+            count(report.stale.len(), "item", "items"),
+            report.stale_after_days
+        ));
+        for s in &report.stale {
+            text.push_str(&format!(
+                "  {}  {:>5} dagen  {}  \"{}\"  eigenaar: {}\n",
+                s.last_checked,
+                s.days,
+                s.file,
+                s.title,
+                s.owner.as_deref().unwrap_or("onbekend (vul 'eigenaar' in)")
+            ));
+        }
+        text.push_str("  Tip: controleer of alles nog klopt en zet de datum van vandaag bij laatst_gecontroleerd.\n");
+    }
+    if !report.duplicates.is_empty() {
+        text.push_str(&format!("\nMogelijke dubbelingen ({}):\n", report.duplicates.len()));
+        for d in &report.duplicates {
+            text.push_str(&format!(
+                "  {} en {}\n    \"{}\" en \"{}\": titels {:.0}% en samenvattingen {:.0}% gelijk.\n",
+                d.files[0],
+                d.files[1],
+                d.titles[0],
+                d.titles[1],
+                d.title_similarity * 100.0,
+                d.summary_similarity * 100.0
+            ));
+        }
+        text.push_str("  Tip: is het hetzelfde aanbod? Voeg de bestanden samen en haal er één weg.\n");
+    }
+    text.push('\n');
+    if report.links.skipped {
+        text.push_str("Links zijn niet gecontroleerd: verbeter eerst de fouten.\n");
+    } else {
+        text.push_str(&format!("{} gecontroleerd", count(report.links.internal, "interne link", "interne links")));
+        if report.links.external > 0 {
+            text.push_str(&format!(", {}.\n", count(report.links.external, "extern adres", "externe adressen")));
+        } else {
+            text.push_str("; externe adressen niet (gebruik --extern).\n");
+        }
+    }
+    text.push_str(&format!(
+        "Gevonden: {}, {}, {} en {}.\n",
+        count(shown.error_count(), "fout", "fouten"),
+        count(shown.warning_count(), "waarschuwing", "waarschuwingen"),
+        count(report.stale.len(), "verouderd item", "verouderde items"),
+        count(report.duplicates.len(), "mogelijke dubbeling", "mogelijke dubbelingen"),
+    ));
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+}
+
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// Runs every check on the site at `options.root`.
+pub fn check(options: &CheckOptions) -> CheckReport {
+    let (raw, mut diagnostics) = load::load(&options.root);
+    let (site, more) = validate::validate(&raw, options.today);
+    diagnostics.extend(more);
+    let stale_after_days = raw
+        .config
+        .as_ref()
+        .and_then(|c| c.value.get("controle")?.get("max_dagen")?.as_i64())
+        .unwrap_or(365);
+    let mut report = CheckReport {
+        stale: stale_entries(&raw, options.today, stale_after_days),
+        stale_after_days,
+        duplicates: likely_duplicates(&raw),
+        ..CheckReport::default()
+    };
+    let site = match site {
+        Some(site) if !diagnostics.has_errors() => site,
+        _ => {
+            report.links.skipped = true;
+            report.diagnostics = diagnostics.sorted();
+            return report;
+        }
+    };
+    let output = match pipeline::render_site(&site) {
+        Ok(output) => output,
+        Err(more) => {
+            diagnostics.extend(more);
+            report.links.skipped = true;
+            report.diagnostics = diagnostics.sorted();
+            return report;
+        }
+    };
+    let mut links = LinkChecker::new(&site, &raw, &output);
+    let external = links.check_all(&mut diagnostics);
+    report.links.internal = links.checked;
+    if options.external {
+        report.links.external = external.len();
+        check_external(external, options.timeout, &mut diagnostics);
+    }
+    report.diagnostics = diagnostics.sorted();
+    report
+}
+
+/// A link found in a file: where, and what it points at.
+struct Found<'a> {
+    file: &'a str,
+    at: Position,
+    key: Option<String>,
+    target: String,
+}
+
+struct LinkChecker<'a> {
+    site: &'a Site,
+    output: &'a Output,
+    /// Raw files by path, for the positions of front matter keys.
+    files: HashMap<&'a str, &'a SourceFile>,
+    /// Offers that exist but are not published (`status: gestopt`).
+    stopped: BTreeSet<&'a str>,
+    /// The ids on each rendered page that an anchor has pointed at.
+    anchors: HashMap<String, BTreeSet<String>>,
+    checked: usize,
+}
+
+/// Who refers to one external address.
+type ExternalLinks = BTreeMap<String, Vec<(String, Position, Option<String>)>>;
+
+impl<'a> LinkChecker<'a> {
+    fn new(site: &'a Site, raw: &'a RawSite, output: &'a Output) -> Self {
+        let published: BTreeSet<&str> = site.aanbod.iter().map(|a| a.source.slug.as_str()).collect();
+        LinkChecker {
+            site,
+            output,
+            files: raw.files.iter().map(|f| (f.path.as_str(), f)).collect(),
+            stopped: raw
+                .files
+                .iter()
+                .filter(|f| f.kind == Kind::Aanbod && !published.contains(f.slug.as_str()))
+                .map(|f| f.slug.as_str())
+                .collect(),
+            anchors: HashMap::new(),
+            checked: 0,
+        }
+    }
+
+    /// Checks every internal link; returns the external ones.
+    fn check_all(&mut self, diagnostics: &mut Diagnostics) -> ExternalLinks {
+        let site = self.site;
+        let mut entries: Vec<(&crate::model::Source, String)> = Vec::new();
+        entries.extend(site.aanbod.iter().map(|a| (&a.source, crate::render::offer_url(&a.source.slug))));
+        entries.extend(site.aanbieders.iter().map(|p| (&p.source, crate::render::provider_url(&p.source.slug))));
+        entries.extend(site.paginas.iter().map(|p| (&p.source, format!("/{}/", p.source.slug))));
+        let mut external = ExternalLinks::new();
+        for (source, page_url) in entries {
+            let mut found = body_links(&site.root, source);
+            found.extend(self.front_matter_links(&source.path));
+            for link in found {
+                match self.resolve(&link.target, &page_url) {
+                    Resolved::Fine => {}
+                    Resolved::External(url) => {
+                        external.entry(url).or_default().push((link.file.to_string(), link.at, link.key.clone()));
+                    }
+                    Resolved::Broken(message, hint) => {
+                        let mut d = Diagnostic::error(link.file, link.at, message);
+                        if let Some(key) = link.key {
+                            d = d.key(key);
+                        }
+                        if let Some(hint) = hint {
+                            d = d.hint(hint);
+                        }
+                        diagnostics.push(d);
+                    }
+                }
+            }
+        }
+        external
+    }
+
+    /// Addresses in the front matter: website, sign-up form, recognition.
+    fn front_matter_links(&self, path: &'a str) -> Vec<Found<'a>> {
+        let Some(file) = self.files.get(path) else { return Vec::new() };
+        let mut found = Vec::new();
+        for key in ["website", "aanmelden.url", "erkenning.url"] {
+            let mut value = &file.front.value;
+            for part in key.split('.') {
+                value = value.get(part).unwrap_or(&Value::Null);
+            }
+            if let Some(url) = value.as_str() {
+                found.push(Found {
+                    file: path,
+                    at: file.front.positions.value(key),
+                    key: Some(key.to_string()),
+                    target: url.trim().to_string(),
+                });
+            }
+        }
+        found
+    }
+
+    fn resolve(&mut self, target: &str, page_url: &str) -> Resolved {
+        let target = target.trim();
+        if target.is_empty() {
+            return Resolved::Broken("Deze link heeft geen adres.".into(), Some("Zet het adres tussen de haakjes: [tekst](/aanbod/naam/).".into()));
+        }
+        let lower = target.to_ascii_lowercase();
+        if lower.starts_with("mailto:") || lower.starts_with("tel:") {
+            return Resolved::Fine;
+        }
+        let base_url = self.site.config.basis_url.trim_end_matches('/');
+        let own = target.strip_prefix(base_url).filter(|rest| rest.is_empty() || rest.starts_with(['/', '#', '?']));
+        let target = match own {
+            Some("") => "/",
+            Some(rest) => rest,
+            None => target,
+        };
+        if own.is_none() && (lower.starts_with("http://") || lower.starts_with("https://")) {
+            return Resolved::External(target.to_string());
+        }
+        if let Some(rest) = target.strip_prefix("//") {
+            return Resolved::External(format!("https://{rest}"));
+        }
+        let scheme = lower.split_once(':').map(|(s, _)| s).filter(|s| !s.contains(['/', '?', '#']));
+        if let Some(scheme) = scheme {
+            return Resolved::Broken(
+                format!("Een link die met '{scheme}:' begint, wordt niet getoond."),
+                Some("Gebruik een webadres (https://...), een pad op deze site (/aanbod/naam/), mailto: of tel:.".into()),
+            );
+        }
+        self.checked += 1;
+        let base = url::Url::parse("http://sociale-kaart.invalid").expect("valid base");
+        let Ok(resolved) = base.join(page_url).and_then(|page| page.join(target)) else {
+            return Resolved::Broken(format!("'{target}' is geen geldig adres."), None);
+        };
+        let path = resolved.path().to_string();
+        let fragment = resolved.fragment().map(|f| percent_encoding::percent_decode_str(f).decode_utf8_lossy().into_owned());
+        let Some(key) = crate::serve::output_key(&path) else {
+            return Resolved::Broken(format!("De link naar '{target}' gaat buiten de site."), None);
+        };
+        let key = if self.output.files.contains_key(&key) {
+            key
+        } else if !path.ends_with('/') && self.output.files.contains_key(&format!("{key}/index.html")) {
+            format!("{key}/index.html")
+        } else {
+            return Resolved::Broken(format!("De link naar '{target}' werkt niet: die pagina bestaat niet."), Some(self.page_hint(&path)));
+        };
+        match fragment.filter(|f| !f.is_empty()) {
+            Some(anchor) => {
+                let ids = self.anchors.entry(key.clone()).or_insert_with(|| ids_in(&self.output.files[&key]));
+                if ids.contains(&anchor) {
+                    Resolved::Fine
+                } else {
+                    let hint = match validate::nearest(&anchor, ids.iter().map(String::as_str)) {
+                        Some(near) => format!("Bedoel je '#{near}'?"),
+                        None if ids.is_empty() => "Die pagina heeft geen ankers; link naar de pagina zelf.".to_string(),
+                        None => format!(
+                            "Ankers op die pagina: {}.",
+                            ids.iter().map(|i| format!("#{i}")).collect::<Vec<_>>().join(", ")
+                        ),
+                    };
+                    Resolved::Broken(format!("Het anker '#{anchor}' bestaat niet op {path}."), Some(hint))
+                }
+            }
+            None => Resolved::Fine,
+        }
+    }
+
+    /// How to fix a link to a page that does not exist.
+    fn page_hint(&self, path: &str) -> String {
+        let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+        let last = segments.last().copied().unwrap_or_default();
+        if let Some(slug) = last.strip_suffix(".md") {
+            let url = if self.site.aanbod.iter().any(|a| a.source.slug == slug) {
+                Some(crate::render::offer_url(slug))
+            } else if self.site.aanbieders.iter().any(|p| p.source.slug == slug) {
+                Some(crate::render::provider_url(slug))
+            } else if self.site.paginas.iter().any(|p| p.source.slug == slug) {
+                Some(format!("/{slug}/"))
+            } else {
+                None
+            };
+            return match url {
+                Some(url) => format!("Link naar het webadres, niet naar het bestand: gebruik {url}"),
+                None => "Link naar het webadres van een pagina, bijvoorbeeld /aanbod/naam/, niet naar een bestand.".into(),
+            };
+        }
+        if segments.first() == Some(&"aanbod") && self.stopped.contains(last) {
+            return format!("Het aanbod '{last}' staat op 'gestopt' en wordt niet gepubliceerd; haal de link weg.");
+        }
+        let pages = self.output.files.keys().filter_map(|k| k.strip_suffix("index.html")).map(|dir| format!("/{dir}"));
+        let pages: Vec<String> = pages.collect();
+        match validate::nearest(path, pages.iter().map(String::as_str)) {
+            Some(near) => format!("Bedoel je '{near}'?"),
+            None => "Controleer het adres; een pagina van aanbod heet /aanbod/<bestandsnaam>/.".into(),
+        }
+    }
+}
+
+enum Resolved {
+    Fine,
+    External(String),
+    Broken(String, Option<String>),
+}
+
+/// The ids of a rendered page, the targets of `#anchor` links.
+fn ids_in(html: &[u8]) -> BTreeSet<String> {
+    let document = scraper::Html::parse_document(&String::from_utf8_lossy(html));
+    let selector = scraper::Selector::parse("[id], a[name]").expect("valid selector");
+    document
+        .select(&selector)
+        .flat_map(|e| [e.value().attr("id"), e.value().attr("name")])
+        .flatten()
+        .map(str::to_string)
+        .collect()
+}
+
+/// Links and images in a Markdown body, with their place in the file.
+fn body_links<'a>(root: &Path, source: &'a crate::model::Source) -> Vec<Found<'a>> {
+    // The body is the end of the file; its first line is found from the file.
+    let first_line = load::read_text(root, &root.join(&source.path))
+        .ok()
+        .and_then(|text| text.len().checked_sub(source.body.len()).map(|start| text[..start].matches('\n').count()))
+        .unwrap_or(0);
+    let body = &source.body;
+    let mut found = Vec::new();
+    for (event, range) in Parser::new_ext(body, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH).into_offset_iter() {
+        let target = match event {
+            Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => dest_url,
+            _ => continue,
+        };
+        let before = &body[..range.start];
+        let line = first_line + before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        found.push(Found { file: &source.path, at: Position::new(line, column), key: None, target: target.to_string() });
+    }
+    found
+}
+
+/// Fetches every external address, several at a time, and reports the
+/// ones that do not answer. A missing page (404, 410) or an unknown host
+/// is an error; other failures may pass, so they are warnings.
+fn check_external(links: ExternalLinks, timeout: Duration, diagnostics: &mut Diagnostics) {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(timeout))
+        .http_status_as_error(false)
+        .max_redirects(10)
+        .user_agent(concat!("sociale-kaart-linkcontrole/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .into();
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(16).build();
+    let fetch = |url: &String| (url.clone(), fetch_status(&agent, url, timeout));
+    let results: Vec<(String, Option<(bool, String)>)> = match pool {
+        Ok(pool) => pool.install(|| links.keys().collect::<Vec<_>>().par_iter().map(|u| fetch(u)).collect()),
+        Err(_) => links.keys().map(fetch).collect(),
+    };
+    for (url, problem) in results {
+        let Some((is_error, message)) = problem else { continue };
+        for (file, at, key) in &links[&url] {
+            let mut d = if is_error {
+                Diagnostic::error(file, *at, format!("Het webadres {url} {message}"))
+            } else {
+                Diagnostic::warning(file, *at, format!("Het webadres {url} {message}"))
+            };
+            d = d.hint("Open het adres in een browser; zoek het nieuwe adres op of haal de link weg.");
+            if let Some(key) = key {
+                d = d.key(key.clone());
+            }
+            diagnostics.push(d);
+        }
+    }
+}
+
+/// `None` when the address works; else whether it is an error, and why.
+fn fetch_status(agent: &ureq::Agent, url: &str, timeout: Duration) -> Option<(bool, String)> {
+    let mut response = agent.head(url).call();
+    // Some servers do not answer HEAD; ask for the page itself.
+    if matches!(&response, Ok(r) if matches!(r.status().as_u16(), 403 | 405 | 501)) {
+        response = agent.get(url).call();
+    }
+    match response {
+        Ok(r) => match r.status().as_u16() {
+            200..=399 => None,
+            code @ (404 | 410) => Some((true, format!("bestaat niet (meer) (HTTP {code})."))),
+            code => Some((false, format!("geeft een foutcode (HTTP {code})."))),
+        },
+        Err(ureq::Error::HostNotFound) => Some((true, "bestaat niet: de server is onbekend.".into())),
+        Err(ureq::Error::Timeout(_)) => {
+            Some((false, format!("antwoordt niet binnen {} seconden.", timeout.as_secs_f64().max(1.0).round())))
+        }
+        Err(err) => Some((false, format!("is niet bereikbaar ({err})."))),
+    }
+}
+
+/// Entries whose `laatst_gecontroleerd` is older than `controle.max_dagen`,
+/// read from the raw files so the list is complete even when some files
+/// have errors.
+fn stale_entries(raw: &RawSite, today: NaiveDate, max_days: i64) -> Vec<StaleEntry> {
+    let text = |file: &SourceFile, key: &str| file.front.value.get(key).and_then(Value::as_str).map(|s| s.trim().to_string());
+    let mut stale: Vec<StaleEntry> = raw
+        .files
+        .iter()
+        .filter(|f| f.kind != Kind::Pagina && text(f, "status").as_deref() != Some("gestopt"))
+        .filter_map(|f| {
+            let date = validate::parse_date(&text(f, "laatst_gecontroleerd")?).ok()?;
+            let days = (today - date).num_days();
+            (days > max_days).then(|| StaleEntry {
+                file: f.path.clone(),
+                title: text(f, "titel").or_else(|| text(f, "naam")).unwrap_or_else(|| f.slug.clone()),
+                last_checked: date,
+                days,
+                owner: text(f, "eigenaar"),
+            })
+        })
+        .collect();
+    stale.sort_by(|a, b| (a.last_checked, &a.file).cmp(&(b.last_checked, &b.file)));
+    stale
+}
+
+/// Lower case, accents folded, punctuation made spaces.
+fn normalize(text: &str) -> String {
+    let folded: String = text
+        .nfd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+        .collect();
+    folded.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Words too common in titles to pair offers on.
+const COMMON_WORDS: &[&str] = &["voor", "van", "het", "de", "een", "en", "met", "bij", "in", "op", "aan", "naar", "over", "je", "jouw", "ouders", "kinderen", "jongeren"];
+
+/// Offers whose titles and summaries are nearly the same: the same offer
+/// entered twice under different file names. Offers in different
+/// municipalities are not compared, since the same kind of help may
+/// rightly have an entry per municipality.
+fn likely_duplicates(raw: &RawSite) -> Vec<Duplicate> {
+    struct Offer<'a> {
+        file: &'a SourceFile,
+        title: String,
+        summary: String,
+        municipalities: BTreeSet<String>,
+    }
+    let strings = |v: Option<&Value>| -> BTreeSet<String> {
+        match v {
+            Some(Value::String(s)) => [s.clone()].into(),
+            Some(Value::Sequence(items)) => items.iter().filter_map(Value::as_str).map(str::to_string).collect(),
+            _ => BTreeSet::new(),
+        }
+    };
+    let offers: Vec<Offer> = raw
+        .files
+        .iter()
+        .filter(|f| f.kind == Kind::Aanbod && f.front.value.get("status").and_then(Value::as_str) != Some("gestopt"))
+        .filter_map(|f| {
+            Some(Offer {
+                file: f,
+                title: normalize(f.front.value.get("titel")?.as_str()?),
+                summary: normalize(f.front.value.get("samenvatting").and_then(Value::as_str).unwrap_or_default()),
+                municipalities: strings(f.front.value.get("gemeenten")),
+            })
+        })
+        .collect();
+    // Only offers that share a title word are compared, so the work grows
+    // with the number of similar offers, not with the square of all offers.
+    let mut by_word: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, offer) in offers.iter().enumerate() {
+        let words: BTreeSet<&str> = offer.title.split(' ').filter(|w| w.len() >= 3 && !COMMON_WORDS.contains(w)).collect();
+        for word in words {
+            by_word.entry(word).or_default().push(i);
+        }
+    }
+    let mut pairs = BTreeSet::new();
+    for ids in by_word.values().filter(|ids| ids.len() <= 200) {
+        for (n, &a) in ids.iter().enumerate() {
+            for &b in &ids[n + 1..] {
+                pairs.insert((a, b));
+            }
+        }
+    }
+    let similarity = |a: &str, b: &str| strsim::normalized_levenshtein(a, b).max(strsim::sorensen_dice(a, b));
+    let mut duplicates: Vec<Duplicate> = pairs
+        .into_iter()
+        .filter_map(|(a, b)| {
+            let (a, b) = (&offers[a], &offers[b]);
+            if !a.municipalities.is_empty() && !b.municipalities.is_empty() && a.municipalities.is_disjoint(&b.municipalities) {
+                return None;
+            }
+            let titles = similarity(&a.title, &b.title);
+            if titles < 0.8 {
+                return None;
+            }
+            let summaries = similarity(&a.summary, &b.summary);
+            let likely = titles >= 0.95 || (titles >= 0.85 && summaries >= 0.6) || summaries >= 0.85;
+            likely.then(|| Duplicate {
+                files: [a.file.path.clone(), b.file.path.clone()],
+                titles: [title_of(a.file), title_of(b.file)],
+                title_similarity: round(titles),
+                summary_similarity: round(summaries),
+            })
+        })
+        .collect();
+    duplicates.sort_by(|x, y| x.files.cmp(&y.files));
+    duplicates
+}
+
+fn title_of(file: &SourceFile) -> String {
+    file.front.value.get("titel").and_then(Value::as_str).unwrap_or_default().trim().to_string()
+}
+
+fn round(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalizing_folds_case_accents_and_punctuation() {
+        assert_eq!(normalize("Cursus: Één  ouder-kind!"), "cursus een ouder kind");
+    }
+
+    #[test]
+    fn ids_are_read_from_rendered_html() {
+        let ids = ids_in(b"<h2 id=aanmelden>A</h2><a name=oud></a><p id=\"x y\">");
+        assert_eq!(ids.into_iter().collect::<Vec<_>>(), ["aanmelden", "oud", "x y"]);
+    }
+}
