@@ -30,30 +30,332 @@ pub struct Table {
 
 /// Every HSDS 3.1 table, in the order of the specification's data package.
 pub const TABLES: &[Table] = &[
-    Table { name: "organization", file: "organizations.csv", fields: &["id", "name", "alternate_name", "description", "email", "website", "tax_status", "tax_id", "year_incorporated", "legal_status", "logo", "uri", "parent_organization_id"], numbers: &["year_incorporated"] },
-    Table { name: "program", file: "programs.csv", fields: &["id", "organization_id", "name", "alternate_name", "description"], numbers: &[] },
-    Table { name: "service", file: "services.csv", fields: &["id", "organization_id", "program_id", "name", "alternate_name", "description", "url", "email", "status", "interpretation_services", "application_process", "fees_description", "wait_time", "fees", "accreditations", "eligibility_description", "minimum_age", "maximum_age", "assured_date", "assurer_email", "licenses", "alert", "last_modified"], numbers: &["minimum_age", "maximum_age"] },
-    Table { name: "attribute", file: "attributes.csv", fields: &["id", "link_id", "taxonomy_term_id", "link_type", "link_entity", "value", "label"], numbers: &[] },
-    Table { name: "service_at_location", file: "service_at_location.csv", fields: &["id", "service_id", "location_id", "description"], numbers: &[] },
-    Table { name: "location", file: "locations.csv", fields: &["id", "location_type", "url", "organization_id", "name", "alternate_name", "description", "transportation", "latitude", "longitude", "external_identifier", "external_identifier_type"], numbers: &["latitude", "longitude"] },
-    Table { name: "phone", file: "phones.csv", fields: &["id", "location_id", "service_id", "organization_id", "contact_id", "service_at_location_id", "number", "extension", "type", "description"], numbers: &["extension"] },
-    Table { name: "contact", file: "contacts.csv", fields: &["id", "organization_id", "service_id", "service_at_location_id", "location_id", "name", "title", "department", "email"], numbers: &[] },
-    Table { name: "address", file: "addresses.csv", fields: &["id", "location_id", "attention", "address_1", "address_2", "city", "region", "state_province", "postal_code", "country", "address_type"], numbers: &[] },
-    Table { name: "schedule", file: "schedules.csv", fields: &["id", "service_id", "location_id", "service_at_location_id", "valid_from", "valid_to", "dtstart", "timezone", "until", "count", "wkst", "freq", "interval", "byday", "byweekno", "bymonthday", "byyearday", "description", "opens_at", "closes_at", "schedule_link", "attending_type", "notes"], numbers: &["timezone", "count", "interval"] },
-    Table { name: "funding", file: "funding.csv", fields: &["id", "organization_id", "service_id", "source"], numbers: &[] },
-    Table { name: "service_area", file: "service_areas.csv", fields: &["id", "service_id", "service_at_location_id", "name", "description", "extent", "extent_type", "uri"], numbers: &[] },
-    Table { name: "required_document", file: "required_documents.csv", fields: &["id", "service_id", "document", "uri"], numbers: &[] },
-    Table { name: "language", file: "languages.csv", fields: &["id", "service_id", "location_id", "phone_id", "name", "code", "note"], numbers: &[] },
-    Table { name: "accessibility", file: "accessibility.csv", fields: &["id", "location_id", "description", "details", "url"], numbers: &[] },
-    Table { name: "taxonomy_term", file: "taxonomy_terms.csv", fields: &["id", "code", "name", "description", "parent_id", "taxonomy", "language", "taxonomy_id", "term_uri"], numbers: &[] },
-    Table { name: "metadata", file: "metadata.csv", fields: &["id", "resource_id", "resource_type", "last_action_date", "last_action_type", "field_name", "previous_value", "replacement_value", "updated_by"], numbers: &[] },
-    Table { name: "meta_table_description", file: "meta_table_descriptions.csv", fields: &["id", "name", "language", "character_set"], numbers: &[] },
-    Table { name: "cost_option", file: "cost_options.csv", fields: &["id", "service_id", "valid_from", "valid_to", "option", "currency", "amount", "amount_description"], numbers: &["amount"] },
-    Table { name: "organization_identifier", file: "organization_identifiers.csv", fields: &["id", "organization_id", "identifier_scheme", "identifier_type", "identifier"], numbers: &[] },
-    Table { name: "taxonomy", file: "taxonomies.csv", fields: &["id", "name", "description", "uri", "version"], numbers: &[] },
-    Table { name: "service_capacity", file: "service_capacity.csv", fields: &["id", "service_id", "unit_id", "available", "maximum", "description", "updated"], numbers: &["available", "maximum"] },
-    Table { name: "unit", file: "units.csv", fields: &["id", "name", "scheme", "identifier", "uri"], numbers: &[] },
-    Table { name: "url", file: "url.csv", fields: &["id", "label", "url", "organization_id", "service_id"], numbers: &[] },
+    Table {
+        name: "organization",
+        file: "organizations.csv",
+        fields: &[
+            "id",
+            "name",
+            "alternate_name",
+            "description",
+            "email",
+            "website",
+            "tax_status",
+            "tax_id",
+            "year_incorporated",
+            "legal_status",
+            "logo",
+            "uri",
+            "parent_organization_id",
+        ],
+        numbers: &["year_incorporated"],
+    },
+    Table {
+        name: "program",
+        file: "programs.csv",
+        fields: &[
+            "id",
+            "organization_id",
+            "name",
+            "alternate_name",
+            "description",
+        ],
+        numbers: &[],
+    },
+    Table {
+        name: "service",
+        file: "services.csv",
+        fields: &[
+            "id",
+            "organization_id",
+            "program_id",
+            "name",
+            "alternate_name",
+            "description",
+            "url",
+            "email",
+            "status",
+            "interpretation_services",
+            "application_process",
+            "fees_description",
+            "wait_time",
+            "fees",
+            "accreditations",
+            "eligibility_description",
+            "minimum_age",
+            "maximum_age",
+            "assured_date",
+            "assurer_email",
+            "licenses",
+            "alert",
+            "last_modified",
+        ],
+        numbers: &["minimum_age", "maximum_age"],
+    },
+    Table {
+        name: "attribute",
+        file: "attributes.csv",
+        fields: &[
+            "id",
+            "link_id",
+            "taxonomy_term_id",
+            "link_type",
+            "link_entity",
+            "value",
+            "label",
+        ],
+        numbers: &[],
+    },
+    Table {
+        name: "service_at_location",
+        file: "service_at_location.csv",
+        fields: &["id", "service_id", "location_id", "description"],
+        numbers: &[],
+    },
+    Table {
+        name: "location",
+        file: "locations.csv",
+        fields: &[
+            "id",
+            "location_type",
+            "url",
+            "organization_id",
+            "name",
+            "alternate_name",
+            "description",
+            "transportation",
+            "latitude",
+            "longitude",
+            "external_identifier",
+            "external_identifier_type",
+        ],
+        numbers: &["latitude", "longitude"],
+    },
+    Table {
+        name: "phone",
+        file: "phones.csv",
+        fields: &[
+            "id",
+            "location_id",
+            "service_id",
+            "organization_id",
+            "contact_id",
+            "service_at_location_id",
+            "number",
+            "extension",
+            "type",
+            "description",
+        ],
+        numbers: &["extension"],
+    },
+    Table {
+        name: "contact",
+        file: "contacts.csv",
+        fields: &[
+            "id",
+            "organization_id",
+            "service_id",
+            "service_at_location_id",
+            "location_id",
+            "name",
+            "title",
+            "department",
+            "email",
+        ],
+        numbers: &[],
+    },
+    Table {
+        name: "address",
+        file: "addresses.csv",
+        fields: &[
+            "id",
+            "location_id",
+            "attention",
+            "address_1",
+            "address_2",
+            "city",
+            "region",
+            "state_province",
+            "postal_code",
+            "country",
+            "address_type",
+        ],
+        numbers: &[],
+    },
+    Table {
+        name: "schedule",
+        file: "schedules.csv",
+        fields: &[
+            "id",
+            "service_id",
+            "location_id",
+            "service_at_location_id",
+            "valid_from",
+            "valid_to",
+            "dtstart",
+            "timezone",
+            "until",
+            "count",
+            "wkst",
+            "freq",
+            "interval",
+            "byday",
+            "byweekno",
+            "bymonthday",
+            "byyearday",
+            "description",
+            "opens_at",
+            "closes_at",
+            "schedule_link",
+            "attending_type",
+            "notes",
+        ],
+        numbers: &["timezone", "count", "interval"],
+    },
+    Table {
+        name: "funding",
+        file: "funding.csv",
+        fields: &["id", "organization_id", "service_id", "source"],
+        numbers: &[],
+    },
+    Table {
+        name: "service_area",
+        file: "service_areas.csv",
+        fields: &[
+            "id",
+            "service_id",
+            "service_at_location_id",
+            "name",
+            "description",
+            "extent",
+            "extent_type",
+            "uri",
+        ],
+        numbers: &[],
+    },
+    Table {
+        name: "required_document",
+        file: "required_documents.csv",
+        fields: &["id", "service_id", "document", "uri"],
+        numbers: &[],
+    },
+    Table {
+        name: "language",
+        file: "languages.csv",
+        fields: &[
+            "id",
+            "service_id",
+            "location_id",
+            "phone_id",
+            "name",
+            "code",
+            "note",
+        ],
+        numbers: &[],
+    },
+    Table {
+        name: "accessibility",
+        file: "accessibility.csv",
+        fields: &["id", "location_id", "description", "details", "url"],
+        numbers: &[],
+    },
+    Table {
+        name: "taxonomy_term",
+        file: "taxonomy_terms.csv",
+        fields: &[
+            "id",
+            "code",
+            "name",
+            "description",
+            "parent_id",
+            "taxonomy",
+            "language",
+            "taxonomy_id",
+            "term_uri",
+        ],
+        numbers: &[],
+    },
+    Table {
+        name: "metadata",
+        file: "metadata.csv",
+        fields: &[
+            "id",
+            "resource_id",
+            "resource_type",
+            "last_action_date",
+            "last_action_type",
+            "field_name",
+            "previous_value",
+            "replacement_value",
+            "updated_by",
+        ],
+        numbers: &[],
+    },
+    Table {
+        name: "meta_table_description",
+        file: "meta_table_descriptions.csv",
+        fields: &["id", "name", "language", "character_set"],
+        numbers: &[],
+    },
+    Table {
+        name: "cost_option",
+        file: "cost_options.csv",
+        fields: &[
+            "id",
+            "service_id",
+            "valid_from",
+            "valid_to",
+            "option",
+            "currency",
+            "amount",
+            "amount_description",
+        ],
+        numbers: &["amount"],
+    },
+    Table {
+        name: "organization_identifier",
+        file: "organization_identifiers.csv",
+        fields: &[
+            "id",
+            "organization_id",
+            "identifier_scheme",
+            "identifier_type",
+            "identifier",
+        ],
+        numbers: &[],
+    },
+    Table {
+        name: "taxonomy",
+        file: "taxonomies.csv",
+        fields: &["id", "name", "description", "uri", "version"],
+        numbers: &[],
+    },
+    Table {
+        name: "service_capacity",
+        file: "service_capacity.csv",
+        fields: &[
+            "id",
+            "service_id",
+            "unit_id",
+            "available",
+            "maximum",
+            "description",
+            "updated",
+        ],
+        numbers: &["available", "maximum"],
+    },
+    Table {
+        name: "unit",
+        file: "units.csv",
+        fields: &["id", "name", "scheme", "identifier", "uri"],
+        numbers: &[],
+    },
+    Table {
+        name: "url",
+        file: "url.csv",
+        fields: &["id", "label", "url", "organization_id", "service_id"],
+        numbers: &[],
+    },
 ];
 
 /// One row of a table: scalar fields only, linked to other rows by id.
@@ -101,7 +403,12 @@ const CHILD_OBJECTS: &[(&str, &str, &str)] = &[
 /// How [`Dataset::nested`] builds the API shape: parent table, list field,
 /// child table and the child's field that holds the parent's id.
 const NESTED_LISTS: &[(&str, &str, &str, &str)] = &[
-    ("organization", "additional_websites", "url", "organization_id"),
+    (
+        "organization",
+        "additional_websites",
+        "url",
+        "organization_id",
+    ),
     ("organization", "contacts", "contact", "organization_id"),
     ("organization", "phones", "phone", "organization_id"),
     ("organization", "locations", "location", "organization_id"),
@@ -109,14 +416,39 @@ const NESTED_LISTS: &[(&str, &str, &str, &str)] = &[
     ("service", "phones", "phone", "service_id"),
     ("service", "schedules", "schedule", "service_id"),
     ("service", "service_areas", "service_area", "service_id"),
-    ("service", "service_at_locations", "service_at_location", "service_id"),
+    (
+        "service",
+        "service_at_locations",
+        "service_at_location",
+        "service_id",
+    ),
     ("service", "languages", "language", "service_id"),
     ("service", "cost_options", "cost_option", "service_id"),
     ("service", "contacts", "contact", "service_id"),
-    ("service_at_location", "contacts", "contact", "service_at_location_id"),
-    ("service_at_location", "phones", "phone", "service_at_location_id"),
-    ("service_at_location", "schedules", "schedule", "service_at_location_id"),
-    ("service_at_location", "service_areas", "service_area", "service_at_location_id"),
+    (
+        "service_at_location",
+        "contacts",
+        "contact",
+        "service_at_location_id",
+    ),
+    (
+        "service_at_location",
+        "phones",
+        "phone",
+        "service_at_location_id",
+    ),
+    (
+        "service_at_location",
+        "schedules",
+        "schedule",
+        "service_at_location_id",
+    ),
+    (
+        "service_at_location",
+        "service_areas",
+        "service_area",
+        "service_at_location_id",
+    ),
     ("location", "addresses", "address", "location_id"),
     ("location", "contacts", "contact", "location_id"),
     ("location", "phones", "phone", "location_id"),
@@ -128,7 +460,14 @@ const NESTED_LISTS: &[(&str, &str, &str, &str)] = &[
 ];
 
 /// Tables whose rows carry `attributes` and `metadata` when nested.
-const ANNOTATED: &[&str] = &["organization", "service", "service_at_location", "location", "contact", "phone"];
+const ANNOTATED: &[&str] = &[
+    "organization",
+    "service",
+    "service_at_location",
+    "location",
+    "contact",
+    "phone",
+];
 
 /// HSDS data as tables of records, each table sorted by id.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -141,14 +480,18 @@ impl Dataset {
     /// already present fills in the fields the earlier copy lacked, because
     /// nested JSON repeats one entity in several places.
     pub fn insert(&mut self, table: &str, record: Value) {
-        let Value::Object(fields) = record else { return };
+        let Value::Object(fields) = record else {
+            return;
+        };
         let mut clean = Record::new();
         for (key, value) in fields {
             if !matches!(value, Value::Null | Value::Array(_) | Value::Object(_)) {
                 clean.insert(key, value);
             }
         }
-        let Some(id) = clean.get("id").and_then(Value::as_str).map(str::to_string) else { return };
+        let Some(id) = clean.get("id").and_then(Value::as_str).map(str::to_string) else {
+            return;
+        };
         let rows = self.tables.entry(table.to_string()).or_default();
         match rows.get_mut(&id) {
             Some(existing) => {
@@ -164,7 +507,10 @@ impl Dataset {
 
     /// The rows of a table, sorted by id.
     pub fn rows(&self, table: &str) -> impl Iterator<Item = &Record> {
-        self.tables.get(table).into_iter().flat_map(|rows| rows.values())
+        self.tables
+            .get(table)
+            .into_iter()
+            .flat_map(|rows| rows.values())
     }
 
     pub fn get(&self, table: &str, id: &str) -> Option<&Record> {
@@ -172,19 +518,32 @@ impl Dataset {
     }
 
     /// The rows of `table` whose `field` is `id`.
-    pub fn linked<'a>(&'a self, table: &str, field: &'a str, id: &'a str) -> impl Iterator<Item = &'a Record> {
-        self.rows(table).filter(move |r| r.get(field).and_then(Value::as_str) == Some(id))
+    pub fn linked<'a>(
+        &'a self,
+        table: &str,
+        field: &'a str,
+        id: &'a str,
+    ) -> impl Iterator<Item = &'a Record> {
+        self.rows(table)
+            .filter(move |r| r.get(field).and_then(Value::as_str) == Some(id))
     }
 
     /// Names of the tables that have rows.
     pub fn table_names(&self) -> impl Iterator<Item = &str> {
-        self.tables.iter().filter(|(_, rows)| !rows.is_empty()).map(|(name, _)| name.as_str())
+        self.tables
+            .iter()
+            .filter(|(_, rows)| !rows.is_empty())
+            .map(|(name, _)| name.as_str())
     }
 
     /// An index of the links between rows, for building nested JSON.
     pub fn nester(&self) -> Nester<'_> {
-        let mut links: HashMap<(&'static str, &'static str), HashMap<&str, Vec<&Record>>> = HashMap::new();
-        let pairs = NESTED_LISTS.iter().map(|(_, _, child, fk)| (*child, *fk)).chain([("attribute", "link_id"), ("metadata", "resource_id")]);
+        let mut links: HashMap<(&'static str, &'static str), HashMap<&str, Vec<&Record>>> =
+            HashMap::new();
+        let pairs = NESTED_LISTS
+            .iter()
+            .map(|(_, _, child, fk)| (*child, *fk))
+            .chain([("attribute", "link_id"), ("metadata", "resource_id")]);
         for (table, field) in pairs {
             let by_id = links.entry((table, field)).or_default();
             for row in self.rows(table) {
@@ -199,7 +558,11 @@ impl Dataset {
     /// A taxonomy term with its taxonomy as `taxonomy_detail`.
     pub fn term_with_taxonomy(&self, term: &Record) -> Value {
         let mut term = term.clone();
-        if let Some(taxonomy) = term.get("taxonomy_id").and_then(Value::as_str).and_then(|t| self.get("taxonomy", t)) {
+        if let Some(taxonomy) = term
+            .get("taxonomy_id")
+            .and_then(Value::as_str)
+            .and_then(|t| self.get("taxonomy", t))
+        {
             term.insert("taxonomy_detail".into(), Value::Object(taxonomy.clone()));
         }
         Value::Object(term)
@@ -209,10 +572,22 @@ impl Dataset {
     /// its order, so that the files fit any HSDS tabular tool.
     pub fn to_csv(&self, table: &Table) -> Vec<u8> {
         let mut writer = csv::Writer::from_writer(Vec::new());
-        let write = |writer: &mut csv::Writer<Vec<u8>>, row: Vec<String>| writer.write_record(row).expect("writing CSV to memory");
-        write(&mut writer, table.fields.iter().map(|f| f.to_string()).collect());
+        let write = |writer: &mut csv::Writer<Vec<u8>>, row: Vec<String>| {
+            writer.write_record(row).expect("writing CSV to memory")
+        };
+        write(
+            &mut writer,
+            table.fields.iter().map(|f| f.to_string()).collect(),
+        );
         for row in self.rows(table.name) {
-            write(&mut writer, table.fields.iter().map(|f| row.get(*f).map(scalar_text).unwrap_or_default()).collect());
+            write(
+                &mut writer,
+                table
+                    .fields
+                    .iter()
+                    .map(|f| row.get(*f).map(scalar_text).unwrap_or_default())
+                    .collect(),
+            );
         }
         writer.into_inner().expect("writing CSV to memory")
     }
@@ -224,27 +599,39 @@ impl Dataset {
         match value {
             Value::Object(obj) if obj.keys().any(|k| k.ends_with(".csv")) => {
                 for (file, rows) in obj {
-                    let Some(table) = TABLES.iter().find(|t| t.file == file) else { continue };
+                    let Some(table) = TABLES.iter().find(|t| t.file == file) else {
+                        continue;
+                    };
                     for row in rows.as_array().into_iter().flatten() {
                         self.insert(table.name, coerce_numbers(table, row.clone()));
                     }
                 }
             }
-            Value::Object(obj) if obj.contains_key("openapi_url") || (obj.contains_key("version") && obj.len() <= 3 && !obj.contains_key("id")) => {}
+            Value::Object(obj)
+                if obj.contains_key("openapi_url")
+                    || (obj.contains_key("version")
+                        && obj.len() <= 3
+                        && !obj.contains_key("id")) => {}
             Value::Object(obj) if obj.get("contents").is_some_and(Value::is_array) => {
                 for item in obj["contents"].as_array().into_iter().flatten() {
-                    let table = entity_table(name, item).with_context(|| format!("kan niet zien wat voor HSDS-gegevens '{name}' bevat"))?;
+                    let table = entity_table(name, item).with_context(|| {
+                        format!("kan niet zien wat voor HSDS-gegevens '{name}' bevat")
+                    })?;
                     self.flatten(table, item, None);
                 }
             }
             Value::Array(items) => {
                 for item in items {
-                    let table = entity_table(name, item).with_context(|| format!("kan niet zien wat voor HSDS-gegevens '{name}' bevat"))?;
+                    let table = entity_table(name, item).with_context(|| {
+                        format!("kan niet zien wat voor HSDS-gegevens '{name}' bevat")
+                    })?;
                     self.flatten(table, item, None);
                 }
             }
             Value::Object(_) => {
-                let table = entity_table(name, value).with_context(|| format!("kan niet zien wat voor HSDS-gegevens '{name}' bevat"))?;
+                let table = entity_table(name, value).with_context(|| {
+                    format!("kan niet zien wat voor HSDS-gegevens '{name}' bevat")
+                })?;
                 self.flatten(table, value, None);
             }
             _ => bail!("'{name}' bevat geen HSDS-object of -lijst"),
@@ -254,8 +641,15 @@ impl Dataset {
 
     /// Splits one nested entity into rows, filling in the links that
     /// nesting implies (a phone inside a service gets its `service_id`).
-    fn flatten(&mut self, table: &'static str, value: &Value, parent: Option<(&str, &str)>) -> Option<String> {
-        let Value::Object(obj) = value else { return None };
+    fn flatten(
+        &mut self,
+        table: &'static str,
+        value: &Value,
+        parent: Option<(&str, &str)>,
+    ) -> Option<String> {
+        let Value::Object(obj) = value else {
+            return None;
+        };
         let mut row = Record::new();
         for (key, v) in obj {
             if !matches!(v, Value::Array(_) | Value::Object(_)) {
@@ -264,13 +658,23 @@ impl Dataset {
         }
         let id = match row.get("id").and_then(scalar_string) {
             Some(id) => id,
-            None => uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, format!("{table}:{value}").as_bytes()).to_string(),
+            None => uuid::Uuid::new_v5(
+                &uuid::Uuid::NAMESPACE_OID,
+                format!("{table}:{value}").as_bytes(),
+            )
+            .to_string(),
         };
         row.insert("id".into(), Value::String(id.clone()));
         if let Some((parent_table, parent_id)) = parent {
             let links: Vec<(String, String)> = match table {
-                "attribute" => vec![("link_id".into(), parent_id.into()), ("link_entity".into(), parent_table.into())],
-                "metadata" => vec![("resource_id".into(), parent_id.into()), ("resource_type".into(), parent_table.into())],
+                "attribute" => vec![
+                    ("link_id".into(), parent_id.into()),
+                    ("link_entity".into(), parent_table.into()),
+                ],
+                "metadata" => vec![
+                    ("resource_id".into(), parent_id.into()),
+                    ("resource_type".into(), parent_table.into()),
+                ],
                 _ => vec![(format!("{parent_table}_id"), parent_id.into())],
             };
             for (field, value) in links {
@@ -290,7 +694,8 @@ impl Dataset {
                     }
                 }
                 Value::Object(_) => {
-                    if let Some((_, child, fk)) = CHILD_OBJECTS.iter().find(|(field, _, _)| field == key)
+                    if let Some((_, child, fk)) =
+                        CHILD_OBJECTS.iter().find(|(field, _, _)| field == key)
                         && let Some(child_id) = self.flatten(child, v, None)
                     {
                         row.entry(fk.to_string()).or_insert(Value::String(child_id));
@@ -300,7 +705,10 @@ impl Dataset {
             }
         }
         if let Some(t) = self::table(table) {
-            row = coerce_numbers(t, Value::Object(row)).as_object().cloned().unwrap_or_default();
+            row = coerce_numbers(t, Value::Object(row))
+                .as_object()
+                .cloned()
+                .unwrap_or_default();
         }
         self.insert(table, Value::Object(row));
         Some(id)
@@ -315,7 +723,12 @@ impl Dataset {
         if let Ok(text) = std::fs::read_to_string(&package)
             && let Ok(package) = serde_json::from_str::<Value>(&text)
         {
-            for resource in package.get("resources").and_then(Value::as_array).into_iter().flatten() {
+            for resource in package
+                .get("resources")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
                 let name = resource.get("name").and_then(Value::as_str);
                 let path = resource.get("path").and_then(Value::as_str);
                 if let (Some(table), Some(path)) = (name.and_then(self::table), path) {
@@ -342,7 +755,9 @@ impl Dataset {
                 .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
                 .collect();
             for (line, row) in reader.records().enumerate() {
-                let row = row.with_context(|| format!("{}: regel {} is geen geldige CSV", path.display(), line + 2))?;
+                let row = row.with_context(|| {
+                    format!("{}: regel {} is geen geldige CSV", path.display(), line + 2)
+                })?;
                 let record: Record = headers
                     .iter()
                     .zip(row.iter())
@@ -373,7 +788,10 @@ pub struct Nester<'a> {
 
 impl Nester<'_> {
     fn linked(&self, table: &'static str, field: &'static str, id: &str) -> &[&Record] {
-        self.links.get(&(table, field)).and_then(|by_id| by_id.get(id)).map_or(&[], Vec::as_slice)
+        self.links
+            .get(&(table, field))
+            .and_then(|by_id| by_id.get(id))
+            .map_or(&[], Vec::as_slice)
     }
 
     /// One row, nested. A service holds its organization's own fields but
@@ -392,7 +810,11 @@ impl Nester<'_> {
                 continue;
             }
             path.push(child);
-            let items: Vec<Value> = self.linked(child, fk, id).iter().map(|r| self.nest(child, r, path)).collect();
+            let items: Vec<Value> = self
+                .linked(child, fk, id)
+                .iter()
+                .map(|r| self.nest(child, r, path))
+                .collect();
             path.pop();
             if !items.is_empty() {
                 out.insert((*field).to_string(), Value::Array(items));
@@ -404,7 +826,10 @@ impl Nester<'_> {
                 .iter()
                 .map(|a| {
                     let mut a = (*a).clone();
-                    let term = a.get("taxonomy_term_id").and_then(Value::as_str).and_then(|t| self.data.get("taxonomy_term", t));
+                    let term = a
+                        .get("taxonomy_term_id")
+                        .and_then(Value::as_str)
+                        .and_then(|t| self.data.get("taxonomy_term", t));
                     if let Some(term) = term {
                         a.insert("taxonomy_term".into(), Value::Object(term.clone()));
                     }
@@ -414,19 +839,29 @@ impl Nester<'_> {
             if !attributes.is_empty() {
                 out.insert("attributes".into(), Value::Array(attributes));
             }
-            let metadata: Vec<Value> = self.linked("metadata", "resource_id", id).iter().map(|m| Value::Object((*m).clone())).collect();
+            let metadata: Vec<Value> = self
+                .linked("metadata", "resource_id", id)
+                .iter()
+                .map(|m| Value::Object((*m).clone()))
+                .collect();
             if !metadata.is_empty() {
                 out.insert("metadata".into(), Value::Array(metadata));
             }
         }
         if table == "service"
-            && let Some(organization) = row.get("organization_id").and_then(Value::as_str).and_then(|o| self.data.get("organization", o))
+            && let Some(organization) = row
+                .get("organization_id")
+                .and_then(Value::as_str)
+                .and_then(|o| self.data.get("organization", o))
         {
             out.insert("organization".into(), Value::Object(organization.clone()));
         }
         if table == "service_at_location"
             && !path.contains(&"location")
-            && let Some(location) = row.get("location_id").and_then(Value::as_str).and_then(|l| self.data.get("location", l))
+            && let Some(location) = row
+                .get("location_id")
+                .and_then(Value::as_str)
+                .and_then(|l| self.data.get("location", l))
         {
             path.push("location");
             let nested = self.nest("location", location, path);
@@ -478,13 +913,19 @@ fn entity_table(name: &str, item: &Value) -> Option<&'static str> {
 /// Turns the number fields of a row read from text into JSON numbers;
 /// text that is no number stays text, for the importer to report.
 fn coerce_numbers(table: &Table, row: Value) -> Value {
-    let Value::Object(mut obj) = row else { return row };
+    let Value::Object(mut obj) = row else {
+        return row;
+    };
     for field in table.numbers {
         if let Some(Value::String(text)) = obj.get(*field)
             && let Ok(n) = text.trim().parse::<f64>()
             && let Some(number) = serde_json::Number::from_f64(n)
         {
-            let value = if n.fract() == 0.0 && n.abs() < 1e15 { json!(n as i64) } else { Value::Number(number) };
+            let value = if n.fract() == 0.0 && n.abs() < 1e15 {
+                json!(n as i64)
+            } else {
+                Value::Number(number)
+            };
             obj.insert((*field).to_string(), value);
         }
     }

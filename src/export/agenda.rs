@@ -38,9 +38,23 @@ pub fn events(site: &Site, a: &Aanbod) -> Vec<Event> {
     let c = &site.config;
     let host = host(site);
     let url = c.absolute_url(&offer_url(&a.source.slug));
-    let stamp = Utc.from_utc_datetime(&a.laatst_gecontroleerd.and_hms_opt(0, 0, 0).expect("midnight exists"));
+    let stamp = Utc.from_utc_datetime(
+        &a.laatst_gecontroleerd
+            .and_hms_opt(0, 0, 0)
+            .expect("midnight exists"),
+    );
     let location = match a.locaties.as_slice() {
-        [one] => Some([Some(one.naam.as_str()), one.straat.as_deref(), one.plaats.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(", ")),
+        [one] => Some(
+            [
+                Some(one.naam.as_str()),
+                one.straat.as_deref(),
+                one.plaats.as_deref(),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(", "),
+        ),
         _ => None,
     };
     let mut seen: BTreeMap<NaiveDate, usize> = BTreeMap::new();
@@ -48,7 +62,16 @@ pub fn events(site: &Site, a: &Aanbod) -> Vec<Event> {
     for run in &a.data {
         let n = seen.entry(run.start).or_default();
         *n += 1;
-        let uid = format!("{}-{}{}@{host}", a.source.slug, run.start, if *n > 1 { format!("-{n}") } else { String::new() });
+        let uid = format!(
+            "{}-{}{}@{host}",
+            a.source.slug,
+            run.start,
+            if *n > 1 {
+                format!("-{n}")
+            } else {
+                String::new()
+            }
+        );
         let mut description = Vec::new();
         if let Some(o) = &run.omschrijving {
             description.push(o.clone());
@@ -77,7 +100,11 @@ pub fn events(site: &Site, a: &Aanbod) -> Vec<Event> {
                 .uid(&uid.replacen('@', "-aanmelden@", 1))
                 .timestamp(stamp)
                 .summary(&format!("Laatste dag aanmelden: {}", a.titel))
-                .description(&format!("Aanmelden voor {} die begint op {}.\n\n{url}", a.titel, dutch_date(run.start)))
+                .description(&format!(
+                    "Aanmelden voor {} die begint op {}.\n\n{url}",
+                    a.titel,
+                    dutch_date(run.start)
+                ))
                 .url(&url)
                 .all_day(deadline);
             events.push(event.done());
@@ -95,7 +122,10 @@ pub fn write(site: &Site, output: &mut Output) {
             own.push(event.clone());
             all.push(event.clone());
         }
-        output.add(format!("aanbod/{}/agenda.ics", a.source.slug), own.to_string());
+        output.add(
+            format!("aanbod/{}/agenda.ics", a.source.slug),
+            own.to_string(),
+        );
     }
     output.add("agenda.ics", all.to_string());
 }

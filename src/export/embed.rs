@@ -28,10 +28,17 @@ struct List<'a> {
 
 fn lists(site: &Site) -> Vec<List<'_>> {
     let c = &site.config;
-    let offers = |f: &dyn Fn(&Aanbod) -> bool| site.aanbod.iter().filter(|a| f(a)).collect::<Vec<_>>();
+    let offers =
+        |f: &dyn Fn(&Aanbod) -> bool| site.aanbod.iter().filter(|a| f(a)).collect::<Vec<_>>();
     let mut lists = Vec::new();
     for t in &c.themas {
-        lists.push(List { soort: "themas", id: &t.id, titel: t.naam.clone(), naam: t.naam.to_lowercase(), offers: offers(&|a| a.themas.contains(&t.id)) });
+        lists.push(List {
+            soort: "themas",
+            id: &t.id,
+            titel: t.naam.clone(),
+            naam: t.naam.to_lowercase(),
+            offers: offers(&|a| a.themas.contains(&t.id)),
+        });
     }
     for g in &c.gemeenten {
         lists.push(List {
@@ -90,7 +97,8 @@ fn list_json(site: &Site, list: &List) -> Value {
 
 pub fn write(site: &Site, output: &mut Output) {
     let mut tera = Tera::default();
-    tera.add_raw_templates(vec![("fragment.html", FRAGMENT), ("pagina.html", PAGE)]).expect("built-in embed templates parse");
+    tera.add_raw_templates(vec![("fragment.html", FRAGMENT), ("pagina.html", PAGE)])
+        .expect("built-in embed templates parse");
     tera.autoescape_on(vec![".html"]);
     output.add("embed/embed.css", STYLESHEET);
     for list in lists(site) {
@@ -99,9 +107,13 @@ pub fn write(site: &Site, output: &mut Output) {
         context.insert("site_titel", &site.config.titel);
         context.insert("lijst", &list_json(site, &list));
         let dir = format!("embed/{}/{}", list.soort, list.id);
-        let page = tera.render("pagina.html", &context).expect("built-in embed page renders");
+        let page = tera
+            .render("pagina.html", &context)
+            .expect("built-in embed page renders");
         output.add(format!("{dir}/index.html"), minify_html(page.as_bytes()));
-        let fragment = tera.render("fragment.html", &context).expect("built-in embed fragment renders");
+        let fragment = tera
+            .render("fragment.html", &context)
+            .expect("built-in embed fragment renders");
         output.add(format!("{dir}/fragment.html"), fragment);
     }
 }

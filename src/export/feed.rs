@@ -12,13 +12,18 @@ use crate::render::{Output, markdown_to_html, offer_url};
 pub const FEED_SIZE: usize = 100;
 
 fn midnight(date: NaiveDate) -> FixedDateTime {
-    Utc.from_utc_datetime(&date.and_hms_opt(0, 0, 0).expect("midnight exists")).fixed_offset()
+    Utc.from_utc_datetime(&date.and_hms_opt(0, 0, 0).expect("midnight exists"))
+        .fixed_offset()
 }
 
 pub fn feed(site: &Site) -> Feed {
     let c = &site.config;
     let mut offers: Vec<_> = site.aanbod.iter().collect();
-    offers.sort_by(|a, b| b.laatst_gecontroleerd.cmp(&a.laatst_gecontroleerd).then_with(|| a.source.slug.cmp(&b.source.slug)));
+    offers.sort_by(|a, b| {
+        b.laatst_gecontroleerd
+            .cmp(&a.laatst_gecontroleerd)
+            .then_with(|| a.source.slug.cmp(&b.source.slug))
+    });
     offers.truncate(FEED_SIZE);
     let entries: Vec<Entry> = offers
         .iter()
@@ -28,7 +33,10 @@ pub fn feed(site: &Site) -> Feed {
                 .aanbieder
                 .iter()
                 .filter_map(|slug| site.aanbieders.iter().find(|p| &p.source.slug == slug))
-                .map(|p| Person { name: p.naam.clone(), ..Default::default() })
+                .map(|p| Person {
+                    name: p.naam.clone(),
+                    ..Default::default()
+                })
                 .collect();
             let categories = a
                 .themas
@@ -46,7 +54,12 @@ pub fn feed(site: &Site) -> Feed {
                 updated: midnight(a.laatst_gecontroleerd),
                 authors,
                 categories,
-                links: vec![Link { href: url, rel: "alternate".into(), mime_type: Some("text/html".into()), ..Default::default() }],
+                links: vec![Link {
+                    href: url,
+                    rel: "alternate".into(),
+                    mime_type: Some("text/html".into()),
+                    ..Default::default()
+                }],
                 summary: Some(Text::plain(a.samenvatting.clone())),
                 content: Some(Content {
                     value: Some(markdown_to_html(&a.source.body)),
@@ -57,15 +70,35 @@ pub fn feed(site: &Site) -> Feed {
             }
         })
         .collect();
-    let publisher = c.organisatie.as_ref().map_or_else(|| c.titel.clone(), |o| o.naam.clone());
+    let publisher = c
+        .organisatie
+        .as_ref()
+        .map_or_else(|| c.titel.clone(), |o| o.naam.clone());
     Feed {
         title: Text::plain(format!("{}: nieuw en gewijzigd aanbod", c.titel)),
         id: c.absolute_url("/feed.xml"),
-        updated: offers.first().map_or_else(|| midnight(site.today), |a| midnight(a.laatst_gecontroleerd)),
-        authors: vec![Person { name: publisher, uri: c.organisatie.as_ref().and_then(|o| o.website.clone()), ..Default::default() }],
+        updated: offers.first().map_or_else(
+            || midnight(site.today),
+            |a| midnight(a.laatst_gecontroleerd),
+        ),
+        authors: vec![Person {
+            name: publisher,
+            uri: c.organisatie.as_ref().and_then(|o| o.website.clone()),
+            ..Default::default()
+        }],
         links: vec![
-            Link { href: c.absolute_url("/feed.xml"), rel: "self".into(), mime_type: Some("application/atom+xml".into()), ..Default::default() },
-            Link { href: c.absolute_url("/"), rel: "alternate".into(), mime_type: Some("text/html".into()), ..Default::default() },
+            Link {
+                href: c.absolute_url("/feed.xml"),
+                rel: "self".into(),
+                mime_type: Some("application/atom+xml".into()),
+                ..Default::default()
+            },
+            Link {
+                href: c.absolute_url("/"),
+                rel: "alternate".into(),
+                mime_type: Some("text/html".into()),
+                ..Default::default()
+            },
         ],
         subtitle: c.omschrijving.clone().map(Text::plain),
         lang: Some(c.taal.clone()),
@@ -75,6 +108,8 @@ pub fn feed(site: &Site) -> Feed {
 }
 
 pub fn write(site: &Site, output: &mut Output) {
-    let bytes = feed(site).write_to(Vec::new()).expect("writing a feed to memory");
+    let bytes = feed(site)
+        .write_to(Vec::new())
+        .expect("writing a feed to memory");
     output.add("feed.xml", bytes);
 }

@@ -45,7 +45,12 @@ pub struct Ids {
 
 impl Ids {
     pub fn new(basis_url: &str) -> Ids {
-        Ids { namespace: Uuid::new_v5(&Uuid::NAMESPACE_URL, basis_url.trim_end_matches('/').as_bytes()) }
+        Ids {
+            namespace: Uuid::new_v5(
+                &Uuid::NAMESPACE_URL,
+                basis_url.trim_end_matches('/').as_bytes(),
+            ),
+        }
     }
 
     /// The id of the thing at `path`, e.g. `aanbod/<slug>` or `aanbod/<slug>/telefoon`.
@@ -86,12 +91,19 @@ pub fn language_name(code: &str) -> Option<&'static str> {
 
 pub fn language_code(name: &str) -> Option<&'static str> {
     let lower = name.trim().to_lowercase();
-    LANGUAGES.iter().find(|(c, n)| *c == lower || n.to_lowercase() == lower).map(|(c, _)| *c)
+    LANGUAGES
+        .iter()
+        .find(|(c, n)| *c == lower || n.to_lowercase() == lower)
+        .map(|(c, _)| *c)
 }
 
 /// Maps the site onto HSDS tables.
 pub fn dataset(site: &Site) -> Dataset {
-    let mut builder = Builder { site, ids: Ids::new(&site.config.basis_url), data: Dataset::default() };
+    let mut builder = Builder {
+        site,
+        ids: Ids::new(&site.config.basis_url),
+        data: Dataset::default(),
+    };
     builder.taxonomies();
     for p in &site.aanbieders {
         builder.organization(p);
@@ -127,21 +139,31 @@ pub fn write(site: &Site, data: &Dataset, output: &mut Output) {
             .rows(table)
             .filter_map(|row| {
                 let id = hsds::text(row, "id")?;
-                let item = if table == "taxonomy_term" { data.term_with_taxonomy(row) } else { nester.nested(table, &id)? };
+                let item = if table == "taxonomy_term" {
+                    data.term_with_taxonomy(row)
+                } else {
+                    nester.nested(table, &id)?
+                };
                 Some((id, item))
             })
             .collect();
         for (id, item) in &items {
             output.add(format!("data/hsds/{endpoint}/{id}.json"), compact(item));
         }
-        output.add(format!("data/hsds/{endpoint}.json"), compact(&hsds::page(items.into_iter().map(|(_, v)| v).collect())));
+        output.add(
+            format!("data/hsds/{endpoint}.json"),
+            compact(&hsds::page(items.into_iter().map(|(_, v)| v).collect())),
+        );
     }
     let mut resources = Vec::new();
     for table in TABLES {
         if data.rows(table.name).next().is_none() {
             continue;
         }
-        output.add(format!("data/hsds/tabular/{}", table.file), data.to_csv(table));
+        output.add(
+            format!("data/hsds/tabular/{}", table.file),
+            data.to_csv(table),
+        );
         let fields: Vec<Value> = table
             .fields
             .iter()
@@ -173,12 +195,20 @@ fn compact(value: &Value) -> Vec<u8> {
 /// `samenvatting`, a blank line and the body: HSDS has one description.
 pub fn description(summary: &str, body: &str) -> String {
     let body = body.trim();
-    if body.is_empty() { summary.to_string() } else { format!("{summary}\n\n{body}") }
+    if body.is_empty() {
+        summary.to_string()
+    } else {
+        format!("{summary}\n\n{body}")
+    }
 }
 
 /// `niveau; bron; url`, the one-line form of an `erkenning`.
 pub fn accreditation_text(e: &crate::model::Erkenning) -> String {
-    [Some(e.niveau.as_str()), e.bron.as_deref(), e.url.as_deref()].into_iter().flatten().collect::<Vec<_>>().join("; ")
+    [Some(e.niveau.as_str()), e.bron.as_deref(), e.url.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 pub fn status_code(status: Status) -> &'static str {
@@ -202,8 +232,15 @@ pub fn byday(dagen: &str) -> Option<String> {
         ("zaterdag", "za", "SA"),
         ("zondag", "zo", "SU"),
     ];
-    let day = |word: &str| DAYS.iter().position(|(long, short, _)| word == *long || word == *short || word == format!("{short}."));
-    let lower = dagen.to_lowercase().replace("tot en met", " t/m ").replace(',', " ");
+    let day = |word: &str| {
+        DAYS.iter().position(|(long, short, _)| {
+            word == *long || word == *short || word == format!("{short}.")
+        })
+    };
+    let lower = dagen
+        .to_lowercase()
+        .replace("tot en met", " t/m ")
+        .replace(',', " ");
     let words: Vec<&str> = lower.split_whitespace().collect();
     let mut days = BTreeSet::new();
     let mut i = 0;
@@ -227,7 +264,12 @@ pub fn byday(dagen: &str) -> Option<String> {
     if days.is_empty() {
         return None;
     }
-    Some(days.into_iter().map(|d| DAYS[d].2).collect::<Vec<_>>().join(","))
+    Some(
+        days.into_iter()
+            .map(|d| DAYS[d].2)
+            .collect::<Vec<_>>()
+            .join(","),
+    )
 }
 
 struct Builder<'a> {
@@ -241,13 +283,27 @@ impl Builder<'_> {
         self.site.config.absolute_url(path)
     }
 
-    fn taxonomy(&mut self, code: &str, name: &str, description: &str, uri: Option<String>) -> String {
+    fn taxonomy(
+        &mut self,
+        code: &str,
+        name: &str,
+        description: &str,
+        uri: Option<String>,
+    ) -> String {
         let id = self.ids.of(&format!("taxonomieen/{code}"));
         self.data.insert("taxonomy", json!({ "id": id, "name": name, "description": description, "uri": uri, "version": code }));
         id
     }
 
-    fn term(&mut self, taxonomy: (&str, &str), code: &str, name: &str, description: Option<&str>, uri: Option<String>, parent: Option<String>) {
+    fn term(
+        &mut self,
+        taxonomy: (&str, &str),
+        code: &str,
+        name: &str,
+        description: Option<&str>,
+        uri: Option<String>,
+        parent: Option<String>,
+    ) {
         let (taxonomy_code, taxonomy_id) = taxonomy;
         self.data.insert(
             "taxonomy_term",
@@ -280,35 +336,91 @@ impl Builder<'_> {
     fn taxonomies(&mut self) {
         let c = &self.site.config;
         let site = c.titel.clone();
-        let t = self.taxonomy(TAXONOMY_THEMA, &format!("Thema's van {site}"), "Waar een vraag over gaat; elk thema heeft een eigen pagina.", Some(self.url("/themas/")));
+        let t = self.taxonomy(
+            TAXONOMY_THEMA,
+            &format!("Thema's van {site}"),
+            "Waar een vraag over gaat; elk thema heeft een eigen pagina.",
+            Some(self.url("/themas/")),
+        );
         for thema in &c.themas {
             let uri = self.url(&format!("/themas/{}/", thema.id));
-            self.term((TAXONOMY_THEMA, &t), &thema.id, &thema.naam, thema.omschrijving.as_deref(), Some(uri), None);
+            self.term(
+                (TAXONOMY_THEMA, &t),
+                &thema.id,
+                &thema.naam,
+                thema.omschrijving.as_deref(),
+                Some(uri),
+                None,
+            );
         }
-        let t = self.taxonomy(TAXONOMY_DOELGROEP, &format!("Doelgroepen van {site}"), "Voor wie het aanbod is.", None);
+        let t = self.taxonomy(
+            TAXONOMY_DOELGROEP,
+            &format!("Doelgroepen van {site}"),
+            "Voor wie het aanbod is.",
+            None,
+        );
         for d in &c.doelgroepen {
             self.term((TAXONOMY_DOELGROEP, &t), &d.id, &d.naam, None, None, None);
         }
-        let t = self.taxonomy(TAXONOMY_TOEGANG, &format!("Toegang in {site}"), "Hoe je bij het aanbod komt, van laagdrempelig naar zwaar.", None);
+        let t = self.taxonomy(
+            TAXONOMY_TOEGANG,
+            &format!("Toegang in {site}"),
+            "Hoe je bij het aanbod komt, van laagdrempelig naar zwaar.",
+            None,
+        );
         for d in &c.toegang {
-            self.term((TAXONOMY_TOEGANG, &t), &d.id, &d.naam, d.uitleg.as_deref(), None, None);
+            self.term(
+                (TAXONOMY_TOEGANG, &t),
+                &d.id,
+                &d.naam,
+                d.uitleg.as_deref(),
+                None,
+                None,
+            );
         }
-        let t = self.taxonomy(TAXONOMY_VORM, "Vorm van het aanbod", "Groep, individueel, gezin, online, telefonisch of inloop.", None);
+        let t = self.taxonomy(
+            TAXONOMY_VORM,
+            "Vorm van het aanbod",
+            "Groep, individueel, gezin, online, telefonisch of inloop.",
+            None,
+        );
         for vorm in crate::schema::VORMEN {
             self.term((TAXONOMY_VORM, &t), vorm, vorm, None, None, None);
         }
-        let t = self.taxonomy(TAXONOMY_GEBIED, &format!("Gemeenten en kernen van {site}"), "Gemeenten en hun kernen (dorpen).", Some(self.url("/gemeenten/")));
+        let t = self.taxonomy(
+            TAXONOMY_GEBIED,
+            &format!("Gemeenten en kernen van {site}"),
+            "Gemeenten en hun kernen (dorpen).",
+            Some(self.url("/gemeenten/")),
+        );
         for g in &c.gemeenten {
             let uri = self.url(&format!("/gemeenten/{}/", g.id));
             self.term((TAXONOMY_GEBIED, &t), &g.id, &g.naam, None, Some(uri), None);
             let parent = self.term_id(TAXONOMY_GEBIED, &g.id);
             for k in &g.kernen {
                 let uri = self.url(&format!("/kernen/{}/", k.id));
-                self.term((TAXONOMY_GEBIED, &t), &k.id, &k.naam, None, Some(uri), Some(parent.clone()));
+                self.term(
+                    (TAXONOMY_GEBIED, &t),
+                    &k.id,
+                    &k.naam,
+                    None,
+                    Some(uri),
+                    Some(parent.clone()),
+                );
             }
         }
-        let soorten: BTreeSet<&str> = self.site.aanbieders.iter().map(|p| p.soort.as_str()).collect();
-        let t = self.taxonomy(TAXONOMY_SOORT, "Soort aanbieder", "Wat voor organisatie een aanbieder is.", None);
+        let soorten: BTreeSet<&str> = self
+            .site
+            .aanbieders
+            .iter()
+            .map(|p| p.soort.as_str())
+            .collect();
+        let t = self.taxonomy(
+            TAXONOMY_SOORT,
+            "Soort aanbieder",
+            "Wat voor organisatie een aanbieder is.",
+            None,
+        );
         for soort in soorten {
             self.term((TAXONOMY_SOORT, &t), soort, soort, None, None, None);
         }
@@ -318,9 +430,30 @@ impl Builder<'_> {
             "Gegevens zonder eigen HSDS-veld; de waarde staat in het attribuut.",
             None,
         );
-        self.term((TAXONOMY_VELD, &t), VELD_TREFWOORD, "Trefwoord", Some("Een woord waarop ouders zoeken dat niet in de tekst staat."), None, None);
-        self.term((TAXONOMY_VELD, &t), VELD_MEDEAANBIEDER, "Medeaanbieder", Some("Nog een organisatie die dit aanbod samen biedt; de waarde is haar HSDS-id."), None, None);
-        self.term((TAXONOMY_VELD, &t), VELD_AANMELDEN_VIA, "Aanmelden via", Some("De organisatie waar je je aanmeldt; de waarde is haar HSDS-id."), None, None);
+        self.term(
+            (TAXONOMY_VELD, &t),
+            VELD_TREFWOORD,
+            "Trefwoord",
+            Some("Een woord waarop ouders zoeken dat niet in de tekst staat."),
+            None,
+            None,
+        );
+        self.term(
+            (TAXONOMY_VELD, &t),
+            VELD_MEDEAANBIEDER,
+            "Medeaanbieder",
+            Some("Nog een organisatie die dit aanbod samen biedt; de waarde is haar HSDS-id."),
+            None,
+            None,
+        );
+        self.term(
+            (TAXONOMY_VELD, &t),
+            VELD_AANMELDEN_VIA,
+            "Aanmelden via",
+            Some("De organisatie waar je je aanmeldt; de waarde is haar HSDS-id."),
+            None,
+            None,
+        );
     }
 
     fn phone(&mut self, path: &str, link: (&str, &str), number: &str, description: Option<&str>) {
@@ -370,10 +503,19 @@ impl Builder<'_> {
             }),
         );
         if let Some(tel) = &p.telefoon {
-            self.phone(&format!("{path}/telefoon"), ("organization_id", &id), tel, None);
+            self.phone(
+                &format!("{path}/telefoon"),
+                ("organization_id", &id),
+                tel,
+                None,
+            );
         }
         for (i, c) in p.contactpersonen.iter().enumerate() {
-            self.contact(&format!("{path}/contactpersonen/{i}"), ("organization_id", &id), c);
+            self.contact(
+                &format!("{path}/contactpersonen/{i}"),
+                ("organization_id", &id),
+                c,
+            );
         }
         if p.adres.is_some() || p.openingstijden.is_some() {
             let location = self.ids.of(&format!("{path}/adres"));
@@ -386,7 +528,13 @@ impl Builder<'_> {
                     "latitude": adres.lat, "longitude": adres.lon,
                 }),
             );
-            self.address(&format!("{path}/adres/adres"), &location, adres.straat.as_deref(), adres.postcode.as_deref(), adres.plaats.as_deref());
+            self.address(
+                &format!("{path}/adres/adres"),
+                &location,
+                adres.straat.as_deref(),
+                adres.postcode.as_deref(),
+                adres.plaats.as_deref(),
+            );
             match &p.openingstijden {
                 Some(Openingstijden::Tekst(text)) => {
                     self.data.insert("schedule", json!({ "id": self.ids.of(&format!("{path}/openingstijden")), "location_id": location, "description": text }));
@@ -416,7 +564,14 @@ impl Builder<'_> {
 
     /// An address, when there is at least a street or a place: HSDS
     /// requires street, city, province and postal code on every address.
-    fn address(&mut self, path: &str, location: &str, straat: Option<&str>, postcode: Option<&str>, plaats: Option<&str>) {
+    fn address(
+        &mut self,
+        path: &str,
+        location: &str,
+        straat: Option<&str>,
+        postcode: Option<&str>,
+        plaats: Option<&str>,
+    ) {
         if straat.is_none() && plaats.is_none() {
             return;
         }
@@ -441,8 +596,14 @@ impl Builder<'_> {
             None => None,
         };
         let toegang = c.toegang(&a.toegang);
-        let application_process = aanmelden_tekst.or_else(|| toegang.map(|t| t.uitleg.clone().unwrap_or_else(|| t.naam.clone())));
-        let doelgroepen: Vec<&str> = a.doelgroep.iter().filter_map(|d| c.doelgroep(d)).map(|d| d.naam.as_str()).collect();
+        let application_process = aanmelden_tekst
+            .or_else(|| toegang.map(|t| t.uitleg.clone().unwrap_or_else(|| t.naam.clone())));
+        let doelgroepen: Vec<&str> = a
+            .doelgroep
+            .iter()
+            .filter_map(|d| c.doelgroep(d))
+            .map(|d| d.naam.as_str())
+            .collect();
         let mut eligibility = format!("Voor: {}.", doelgroepen.join(", "));
         if let Some(l) = a.leeftijd {
             eligibility.push_str(&format!(" Leeftijd: {}.", age_text(l.van, l.tot)));
@@ -473,7 +634,12 @@ impl Builder<'_> {
         );
         if let Some(d) = &details {
             if let Some(tel) = &d.telefoon {
-                self.phone(&format!("{path}/aanmelden/telefoon"), ("service_id", &id), tel, Some(AANMELD_URL_LABEL));
+                self.phone(
+                    &format!("{path}/aanmelden/telefoon"),
+                    ("service_id", &id),
+                    tel,
+                    Some(AANMELD_URL_LABEL),
+                );
             }
             if let Some(url) = &d.url {
                 self.data.insert(
@@ -483,7 +649,12 @@ impl Builder<'_> {
             }
             if let Some(via) = &d.via {
                 let value = self.ids.organization(via);
-                self.attribute(("service", &id), TAXONOMY_VELD, VELD_AANMELDEN_VIA, Some(&value));
+                self.attribute(
+                    ("service", &id),
+                    TAXONOMY_VELD,
+                    VELD_AANMELDEN_VIA,
+                    Some(&value),
+                );
             }
         }
         if let Some(contact) = &a.contact {
@@ -494,7 +665,11 @@ impl Builder<'_> {
         for run in &a.data {
             let n = seen_starts.entry(run.start).or_default();
             *n += 1;
-            let suffix = if *n > 1 { format!("-{n}") } else { String::new() };
+            let suffix = if *n > 1 {
+                format!("-{n}")
+            } else {
+                String::new()
+            };
             self.data.insert(
                 "schedule",
                 json!({
@@ -525,15 +700,26 @@ impl Builder<'_> {
             }
         }
         for l in &a.locaties {
-            let key = [Some(l.naam.as_str()), l.straat.as_deref(), l.postcode.as_deref(), l.plaats.as_deref()]
-                .map(|part| part.unwrap_or("").trim().to_lowercase())
-                .join("|");
+            let key = [
+                Some(l.naam.as_str()),
+                l.straat.as_deref(),
+                l.postcode.as_deref(),
+                l.plaats.as_deref(),
+            ]
+            .map(|part| part.unwrap_or("").trim().to_lowercase())
+            .join("|");
             let location = self.ids.of(&format!("locaties/{key}"));
             self.data.insert(
                 "location",
                 json!({ "id": location, "name": l.naam, "location_type": "physical", "latitude": l.lat, "longitude": l.lon }),
             );
-            self.address(&format!("locaties/{key}/adres"), &location, l.straat.as_deref(), l.postcode.as_deref(), l.plaats.as_deref());
+            self.address(
+                &format!("locaties/{key}/adres"),
+                &location,
+                l.straat.as_deref(),
+                l.postcode.as_deref(),
+                l.plaats.as_deref(),
+            );
             self.data.insert(
                 "service_at_location",
                 json!({ "id": self.ids.of(&format!("{path}/locaties/{location}")), "service_id": id, "location_id": location }),
@@ -574,7 +760,9 @@ impl Builder<'_> {
     fn cost(&mut self, path: &str, service: &str, kosten: &Option<Kosten>) {
         let option = match kosten {
             None => return,
-            Some(Kosten::Gratis(_)) => json!({ "option": "Gratis", "amount": 0, "currency": "EUR" }),
+            Some(Kosten::Gratis(_)) => {
+                json!({ "option": "Gratis", "amount": 0, "currency": "EUR" })
+            }
             Some(Kosten::Bedrag(k)) => json!({
                 "option": k.toelichting, "amount": k.bedrag, "currency": "EUR",
                 "amount_description": k.per.as_ref().map(|per| format!("per {per}")),
@@ -593,8 +781,14 @@ mod tests {
 
     #[test]
     fn dutch_days_become_byday_codes() {
-        assert_eq!(byday("maandag t/m vrijdag").as_deref(), Some("MO,TU,WE,TH,FR"));
-        assert_eq!(byday("maandag tot en met donderdag").as_deref(), Some("MO,TU,WE,TH"));
+        assert_eq!(
+            byday("maandag t/m vrijdag").as_deref(),
+            Some("MO,TU,WE,TH,FR")
+        );
+        assert_eq!(
+            byday("maandag tot en met donderdag").as_deref(),
+            Some("MO,TU,WE,TH")
+        );
         assert_eq!(byday("dinsdag en donderdag").as_deref(), Some("TU,TH"));
         assert_eq!(byday("ma, wo, vr").as_deref(), Some("MO,WE,FR"));
         assert_eq!(byday("elke eerste maandag van de maand"), None);
@@ -604,8 +798,14 @@ mod tests {
     #[test]
     fn ids_are_stable_and_distinct() {
         let ids = Ids::new("https://example.org/");
-        assert_eq!(ids.service("a"), Ids::new("https://example.org").service("a"));
+        assert_eq!(
+            ids.service("a"),
+            Ids::new("https://example.org").service("a")
+        );
         assert_ne!(ids.service("a"), ids.organization("a"));
-        assert_ne!(ids.service("a"), Ids::new("https://example.com").service("a"));
+        assert_ne!(
+            ids.service("a"),
+            Ids::new("https://example.com").service("a")
+        );
     }
 }

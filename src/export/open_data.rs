@@ -250,7 +250,11 @@ pub fn aanbod_bestand(site: &Site) -> AanbodBestand {
         titel: site.config.titel.clone(),
         bron: site.config.absolute_url("/"),
         bijgewerkt: newest(site.aanbod.iter().map(|a| a.laatst_gecontroleerd)),
-        aanbod: site.aanbod.iter().map(|a| aanbod_item(site, &ids, a)).collect(),
+        aanbod: site
+            .aanbod
+            .iter()
+            .map(|a| aanbod_item(site, &ids, a))
+            .collect(),
     }
 }
 
@@ -261,23 +265,49 @@ pub fn aanbieders_bestand(site: &Site) -> AanbiedersBestand {
         titel: site.config.titel.clone(),
         bron: site.config.absolute_url("/"),
         bijgewerkt: newest(site.aanbieders.iter().map(|p| p.laatst_gecontroleerd)),
-        aanbieders: site.aanbieders.iter().map(|p| aanbieder_item(site, &ids, p)).collect(),
+        aanbieders: site
+            .aanbieders
+            .iter()
+            .map(|p| aanbieder_item(site, &ids, p))
+            .collect(),
     }
 }
 
 fn provider_ref(site: &Site, slug: &str) -> Verwijzing {
-    let naam = site.aanbieders.iter().find(|p| p.source.slug == slug).map_or_else(|| slug.to_string(), |p| p.naam.clone());
-    Verwijzing { id: slug.to_string(), naam, url: Some(site.config.absolute_url(&provider_url(slug))) }
+    let naam = site
+        .aanbieders
+        .iter()
+        .find(|p| p.source.slug == slug)
+        .map_or_else(|| slug.to_string(), |p| p.naam.clone());
+    Verwijzing {
+        id: slug.to_string(),
+        naam,
+        url: Some(site.config.absolute_url(&provider_url(slug))),
+    }
 }
 
-fn refs(ids: &[String], lookup: impl Fn(&str) -> Option<(String, Option<String>)>) -> Vec<Verwijzing> {
+fn refs(
+    ids: &[String],
+    lookup: impl Fn(&str) -> Option<(String, Option<String>)>,
+) -> Vec<Verwijzing> {
     ids.iter()
-        .filter_map(|id| lookup(id).map(|(naam, url)| Verwijzing { id: id.clone(), naam, url }))
+        .filter_map(|id| {
+            lookup(id).map(|(naam, url)| Verwijzing {
+                id: id.clone(),
+                naam,
+                url,
+            })
+        })
         .collect()
 }
 
 fn contact_item(c: &crate::model::Contact) -> ContactItem {
-    ContactItem { naam: c.naam.clone(), rol: c.rol.clone(), telefoon: c.telefoon.clone(), email: c.email.clone() }
+    ContactItem {
+        naam: c.naam.clone(),
+        rol: c.rol.clone(),
+        telefoon: c.telefoon.clone(),
+        email: c.email.clone(),
+    }
 }
 
 fn aanbod_item(site: &Site, ids: &Ids, a: &Aanbod) -> AanbodItem {
@@ -291,20 +321,44 @@ fn aanbod_item(site: &Site, ids: &Ids, a: &Aanbod) -> AanbodItem {
         titel: a.titel.clone(),
         samenvatting: a.samenvatting.clone(),
         beschrijving: a.source.body.trim().to_string(),
-        aanbieders: a.aanbieder.iter().map(|slug| provider_ref(site, slug)).collect(),
-        themas: refs(&a.themas, |id| c.thema(id).map(|t| (t.naam.clone(), url(format!("/themas/{id}/"))))),
-        doelgroepen: refs(&a.doelgroep, |id| c.doelgroep(id).map(|d| (d.naam.clone(), None))),
-        gemeenten: refs(&a.gemeenten, |id| c.gemeente(id).map(|g| (g.naam.clone(), url(format!("/gemeenten/{id}/"))))),
-        kernen: refs(&a.kernen, |id| c.kern(id).map(|(_, k)| (k.naam.clone(), url(format!("/kernen/{id}/"))))),
+        aanbieders: a
+            .aanbieder
+            .iter()
+            .map(|slug| provider_ref(site, slug))
+            .collect(),
+        themas: refs(&a.themas, |id| {
+            c.thema(id)
+                .map(|t| (t.naam.clone(), url(format!("/themas/{id}/"))))
+        }),
+        doelgroepen: refs(&a.doelgroep, |id| {
+            c.doelgroep(id).map(|d| (d.naam.clone(), None))
+        }),
+        gemeenten: refs(&a.gemeenten, |id| {
+            c.gemeente(id)
+                .map(|g| (g.naam.clone(), url(format!("/gemeenten/{id}/"))))
+        }),
+        kernen: refs(&a.kernen, |id| {
+            c.kern(id)
+                .map(|(_, k)| (k.naam.clone(), url(format!("/kernen/{id}/"))))
+        }),
         toegang: Toegang {
             id: a.toegang.clone(),
             naam: toegang.map_or_else(|| a.toegang.clone(), |t| t.naam.clone()),
             uitleg: toegang.and_then(|t| t.uitleg.clone()),
         },
-        leeftijd: a.leeftijd.map(|l| Leeftijd { van: l.van, tot: l.tot }),
+        leeftijd: a.leeftijd.map(|l| Leeftijd {
+            van: l.van,
+            tot: l.tot,
+        }),
         vorm: a.vorm.clone(),
         kosten: a.kosten.as_ref().map(|k| match k {
-            Kosten::Gratis(_) => KostenItem { gratis: true, bedrag: None, per: None, toelichting: None, tekst: cost_text(&a.kosten) },
+            Kosten::Gratis(_) => KostenItem {
+                gratis: true,
+                bedrag: None,
+                per: None,
+                toelichting: None,
+                tekst: cost_text(&a.kosten),
+            },
             Kosten::Bedrag(d) => KostenItem {
                 gratis: false,
                 bedrag: d.bedrag,
@@ -314,7 +368,13 @@ fn aanbod_item(site: &Site, ids: &Ids, a: &Aanbod) -> AanbodItem {
             },
         }),
         aanmelden: a.aanmelden.as_ref().map(|m| match m {
-            Aanmelden::Tekst(t) => AanmeldenItem { tekst: Some(t.clone()), telefoon: None, email: None, url: None, via: None },
+            Aanmelden::Tekst(t) => AanmeldenItem {
+                tekst: Some(t.clone()),
+                telefoon: None,
+                email: None,
+                url: None,
+                via: None,
+            },
             Aanmelden::Details(d) => AanmeldenItem {
                 tekst: d.tekst.clone(),
                 telefoon: d.telefoon.clone(),
@@ -346,7 +406,11 @@ fn aanbod_item(site: &Site, ids: &Ids, a: &Aanbod) -> AanbodItem {
                 omschrijving: d.omschrijving.clone(),
             })
             .collect(),
-        erkenning: a.erkenning.as_ref().map(|e| ErkenningItem { niveau: e.niveau.clone(), bron: e.bron.clone(), url: e.url.clone() }),
+        erkenning: a.erkenning.as_ref().map(|e| ErkenningItem {
+            niveau: e.niveau.clone(),
+            bron: e.bron.clone(),
+            url: e.url.clone(),
+        }),
         trefwoorden: a.trefwoorden.clone(),
         talen: a.talen.clone(),
         status: match a.status {
@@ -379,17 +443,39 @@ fn aanbieder_item(site: &Site, ids: &Ids, p: &Aanbieder) -> AanbiederItem {
             lat: a.lat,
             lon: a.lon,
         }),
-        gemeenten: refs(&p.gemeenten, |id| c.gemeente(id).map(|g| (g.naam.clone(), Some(c.absolute_url(&format!("/gemeenten/{id}/")))))),
+        gemeenten: refs(&p.gemeenten, |id| {
+            c.gemeente(id).map(|g| {
+                (
+                    g.naam.clone(),
+                    Some(c.absolute_url(&format!("/gemeenten/{id}/"))),
+                )
+            })
+        }),
         openingstijden: p.openingstijden.as_ref().map(|o| match o {
-            Openingstijden::Tekst(t) => OpeningstijdenItem { tekst: Some(t.clone()), tijden: Vec::new() },
+            Openingstijden::Tekst(t) => OpeningstijdenItem {
+                tekst: Some(t.clone()),
+                tijden: Vec::new(),
+            },
             Openingstijden::Tijden(list) => OpeningstijdenItem {
                 tekst: None,
-                tijden: list.iter().map(|t| OpeningstijdItem { dagen: t.dagen.clone(), van: t.van.clone(), tot: t.tot.clone() }).collect(),
+                tijden: list
+                    .iter()
+                    .map(|t| OpeningstijdItem {
+                        dagen: t.dagen.clone(),
+                        van: t.van.clone(),
+                        tot: t.tot.clone(),
+                    })
+                    .collect(),
             },
         }),
         contactpersonen: p.contactpersonen.iter().map(contact_item).collect(),
         logo: p.logo.as_ref().map(|l| c.absolute_url(&format!("/{l}"))),
-        aanbod: site.aanbod.iter().filter(|a| a.aanbieder.contains(&p.source.slug)).map(|a| a.source.slug.clone()).collect(),
+        aanbod: site
+            .aanbod
+            .iter()
+            .filter(|a| a.aanbieder.contains(&p.source.slug))
+            .map(|a| a.source.slug.clone())
+            .collect(),
         laatst_gecontroleerd: p.laatst_gecontroleerd.to_string(),
     }
 }
@@ -431,30 +517,76 @@ pub const AANBOD_COLUMNS: &[Column<AanbodItem>] = &[
     ("leeftijd_van", |a| opt(&a.leeftijd.as_ref().map(|l| l.van))),
     ("leeftijd_tot", |a| opt(&a.leeftijd.as_ref().map(|l| l.tot))),
     ("vorm", |a| join(a.vorm.iter().map(String::as_str))),
-    ("gratis", |a| if a.kosten.as_ref().is_some_and(|k| k.gratis) { "ja".into() } else { "nee".into() }),
-    ("kosten", |a| opt(&a.kosten.as_ref().and_then(|k| k.tekst.clone()))),
-    ("kosten_bedrag", |a| opt(&a.kosten.as_ref().and_then(|k| k.bedrag))),
-    ("aanmelden_tekst", |a| opt(&a.aanmelden.as_ref().and_then(|m| m.tekst.clone()))),
-    ("aanmelden_telefoon", |a| opt(&a.aanmelden.as_ref().and_then(|m| m.telefoon.clone()))),
-    ("aanmelden_email", |a| opt(&a.aanmelden.as_ref().and_then(|m| m.email.clone()))),
-    ("aanmelden_url", |a| opt(&a.aanmelden.as_ref().and_then(|m| m.url.clone()))),
-    ("aanmelden_via", |a| opt(&a.aanmelden.as_ref().and_then(|m| m.via.as_ref().map(|v| v.id.clone())))),
-    ("contact_naam", |a| opt(&a.contact.as_ref().and_then(|c| c.naam.clone()))),
-    ("contact_rol", |a| opt(&a.contact.as_ref().and_then(|c| c.rol.clone()))),
-    ("contact_telefoon", |a| opt(&a.contact.as_ref().and_then(|c| c.telefoon.clone()))),
-    ("contact_email", |a| opt(&a.contact.as_ref().and_then(|c| c.email.clone()))),
-    ("locaties", |a| join(a.locaties.iter().filter_map(|l| l.naam.as_deref()))),
+    ("gratis", |a| {
+        if a.kosten.as_ref().is_some_and(|k| k.gratis) {
+            "ja".into()
+        } else {
+            "nee".into()
+        }
+    }),
+    ("kosten", |a| {
+        opt(&a.kosten.as_ref().and_then(|k| k.tekst.clone()))
+    }),
+    ("kosten_bedrag", |a| {
+        opt(&a.kosten.as_ref().and_then(|k| k.bedrag))
+    }),
+    ("aanmelden_tekst", |a| {
+        opt(&a.aanmelden.as_ref().and_then(|m| m.tekst.clone()))
+    }),
+    ("aanmelden_telefoon", |a| {
+        opt(&a.aanmelden.as_ref().and_then(|m| m.telefoon.clone()))
+    }),
+    ("aanmelden_email", |a| {
+        opt(&a.aanmelden.as_ref().and_then(|m| m.email.clone()))
+    }),
+    ("aanmelden_url", |a| {
+        opt(&a.aanmelden.as_ref().and_then(|m| m.url.clone()))
+    }),
+    ("aanmelden_via", |a| {
+        opt(&a
+            .aanmelden
+            .as_ref()
+            .and_then(|m| m.via.as_ref().map(|v| v.id.clone())))
+    }),
+    ("contact_naam", |a| {
+        opt(&a.contact.as_ref().and_then(|c| c.naam.clone()))
+    }),
+    ("contact_rol", |a| {
+        opt(&a.contact.as_ref().and_then(|c| c.rol.clone()))
+    }),
+    ("contact_telefoon", |a| {
+        opt(&a.contact.as_ref().and_then(|c| c.telefoon.clone()))
+    }),
+    ("contact_email", |a| {
+        opt(&a.contact.as_ref().and_then(|c| c.email.clone()))
+    }),
+    ("locaties", |a| {
+        join(a.locaties.iter().filter_map(|l| l.naam.as_deref()))
+    }),
     ("data", |a| {
-        let runs: Vec<String> = a.data.iter().map(|d| match &d.eind {
-            Some(eind) => format!("{}/{eind}", d.start),
-            None => d.start.clone(),
-        }).collect();
+        let runs: Vec<String> = a
+            .data
+            .iter()
+            .map(|d| match &d.eind {
+                Some(eind) => format!("{}/{eind}", d.start),
+                None => d.start.clone(),
+            })
+            .collect();
         runs.join(";")
     }),
-    ("erkenning", |a| opt(&a.erkenning.as_ref().map(|e| e.niveau.clone()))),
-    ("trefwoorden", |a| join(a.trefwoorden.iter().map(String::as_str))),
+    ("erkenning", |a| {
+        opt(&a.erkenning.as_ref().map(|e| e.niveau.clone()))
+    }),
+    ("trefwoorden", |a| {
+        join(a.trefwoorden.iter().map(String::as_str))
+    }),
     ("talen", |a| join(a.talen.iter().map(String::as_str))),
-    ("status", |a| serde_json::to_value(&a.status).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()),
+    ("status", |a| {
+        serde_json::to_value(&a.status)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default()
+    }),
     ("laatst_gecontroleerd", |a| a.laatst_gecontroleerd.clone()),
     ("beschrijving", |a| a.beschrijving.clone()),
 ];
@@ -470,9 +602,15 @@ pub const AANBIEDERS_COLUMNS: &[Column<AanbiederItem>] = &[
     ("telefoon", |p| opt(&p.telefoon)),
     ("email", |p| opt(&p.email)),
     ("website", |p| opt(&p.website)),
-    ("straat", |p| opt(&p.adres.as_ref().and_then(|a| a.straat.clone()))),
-    ("postcode", |p| opt(&p.adres.as_ref().and_then(|a| a.postcode.clone()))),
-    ("plaats", |p| opt(&p.adres.as_ref().and_then(|a| a.plaats.clone()))),
+    ("straat", |p| {
+        opt(&p.adres.as_ref().and_then(|a| a.straat.clone()))
+    }),
+    ("postcode", |p| {
+        opt(&p.adres.as_ref().and_then(|a| a.postcode.clone()))
+    }),
+    ("plaats", |p| {
+        opt(&p.adres.as_ref().and_then(|a| a.plaats.clone()))
+    }),
     ("lat", |p| opt(&p.adres.as_ref().and_then(|a| a.lat))),
     ("lon", |p| opt(&p.adres.as_ref().and_then(|a| a.lon))),
     ("gemeenten", |p| ids_of(&p.gemeenten)),
@@ -483,9 +621,13 @@ pub const AANBIEDERS_COLUMNS: &[Column<AanbiederItem>] = &[
 
 fn csv<T>(columns: &[Column<T>], items: &[T]) -> Vec<u8> {
     let mut writer = csv::Writer::from_writer(Vec::new());
-    writer.write_record(columns.iter().map(|(name, _)| *name)).expect("writing CSV to memory");
+    writer
+        .write_record(columns.iter().map(|(name, _)| *name))
+        .expect("writing CSV to memory");
     for item in items {
-        writer.write_record(columns.iter().map(|(_, value)| value(item))).expect("writing CSV to memory");
+        writer
+            .write_record(columns.iter().map(|(_, value)| value(item)))
+            .expect("writing CSV to memory");
     }
     writer.into_inner().expect("writing CSV to memory")
 }
@@ -508,8 +650,17 @@ pub fn write(site: &Site, output: &mut Output) {
     let aanbieders = aanbieders_bestand(site);
     output.add("data/aanbod.json", json_bytes(&aanbod));
     output.add("data/aanbieders.json", json_bytes(&aanbieders));
-    output.add("data/aanbod.schema.json", schema::<AanbodBestand>(site, "/data/aanbod.schema.json"));
-    output.add("data/aanbieders.schema.json", schema::<AanbiedersBestand>(site, "/data/aanbieders.schema.json"));
+    output.add(
+        "data/aanbod.schema.json",
+        schema::<AanbodBestand>(site, "/data/aanbod.schema.json"),
+    );
+    output.add(
+        "data/aanbieders.schema.json",
+        schema::<AanbiedersBestand>(site, "/data/aanbieders.schema.json"),
+    );
     output.add("data/aanbod.csv", csv(AANBOD_COLUMNS, &aanbod.aanbod));
-    output.add("data/aanbieders.csv", csv(AANBIEDERS_COLUMNS, &aanbieders.aanbieders));
+    output.add(
+        "data/aanbieders.csv",
+        csv(AANBIEDERS_COLUMNS, &aanbieders.aanbieders),
+    );
 }
