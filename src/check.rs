@@ -107,7 +107,11 @@ impl CheckReport {
 /// what was checked, and a summary line.
 pub fn print_human(report: &CheckReport, root: &Path) {
     let mut shown = Diagnostics::default();
-    for d in report.diagnostics.iter().filter(|d| !report.is_listed_as_stale(d)) {
+    for d in report
+        .diagnostics
+        .iter()
+        .filter(|d| !report.is_listed_as_stale(d))
+    {
         shown.push(d.clone());
     }
     shown.print_to(Stream::Stdout, root);
@@ -131,7 +135,10 @@ pub fn print_human(report: &CheckReport, root: &Path) {
         text.push_str("  Tip: controleer of alles nog klopt en zet de datum van vandaag bij laatst_gecontroleerd.\n");
     }
     if !report.duplicates.is_empty() {
-        text.push_str(&format!("\nMogelijke dubbelingen ({}):\n", report.duplicates.len()));
+        text.push_str(&format!(
+            "\nMogelijke dubbelingen ({}):\n",
+            report.duplicates.len()
+        ));
         for d in &report.duplicates {
             text.push_str(&format!(
                 "  {} en {}\n    \"{}\" en \"{}\": titels {:.0}% en samenvattingen {:.0}% gelijk.\n",
@@ -143,15 +150,23 @@ pub fn print_human(report: &CheckReport, root: &Path) {
                 d.summary_similarity * 100.0
             ));
         }
-        text.push_str("  Tip: is het hetzelfde aanbod? Voeg de bestanden samen en haal er één weg.\n");
+        text.push_str(
+            "  Tip: is het hetzelfde aanbod? Voeg de bestanden samen en haal er één weg.\n",
+        );
     }
     text.push('\n');
     if report.links.skipped {
         text.push_str("Links zijn niet gecontroleerd: verbeter eerst de fouten.\n");
     } else {
-        text.push_str(&format!("{} gecontroleerd", count(report.links.internal, "interne link", "interne links")));
+        text.push_str(&format!(
+            "{} gecontroleerd",
+            count(report.links.internal, "interne link", "interne links")
+        ));
         if report.links.external > 0 {
-            text.push_str(&format!(", {}.\n", count(report.links.external, "extern adres", "externe adressen")));
+            text.push_str(&format!(
+                ", {}.\n",
+                count(report.links.external, "extern adres", "externe adressen")
+            ));
         } else {
             text.push_str("; externe adressen niet (gebruik --extern).\n");
         }
@@ -161,7 +176,11 @@ pub fn print_human(report: &CheckReport, root: &Path) {
         count(shown.error_count(), "fout", "fouten"),
         count(shown.warning_count(), "waarschuwing", "waarschuwingen"),
         count(report.stale.len(), "verouderd item", "verouderde items"),
-        count(report.duplicates.len(), "mogelijke dubbeling", "mogelijke dubbelingen"),
+        count(
+            report.duplicates.len(),
+            "mogelijke dubbeling",
+            "mogelijke dubbelingen"
+        ),
     ));
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
 }
@@ -239,7 +258,8 @@ type ExternalLinks = BTreeMap<String, Vec<(String, Position, Option<String>)>>;
 
 impl<'a> LinkChecker<'a> {
     fn new(site: &'a Site, raw: &'a RawSite, output: &'a Output) -> Self {
-        let published: BTreeSet<&str> = site.aanbod.iter().map(|a| a.source.slug.as_str()).collect();
+        let published: BTreeSet<&str> =
+            site.aanbod.iter().map(|a| a.source.slug.as_str()).collect();
         LinkChecker {
             site,
             output,
@@ -259,9 +279,21 @@ impl<'a> LinkChecker<'a> {
     fn check_all(&mut self, diagnostics: &mut Diagnostics) -> ExternalLinks {
         let site = self.site;
         let mut entries: Vec<(&crate::model::Source, String)> = Vec::new();
-        entries.extend(site.aanbod.iter().map(|a| (&a.source, crate::render::offer_url(&a.source.slug))));
-        entries.extend(site.aanbieders.iter().map(|p| (&p.source, crate::render::provider_url(&p.source.slug))));
-        entries.extend(site.paginas.iter().map(|p| (&p.source, format!("/{}/", p.source.slug))));
+        entries.extend(
+            site.aanbod
+                .iter()
+                .map(|a| (&a.source, crate::render::offer_url(&a.source.slug))),
+        );
+        entries.extend(
+            site.aanbieders
+                .iter()
+                .map(|p| (&p.source, crate::render::provider_url(&p.source.slug))),
+        );
+        entries.extend(
+            site.paginas
+                .iter()
+                .map(|p| (&p.source, format!("/{}/", p.source.slug))),
+        );
         let mut external = ExternalLinks::new();
         for (source, page_url) in entries {
             let mut found = body_links(&site.root, source);
@@ -270,7 +302,11 @@ impl<'a> LinkChecker<'a> {
                 match self.resolve(&link.target, &page_url) {
                     Resolved::Fine => {}
                     Resolved::External(url) => {
-                        external.entry(url).or_default().push((link.file.to_string(), link.at, link.key.clone()));
+                        external.entry(url).or_default().push((
+                            link.file.to_string(),
+                            link.at,
+                            link.key.clone(),
+                        ));
                     }
                     Resolved::Broken(message, hint) => {
                         let mut d = Diagnostic::error(link.file, link.at, message);
@@ -290,7 +326,9 @@ impl<'a> LinkChecker<'a> {
 
     /// Addresses in the front matter: website, sign-up form, recognition.
     fn front_matter_links(&self, path: &'a str) -> Vec<Found<'a>> {
-        let Some(file) = self.files.get(path) else { return Vec::new() };
+        let Some(file) = self.files.get(path) else {
+            return Vec::new();
+        };
         let mut found = Vec::new();
         for key in ["website", "aanmelden.url", "erkenning.url"] {
             let mut value = &file.front.value;
@@ -312,14 +350,19 @@ impl<'a> LinkChecker<'a> {
     fn resolve(&mut self, target: &str, page_url: &str) -> Resolved {
         let target = target.trim();
         if target.is_empty() {
-            return Resolved::Broken("Deze link heeft geen adres.".into(), Some("Zet het adres tussen de haakjes: [tekst](/aanbod/naam/).".into()));
+            return Resolved::Broken(
+                "Deze link heeft geen adres.".into(),
+                Some("Zet het adres tussen de haakjes: [tekst](/aanbod/naam/).".into()),
+            );
         }
         let lower = target.to_ascii_lowercase();
         if lower.starts_with("mailto:") || lower.starts_with("tel:") {
             return Resolved::Fine;
         }
         let base_url = self.site.config.basis_url.trim_end_matches('/');
-        let own = target.strip_prefix(base_url).filter(|rest| rest.is_empty() || rest.starts_with(['/', '#', '?']));
+        let own = target
+            .strip_prefix(base_url)
+            .filter(|rest| rest.is_empty() || rest.starts_with(['/', '#', '?']));
         let target = match own {
             Some("") => "/",
             Some(rest) => rest,
@@ -331,7 +374,10 @@ impl<'a> LinkChecker<'a> {
         if let Some(rest) = target.strip_prefix("//") {
             return Resolved::External(format!("https://{rest}"));
         }
-        let scheme = lower.split_once(':').map(|(s, _)| s).filter(|s| !s.contains(['/', '?', '#']));
+        let scheme = lower
+            .split_once(':')
+            .map(|(s, _)| s)
+            .filter(|s| !s.contains(['/', '?', '#']));
         if let Some(scheme) = scheme {
             return Resolved::Broken(
                 format!("Een link die met '{scheme}:' begint, wordt niet getoond."),
@@ -344,32 +390,55 @@ impl<'a> LinkChecker<'a> {
             return Resolved::Broken(format!("'{target}' is geen geldig adres."), None);
         };
         let path = resolved.path().to_string();
-        let fragment = resolved.fragment().map(|f| percent_encoding::percent_decode_str(f).decode_utf8_lossy().into_owned());
+        let fragment = resolved.fragment().map(|f| {
+            percent_encoding::percent_decode_str(f)
+                .decode_utf8_lossy()
+                .into_owned()
+        });
         let Some(key) = crate::serve::output_key(&path) else {
-            return Resolved::Broken(format!("De link naar '{target}' gaat buiten de site."), None);
+            return Resolved::Broken(
+                format!("De link naar '{target}' gaat buiten de site."),
+                None,
+            );
         };
         let key = if self.output.files.contains_key(&key) {
             key
-        } else if !path.ends_with('/') && self.output.files.contains_key(&format!("{key}/index.html")) {
+        } else if !path.ends_with('/')
+            && self.output.files.contains_key(&format!("{key}/index.html"))
+        {
             format!("{key}/index.html")
         } else {
-            return Resolved::Broken(format!("De link naar '{target}' werkt niet: die pagina bestaat niet."), Some(self.page_hint(&path)));
+            return Resolved::Broken(
+                format!("De link naar '{target}' werkt niet: die pagina bestaat niet."),
+                Some(self.page_hint(&path)),
+            );
         };
         match fragment.filter(|f| !f.is_empty()) {
             Some(anchor) => {
-                let ids = self.anchors.entry(key.clone()).or_insert_with(|| ids_in(&self.output.files[&key]));
+                let ids = self
+                    .anchors
+                    .entry(key.clone())
+                    .or_insert_with(|| ids_in(&self.output.files[&key]));
                 if ids.contains(&anchor) {
                     Resolved::Fine
                 } else {
                     let hint = match validate::nearest(&anchor, ids.iter().map(String::as_str)) {
                         Some(near) => format!("Bedoel je '#{near}'?"),
-                        None if ids.is_empty() => "Die pagina heeft geen ankers; link naar de pagina zelf.".to_string(),
+                        None if ids.is_empty() => {
+                            "Die pagina heeft geen ankers; link naar de pagina zelf.".to_string()
+                        }
                         None => format!(
                             "Ankers op die pagina: {}.",
-                            ids.iter().map(|i| format!("#{i}")).collect::<Vec<_>>().join(", ")
+                            ids.iter()
+                                .map(|i| format!("#{i}"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
                         ),
                     };
-                    Resolved::Broken(format!("Het anker '#{anchor}' bestaat niet op {path}."), Some(hint))
+                    Resolved::Broken(
+                        format!("Het anker '#{anchor}' bestaat niet op {path}."),
+                        Some(hint),
+                    )
                 }
             }
             None => Resolved::Fine,
@@ -396,13 +465,22 @@ impl<'a> LinkChecker<'a> {
             };
         }
         if segments.first() == Some(&"aanbod") && self.stopped.contains(last) {
-            return format!("Het aanbod '{last}' staat op 'gestopt' en wordt niet gepubliceerd; haal de link weg.");
+            return format!(
+                "Het aanbod '{last}' staat op 'gestopt' en wordt niet gepubliceerd; haal de link weg."
+            );
         }
-        let pages = self.output.files.keys().filter_map(|k| k.strip_suffix("index.html")).map(|dir| format!("/{dir}"));
+        let pages = self
+            .output
+            .files
+            .keys()
+            .filter_map(|k| k.strip_suffix("index.html"))
+            .map(|dir| format!("/{dir}"));
         let pages: Vec<String> = pages.collect();
         match validate::nearest(path, pages.iter().map(String::as_str)) {
             Some(near) => format!("Bedoel je '{near}'?"),
-            None => "Controleer het adres; een pagina van aanbod heet /aanbod/<bestandsnaam>/.".into(),
+            None => {
+                "Controleer het adres; een pagina van aanbod heet /aanbod/<bestandsnaam>/.".into()
+            }
         }
     }
 }
@@ -430,19 +508,32 @@ fn body_links<'a>(root: &Path, source: &'a crate::model::Source) -> Vec<Found<'a
     // The body is the end of the file; its first line is found from the file.
     let first_line = load::read_text(root, &root.join(&source.path))
         .ok()
-        .and_then(|text| text.len().checked_sub(source.body.len()).map(|start| text[..start].matches('\n').count()))
+        .and_then(|text| {
+            text.len()
+                .checked_sub(source.body.len())
+                .map(|start| text[..start].matches('\n').count())
+        })
         .unwrap_or(0);
     let body = &source.body;
     let mut found = Vec::new();
-    for (event, range) in Parser::new_ext(body, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH).into_offset_iter() {
+    for (event, range) in
+        Parser::new_ext(body, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH)
+            .into_offset_iter()
+    {
         let target = match event {
-            Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => dest_url,
+            Event::Start(Tag::Link { dest_url, .. })
+            | Event::Start(Tag::Image { dest_url, .. }) => dest_url,
             _ => continue,
         };
         let before = &body[..range.start];
         let line = first_line + before.matches('\n').count() + 1;
         let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        found.push(Found { file: &source.path, at: Position::new(line, column), key: None, target: target.to_string() });
+        found.push(Found {
+            file: &source.path,
+            at: Position::new(line, column),
+            key: None,
+            target: target.to_string(),
+        });
     }
     found
 }
@@ -455,24 +546,38 @@ fn check_external(links: ExternalLinks, timeout: Duration, diagnostics: &mut Dia
         .timeout_global(Some(timeout))
         .http_status_as_error(false)
         .max_redirects(10)
-        .user_agent(concat!("sociale-kaart-linkcontrole/", env!("CARGO_PKG_VERSION")))
+        .user_agent(concat!(
+            "sociale-kaart-linkcontrole/",
+            env!("CARGO_PKG_VERSION")
+        ))
         .build()
         .into();
     let pool = rayon::ThreadPoolBuilder::new().num_threads(16).build();
     let fetch = |url: &String| (url.clone(), fetch_status(&agent, url, timeout));
     let results: Vec<(String, Option<(bool, String)>)> = match pool {
-        Ok(pool) => pool.install(|| links.keys().collect::<Vec<_>>().par_iter().map(|u| fetch(u)).collect()),
+        Ok(pool) => pool.install(|| {
+            links
+                .keys()
+                .collect::<Vec<_>>()
+                .par_iter()
+                .map(|u| fetch(u))
+                .collect()
+        }),
         Err(_) => links.keys().map(fetch).collect(),
     };
     for (url, problem) in results {
-        let Some((is_error, message)) = problem else { continue };
+        let Some((is_error, message)) = problem else {
+            continue;
+        };
         for (file, at, key) in &links[&url] {
             let mut d = if is_error {
                 Diagnostic::error(file, *at, format!("Het webadres {url} {message}"))
             } else {
                 Diagnostic::warning(file, *at, format!("Het webadres {url} {message}"))
             };
-            d = d.hint("Open het adres in een browser; zoek het nieuwe adres op of haal de link weg.");
+            d = d.hint(
+                "Open het adres in een browser; zoek het nieuwe adres op of haal de link weg.",
+            );
             if let Some(key) = key {
                 d = d.key(key.clone());
             }
@@ -494,10 +599,16 @@ fn fetch_status(agent: &ureq::Agent, url: &str, timeout: Duration) -> Option<(bo
             code @ (404 | 410) => Some((true, format!("bestaat niet (meer) (HTTP {code})."))),
             code => Some((false, format!("geeft een foutcode (HTTP {code})."))),
         },
-        Err(ureq::Error::HostNotFound) => Some((true, "bestaat niet: de server is onbekend.".into())),
-        Err(ureq::Error::Timeout(_)) => {
-            Some((false, format!("antwoordt niet binnen {} seconden.", timeout.as_secs_f64().max(1.0).round())))
+        Err(ureq::Error::HostNotFound) => {
+            Some((true, "bestaat niet: de server is onbekend.".into()))
         }
+        Err(ureq::Error::Timeout(_)) => Some((
+            false,
+            format!(
+                "antwoordt niet binnen {} seconden.",
+                timeout.as_secs_f64().max(1.0).round()
+            ),
+        )),
         Err(err) => Some((false, format!("is niet bereikbaar ({err})."))),
     }
 }
@@ -506,7 +617,13 @@ fn fetch_status(agent: &ureq::Agent, url: &str, timeout: Duration) -> Option<(bo
 /// read from the raw files so the list is complete even when some files
 /// have errors.
 fn stale_entries(raw: &RawSite, today: NaiveDate, max_days: i64) -> Vec<StaleEntry> {
-    let text = |file: &SourceFile, key: &str| file.front.value.get(key).and_then(Value::as_str).map(|s| s.trim().to_string());
+    let text = |file: &SourceFile, key: &str| {
+        file.front
+            .value
+            .get(key)
+            .and_then(Value::as_str)
+            .map(|s| s.trim().to_string())
+    };
     let mut stale: Vec<StaleEntry> = raw
         .files
         .iter()
@@ -516,7 +633,9 @@ fn stale_entries(raw: &RawSite, today: NaiveDate, max_days: i64) -> Vec<StaleEnt
             let days = (today - date).num_days();
             (days > max_days).then(|| StaleEntry {
                 file: f.path.clone(),
-                title: text(f, "titel").or_else(|| text(f, "naam")).unwrap_or_else(|| f.slug.clone()),
+                title: text(f, "titel")
+                    .or_else(|| text(f, "naam"))
+                    .unwrap_or_else(|| f.slug.clone()),
                 last_checked: date,
                 days,
                 owner: text(f, "eigenaar"),
@@ -539,7 +658,10 @@ fn normalize(text: &str) -> String {
 }
 
 /// Words too common in titles to pair offers on.
-const COMMON_WORDS: &[&str] = &["voor", "van", "het", "de", "een", "en", "met", "bij", "in", "op", "aan", "naar", "over", "je", "jouw", "ouders", "kinderen", "jongeren"];
+const COMMON_WORDS: &[&str] = &[
+    "voor", "van", "het", "de", "een", "en", "met", "bij", "in", "op", "aan", "naar", "over", "je",
+    "jouw", "ouders", "kinderen", "jongeren",
+];
 
 /// Offers whose titles and summaries are nearly the same: the same offer
 /// entered twice under different file names. Offers in different
@@ -555,19 +677,32 @@ fn likely_duplicates(raw: &RawSite) -> Vec<Duplicate> {
     let strings = |v: Option<&Value>| -> BTreeSet<String> {
         match v {
             Some(Value::String(s)) => [s.clone()].into(),
-            Some(Value::Sequence(items)) => items.iter().filter_map(Value::as_str).map(str::to_string).collect(),
+            Some(Value::Sequence(items)) => items
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect(),
             _ => BTreeSet::new(),
         }
     };
     let offers: Vec<Offer> = raw
         .files
         .iter()
-        .filter(|f| f.kind == Kind::Aanbod && f.front.value.get("status").and_then(Value::as_str) != Some("gestopt"))
+        .filter(|f| {
+            f.kind == Kind::Aanbod
+                && f.front.value.get("status").and_then(Value::as_str) != Some("gestopt")
+        })
         .filter_map(|f| {
             Some(Offer {
                 file: f,
                 title: normalize(f.front.value.get("titel")?.as_str()?),
-                summary: normalize(f.front.value.get("samenvatting").and_then(Value::as_str).unwrap_or_default()),
+                summary: normalize(
+                    f.front
+                        .value
+                        .get("samenvatting")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default(),
+                ),
                 municipalities: strings(f.front.value.get("gemeenten")),
             })
         })
@@ -576,7 +711,11 @@ fn likely_duplicates(raw: &RawSite) -> Vec<Duplicate> {
     // with the number of similar offers, not with the square of all offers.
     let mut by_word: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, offer) in offers.iter().enumerate() {
-        let words: BTreeSet<&str> = offer.title.split(' ').filter(|w| w.len() >= 3 && !COMMON_WORDS.contains(w)).collect();
+        let words: BTreeSet<&str> = offer
+            .title
+            .split(' ')
+            .filter(|w| w.len() >= 3 && !COMMON_WORDS.contains(w))
+            .collect();
         for word in words {
             by_word.entry(word).or_default().push(i);
         }
@@ -589,12 +728,16 @@ fn likely_duplicates(raw: &RawSite) -> Vec<Duplicate> {
             }
         }
     }
-    let similarity = |a: &str, b: &str| strsim::normalized_levenshtein(a, b).max(strsim::sorensen_dice(a, b));
+    let similarity =
+        |a: &str, b: &str| strsim::normalized_levenshtein(a, b).max(strsim::sorensen_dice(a, b));
     let mut duplicates: Vec<Duplicate> = pairs
         .into_iter()
         .filter_map(|(a, b)| {
             let (a, b) = (&offers[a], &offers[b]);
-            if !a.municipalities.is_empty() && !b.municipalities.is_empty() && a.municipalities.is_disjoint(&b.municipalities) {
+            if !a.municipalities.is_empty()
+                && !b.municipalities.is_empty()
+                && a.municipalities.is_disjoint(&b.municipalities)
+            {
                 return None;
             }
             let titles = similarity(&a.title, &b.title);
@@ -602,7 +745,8 @@ fn likely_duplicates(raw: &RawSite) -> Vec<Duplicate> {
                 return None;
             }
             let summaries = similarity(&a.summary, &b.summary);
-            let likely = titles >= 0.95 || (titles >= 0.85 && summaries >= 0.6) || summaries >= 0.85;
+            let likely =
+                titles >= 0.95 || (titles >= 0.85 && summaries >= 0.6) || summaries >= 0.85;
             likely.then(|| Duplicate {
                 files: [a.file.path.clone(), b.file.path.clone()],
                 titles: [title_of(a.file), title_of(b.file)],
@@ -616,7 +760,13 @@ fn likely_duplicates(raw: &RawSite) -> Vec<Duplicate> {
 }
 
 fn title_of(file: &SourceFile) -> String {
-    file.front.value.get("titel").and_then(Value::as_str).unwrap_or_default().trim().to_string()
+    file.front
+        .value
+        .get("titel")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .trim()
+        .to_string()
 }
 
 fn round(x: f64) -> f64 {
@@ -629,12 +779,18 @@ mod tests {
 
     #[test]
     fn normalizing_folds_case_accents_and_punctuation() {
-        assert_eq!(normalize("Cursus: Één  ouder-kind!"), "cursus een ouder kind");
+        assert_eq!(
+            normalize("Cursus: Één  ouder-kind!"),
+            "cursus een ouder kind"
+        );
     }
 
     #[test]
     fn ids_are_read_from_rendered_html() {
         let ids = ids_in(b"<h2 id=aanmelden>A</h2><a name=oud></a><p id=\"x y\">");
-        assert_eq!(ids.into_iter().collect::<Vec<_>>(), ["aanmelden", "oud", "x y"]);
+        assert_eq!(
+            ids.into_iter().collect::<Vec<_>>(),
+            ["aanmelden", "oud", "x y"]
+        );
     }
 }

@@ -137,9 +137,8 @@ impl Diagnostics {
 
     pub fn sorted(mut self) -> Self {
         self.items.sort_by(|a, b| {
-            (&a.file, a.line, a.column, a.severity, &a.message).cmp(&(
-                &b.file, b.line, b.column, b.severity, &b.message,
-            ))
+            (&a.file, a.line, a.column, a.severity, &a.message)
+                .cmp(&(&b.file, b.line, b.column, b.severity, &b.message))
         });
         self.items.dedup();
         self
@@ -207,13 +206,21 @@ impl Diagnostics {
                 (files.add(file.to_string(), text.clone()), text)
             });
             let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-            let heading = [(errors, "fout", "fouten"), (diagnostics.len() - errors, "waarschuwing", "waarschuwingen")]
-                .into_iter()
-                .filter(|(n, _, _)| *n > 0)
-                .map(|(n, one, many)| format!("{n} {}", if n == 1 { one } else { many }))
-                .collect::<Vec<_>>()
-                .join(", ");
-            let _ = termcolor::WriteColor::set_color(&mut out, termcolor::ColorSpec::new().set_bold(true).set_underline(true));
+            let heading = [
+                (errors, "fout", "fouten"),
+                (diagnostics.len() - errors, "waarschuwing", "waarschuwingen"),
+            ]
+            .into_iter()
+            .filter(|(n, _, _)| *n > 0)
+            .map(|(n, one, many)| format!("{n} {}", if n == 1 { one } else { many }))
+            .collect::<Vec<_>>()
+            .join(", ");
+            let _ = termcolor::WriteColor::set_color(
+                &mut out,
+                termcolor::ColorSpec::new()
+                    .set_bold(true)
+                    .set_underline(true),
+            );
             let _ = write!(out, "{file}");
             let _ = termcolor::WriteColor::reset(&mut out);
             let _ = writeln!(out, " ({heading})");
@@ -237,8 +244,8 @@ impl Diagnostics {
                         report = report.with_labels(vec![Label::primary(*id, offset..end)]);
                     }
                     None => {
-                        report = report
-                            .with_notes(vec![format!("{}:{}:{}", d.file, d.line, d.column)]);
+                        report =
+                            report.with_notes(vec![format!("{}:{}:{}", d.file, d.line, d.column)]);
                     }
                 }
                 if let Some(hint) = &d.hint {

@@ -66,10 +66,18 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Build { strict, output, timings } => build(&cli.site, strict, output, timings),
+        Command::Build {
+            strict,
+            output,
+            timings,
+        } => build(&cli.site, strict, output, timings),
         Command::Schema { soort } => print_schema(&soort),
         Command::Serve { port, bind, open } => serve(&cli.site, port, bind, open),
-        Command::Check { extern_, timeout, format } => check(&cli.site, extern_, timeout, format),
+        Command::Check {
+            extern_,
+            timeout,
+            format,
+        } => check(&cli.site, extern_, timeout, format),
     }
 }
 
@@ -83,7 +91,10 @@ fn require_site(site: &std::path::Path) -> Result<(), ExitCode> {
     if site.join("site.yaml").is_file() {
         return Ok(());
     }
-    eprintln!("fout: in {} staat geen site.yaml. Geef met --site de map van de site op, of maak een nieuwe site met 'sociale-kaart init'.", site.display());
+    eprintln!(
+        "fout: in {} staat geen site.yaml. Geef met --site de map van de site op, of maak een nieuwe site met 'sociale-kaart init'.",
+        site.display()
+    );
     Err(ExitCode::from(2))
 }
 
@@ -91,7 +102,12 @@ fn serve(site: &std::path::Path, port: u16, bind: std::net::IpAddr, open: bool) 
     if let Err(code) = require_site(site) {
         return code;
     }
-    let options = sociale_kaart::serve::ServeOptions { root: site.to_path_buf(), bind, port, open };
+    let options = sociale_kaart::serve::ServeOptions {
+        root: site.to_path_buf(),
+        bind,
+        port,
+        open,
+    };
     match sociale_kaart::serve::serve(options) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
@@ -112,21 +128,35 @@ fn check(site: &std::path::Path, external: bool, timeout: u64, format: ReportFor
         external,
         timeout: std::time::Duration::from_secs(timeout.max(1)),
     };
-    let spinner = sociale_kaart::progress::spinner(if external { "controleren, ook externe adressen" } else { "controleren" });
+    let spinner = sociale_kaart::progress::spinner(if external {
+        "controleren, ook externe adressen"
+    } else {
+        "controleren"
+    });
     let report = check::check(&options);
     spinner.finish_and_clear();
     match format {
         ReportFormat::Human => check::print_human(&report, site),
         ReportFormat::Json => {
-            println!("{}", serde_json::to_string_pretty(&report.to_json()).expect("report is JSON"));
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&report.to_json()).expect("report is JSON")
+            );
         }
     }
-    if report.has_errors() { ExitCode::from(1) } else { ExitCode::SUCCESS }
+    if report.has_errors() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 fn build(site: &std::path::Path, strict: bool, output: Option<PathBuf>, timings: bool) -> ExitCode {
     if !site.join("site.yaml").is_file() {
-        eprintln!("fout: in {} staat geen site.yaml. Geef met --site de map van de site op, of maak een nieuwe site met 'sociale-kaart init'.", site.display());
+        eprintln!(
+            "fout: in {} staat geen site.yaml. Geef met --site de map van de site op, of maak een nieuwe site met 'sociale-kaart init'.",
+            site.display()
+        );
         return ExitCode::from(2);
     }
     let options = BuildOptions {
@@ -135,7 +165,9 @@ fn build(site: &std::path::Path, strict: bool, output: Option<PathBuf>, timings:
         today: pipeline::today(),
     };
     let spinner = sociale_kaart::progress::spinner("bouwen");
-    let result = pipeline::build_with_progress(site, &options, &mut |stage| spinner.set_message(format!("bouwen: {stage} klaar")));
+    let result = pipeline::build_with_progress(site, &options, &mut |stage| {
+        spinner.set_message(format!("bouwen: {stage} klaar"))
+    });
     spinner.finish_and_clear();
     match result {
         Ok(report) => {
@@ -151,7 +183,14 @@ fn build(site: &std::path::Path, strict: bool, output: Option<PathBuf>, timings:
                 report.files,
                 report.bytes as f64 / 1_000_000.0,
                 options.output.display(),
-                if warnings > 0 { format!(", met {}", report.diagnostics.summary().trim_end_matches(" gevonden.")) } else { String::new() }
+                if warnings > 0 {
+                    format!(
+                        ", met {}",
+                        report.diagnostics.summary().trim_end_matches(" gevonden.")
+                    )
+                } else {
+                    String::new()
+                }
             );
             ExitCode::SUCCESS
         }
@@ -175,10 +214,15 @@ fn print_schema(soort: &str) -> ExitCode {
         "site" => schema::json_schema("site.yaml", schema::SITE),
         "alle" => schema::json_schemas(),
         other => {
-            eprintln!("fout: onbekend schema '{other}'. Kies aanbod, aanbieder, pagina, site of alle.");
+            eprintln!(
+                "fout: onbekend schema '{other}'. Kies aanbod, aanbieder, pagina, site of alle."
+            );
             return ExitCode::from(2);
         }
     };
-    println!("{}", serde_json::to_string_pretty(&schema).expect("schema is JSON"));
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&schema).expect("schema is JSON")
+    );
     ExitCode::SUCCESS
 }

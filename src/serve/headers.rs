@@ -25,12 +25,15 @@ impl HeaderRules {
                 rules.push((trimmed.to_string(), Vec::new()));
                 continue;
             }
-            let (Some((_, headers)), Some((name, value))) = (rules.last_mut(), trimmed.split_once(':')) else {
+            let (Some((_, headers)), Some((name, value))) =
+                (rules.last_mut(), trimmed.split_once(':'))
+            else {
                 continue;
             };
-            if let (Ok(name), Ok(value)) =
-                (HeaderName::from_bytes(name.trim().as_bytes()), HeaderValue::from_str(value.trim()))
-            {
+            if let (Ok(name), Ok(value)) = (
+                HeaderName::from_bytes(name.trim().as_bytes()),
+                HeaderValue::from_str(value.trim()),
+            ) {
                 headers.push((name, value));
             }
         }
@@ -38,7 +41,10 @@ impl HeaderRules {
     }
 
     /// The headers for a request path; later rules win over earlier ones.
-    pub fn for_path<'a>(&'a self, path: &'a str) -> impl Iterator<Item = &'a (HeaderName, HeaderValue)> + 'a {
+    pub fn for_path<'a>(
+        &'a self,
+        path: &'a str,
+    ) -> impl Iterator<Item = &'a (HeaderName, HeaderValue)> + 'a {
         self.rules
             .iter()
             .filter(move |(pattern, _)| match pattern.strip_suffix('*') {
@@ -58,9 +64,24 @@ mod tests {
         let rules = HeaderRules::parse(
             "# voorbeeld\n/*\n  Content-Security-Policy: default-src 'self'\n  X-Content-Type-Options: nosniff\n/zoekindex/*\n  Cache-Control: max-age=60\n",
         );
-        let names = |path| rules.for_path(path).map(|(n, _)| n.as_str().to_string()).collect::<Vec<_>>();
-        assert_eq!(names("/"), ["content-security-policy", "x-content-type-options"]);
-        assert_eq!(names("/zoekindex/a.json"), ["content-security-policy", "x-content-type-options", "cache-control"]);
+        let names = |path| {
+            rules
+                .for_path(path)
+                .map(|(n, _)| n.as_str().to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            names("/"),
+            ["content-security-policy", "x-content-type-options"]
+        );
+        assert_eq!(
+            names("/zoekindex/a.json"),
+            [
+                "content-security-policy",
+                "x-content-type-options",
+                "cache-control"
+            ]
+        );
         let csp = rules.for_path("/aanbod/x/").next().unwrap();
         assert_eq!(csp.1, "default-src 'self'");
     }

@@ -101,27 +101,46 @@ type Builds = Arc<watch::Sender<Arc<Snapshot>>>;
 fn router(builds: Builds) -> Router {
     Router::new()
         .route("/__sociale-kaart/events", get(events))
-        .route("/__sociale-kaart/reload.js", get(|| async { asset("text/javascript; charset=utf-8", RELOAD_SCRIPT) }))
-        .route("/__sociale-kaart/preview.css", get(|| async { asset("text/css; charset=utf-8", PREVIEW_STYLES) }))
+        .route(
+            "/__sociale-kaart/reload.js",
+            get(|| async { asset("text/javascript; charset=utf-8", RELOAD_SCRIPT) }),
+        )
+        .route(
+            "/__sociale-kaart/preview.css",
+            get(|| async { asset("text/css; charset=utf-8", PREVIEW_STYLES) }),
+        )
         .fallback(site_file)
         .with_state(builds)
 }
 
 fn asset(content_type: &'static str, body: &'static str) -> Response {
-    ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "no-store")], body).into_response()
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        body,
+    )
+        .into_response()
 }
 
 /// One `build` event on connecting and one after every rebuild; its data is
 /// the build id, which the page compares with the build it was served from.
-async fn events(State(builds): State<Builds>) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+async fn events(
+    State(builds): State<Builds>,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let receiver = builds.subscribe();
-    let stream = futures_util::stream::unfold((receiver, true), |(mut receiver, first)| async move {
-        if !first {
-            receiver.changed().await.ok()?;
-        }
-        let id = receiver.borrow_and_update().build_id.clone();
-        Some((Ok(Event::default().event("build").data(id)), (receiver, false)))
-    });
+    let stream =
+        futures_util::stream::unfold((receiver, true), |(mut receiver, first)| async move {
+            if !first {
+                receiver.changed().await.ok()?;
+            }
+            let id = receiver.borrow_and_update().build_id.clone();
+            Some((
+                Ok(Event::default().event("build").data(id)),
+                (receiver, false),
+            ))
+        });
     Sse::new(stream).keep_alive(KeepAlive::default())
 }
 
@@ -129,22 +148,42 @@ async fn site_file(State(builds): State<Builds>, uri: Uri) -> Response {
     let snapshot = builds.borrow().clone();
     let raw = uri.path();
     let Some(key) = output_key(raw) else {
-        return with_headers(&snapshot, "/", (StatusCode::BAD_REQUEST, "Ongeldig webadres.").into_response());
+        return with_headers(
+            &snapshot,
+            "/",
+            (StatusCode::BAD_REQUEST, "Ongeldig webadres.").into_response(),
+        );
     };
-    let is_page = key.ends_with(".html") || !key.rsplit('/').next().unwrap_or_default().contains('.');
+    let is_page =
+        key.ends_with(".html") || !key.rsplit('/').next().unwrap_or_default().contains('.');
     if is_page && let Some(page) = &snapshot.error_page {
-        let response = (StatusCode::INTERNAL_SERVER_ERROR, html_headers(), page.as_str().to_owned()).into_response();
+        let response = (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            html_headers(),
+            page.as_str().to_owned(),
+        )
+            .into_response();
         return with_headers(&snapshot, raw, response);
     }
     if let Some(bytes) = snapshot.output.files.get(&key) {
-        return with_headers(&snapshot, raw, file_response(&snapshot, &key, bytes, StatusCode::OK));
+        return with_headers(
+            &snapshot,
+            raw,
+            file_response(&snapshot, &key, bytes, StatusCode::OK),
+        );
     }
-    if !raw.ends_with('/') && snapshot.output.files.contains_key(&format!("{key}/index.html")) {
+    if !raw.ends_with('/')
+        && snapshot
+            .output
+            .files
+            .contains_key(&format!("{key}/index.html"))
+    {
         let target = match uri.query() {
             Some(query) => format!("{raw}/?{query}"),
             None => format!("{raw}/"),
         };
-        let response = (StatusCode::PERMANENT_REDIRECT, [(header::LOCATION, target)]).into_response();
+        let response =
+            (StatusCode::PERMANENT_REDIRECT, [(header::LOCATION, target)]).into_response();
         return with_headers(&snapshot, raw, response);
     }
     let response = match snapshot.output.files.get("404.html") {
@@ -197,12 +236,19 @@ fn file_response(snapshot: &Snapshot, key: &str, bytes: &[u8], status: StatusCod
     }
     let content_type = match mime.type_() {
         mime_guess::mime::TEXT => format!("{mime}; charset=utf-8"),
-        _ if mime.subtype() == mime_guess::mime::JAVASCRIPT || mime.subtype() == mime_guess::mime::JSON => {
+        _ if mime.subtype() == mime_guess::mime::JAVASCRIPT
+            || mime.subtype() == mime_guess::mime::JSON =>
+        {
             format!("{mime}; charset=utf-8")
         }
         _ => mime.to_string(),
     };
-    (status, [(header::CONTENT_TYPE, content_type)], bytes.to_vec()).into_response()
+    (
+        status,
+        [(header::CONTENT_TYPE, content_type)],
+        bytes.to_vec(),
+    )
+        .into_response()
 }
 
 /// The page with the preview's reload script: before `</body>` when the
@@ -210,7 +256,10 @@ fn file_response(snapshot: &Snapshot, key: &str, bytes: &[u8], status: StatusCod
 pub fn with_reload_script(html: &[u8], build_id: &str) -> Vec<u8> {
     let tag = reload_tag(build_id);
     let mut out = Vec::with_capacity(html.len() + tag.len());
-    match html.windows(7).rposition(|w| w.eq_ignore_ascii_case(b"</body>")) {
+    match html
+        .windows(7)
+        .rposition(|w| w.eq_ignore_ascii_case(b"</body>"))
+    {
         Some(at) => {
             out.extend_from_slice(&html[..at]);
             out.extend_from_slice(tag.as_bytes());
@@ -246,9 +295,15 @@ mod tests {
     #[test]
     fn request_paths_map_to_output_files() {
         assert_eq!(output_key("/").as_deref(), Some("index.html"));
-        assert_eq!(output_key("/aanbod/x/").as_deref(), Some("aanbod/x/index.html"));
+        assert_eq!(
+            output_key("/aanbod/x/").as_deref(),
+            Some("aanbod/x/index.html")
+        );
         assert_eq!(output_key("/css/site.css").as_deref(), Some("css/site.css"));
-        assert_eq!(output_key("/aanbod/caf%C3%A9/").as_deref(), Some("aanbod/café/index.html"));
+        assert_eq!(
+            output_key("/aanbod/caf%C3%A9/").as_deref(),
+            Some("aanbod/café/index.html")
+        );
     }
 
     #[test]
@@ -278,6 +333,10 @@ mod tests {
             "<p>a<script src=\"/__sociale-kaart/reload.js\" data-build=\"7\" defer></script></body></html>"
         );
         let html = with_reload_script(b"<p>a", "7");
-        assert!(String::from_utf8(html).unwrap().ends_with("defer></script>"));
+        assert!(
+            String::from_utf8(html)
+                .unwrap()
+                .ends_with("defer></script>")
+        );
     }
 }

@@ -9,7 +9,10 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
-use notify::{EventKind, RecursiveMode, event::AccessKind, event::AccessMode, event::MetadataKind, event::ModifyKind};
+use notify::{
+    EventKind, RecursiveMode, event::AccessKind, event::AccessMode, event::MetadataKind,
+    event::ModifyKind,
+};
 use notify_debouncer_full::{DebounceEventResult, new_debouncer};
 use tokio::sync::watch;
 
@@ -97,7 +100,8 @@ impl Rebuilder {
         builds.send_replace(Arc::new(first.snapshot));
 
         let (sender, events) = mpsc::channel::<DebounceEventResult>();
-        let mut debouncer = new_debouncer(DEBOUNCE, None, sender).context("kan wijzigingen in de map niet volgen")?;
+        let mut debouncer = new_debouncer(DEBOUNCE, None, sender)
+            .context("kan wijzigingen in de map niet volgen")?;
         debouncer
             .watch(&self.root, RecursiveMode::NonRecursive)
             .with_context(|| format!("kan de map {} niet volgen", self.root.display()))?;
@@ -125,7 +129,9 @@ impl Rebuilder {
                             Ok(batch) => batch,
                             Err(errors) => {
                                 for err in errors {
-                                    eprintln!("waarschuwing: wijzigingen volgen lukt niet helemaal: {err}");
+                                    eprintln!(
+                                        "waarschuwing: wijzigingen volgen lukt niet helemaal: {err}"
+                                    );
                                 }
                                 continue;
                             }
@@ -140,7 +146,9 @@ impl Rebuilder {
                                     changed.insert(rel);
                                 }
                                 if path.parent() == Some(self.root.as_path())
-                                    && path.file_name().is_some_and(|n| WATCHED_FOLDERS.iter().any(|f| n == *f))
+                                    && path
+                                        .file_name()
+                                        .is_some_and(|n| WATCHED_FOLDERS.iter().any(|f| n == *f))
                                     && path.is_dir()
                                 {
                                     // A folder created after the start, e.g. templates/.
@@ -200,8 +208,14 @@ impl Rebuilder {
     /// Loads, validates and renders; the diagnostics hold every problem.
     fn render(&mut self) -> Result<(Output, Diagnostics), Diagnostics> {
         let (site, mut diagnostics) = pipeline::load_site(&self.root, pipeline::today());
-        let Some(site) = site else { return Err(diagnostics) };
-        if self.theme.as_ref().is_some_and(|(name, _)| *name != site.config.thema) {
+        let Some(site) = site else {
+            return Err(diagnostics);
+        };
+        if self
+            .theme
+            .as_ref()
+            .is_some_and(|(name, _)| *name != site.config.thema)
+        {
             self.theme = None;
         }
         let theme = match self.theme.take() {
@@ -283,7 +297,10 @@ fn report(root: &Path, build: &Build, took: Duration, changed: &[String]) {
     } else if build.diagnostics.is_empty() {
         eprintln!("[{time}] {what}bijgewerkt in {ms} ms.");
     } else {
-        eprintln!("[{time}] {what}bijgewerkt in {ms} ms, {}", build.diagnostics.summary().to_lowercase());
+        eprintln!(
+            "[{time}] {what}bijgewerkt in {ms} ms, {}",
+            build.diagnostics.summary().to_lowercase()
+        );
     }
 }
 
@@ -301,7 +318,10 @@ fn error_page(root: &Path, diagnostics: &Diagnostics, build_id: &str) -> String 
         let source = std::fs::read(root.join(file))
             .ok()
             .map(|bytes| String::from_utf8_lossy(&bytes).replace("\r\n", "\n"));
-        body.push_str(&format!("<section><h2><code>{}</code></h2><ol>", xml_escape(file)));
+        body.push_str(&format!(
+            "<section><h2><code>{}</code></h2><ol>",
+            xml_escape(file)
+        ));
         for d in items {
             let (class, label) = match d.severity {
                 Severity::Error => ("fout", "Fout"),
@@ -311,7 +331,10 @@ fn error_page(root: &Path, diagnostics: &Diagnostics, build_id: &str) -> String 
             if let Some(key) = &d.key {
                 body.push_str(&format!(", bij <code>{}</code>", xml_escape(key)));
             }
-            body.push_str(&format!("</p><p class=\"melding\">{}</p>", xml_escape(&d.message)));
+            body.push_str(&format!(
+                "</p><p class=\"melding\">{}</p>",
+                xml_escape(&d.message)
+            ));
             if let Some(hint) = &d.hint {
                 body.push_str(&format!("<p class=\"tip\">Tip: {}</p>", xml_escape(hint)));
             }
@@ -330,7 +353,11 @@ fn error_page(root: &Path, diagnostics: &Diagnostics, build_id: &str) -> String 
          <body><main class=\"sk-fouten\"><h1>De sociale kaart kan niet worden bijgewerkt</h1>\
          <p class=\"samenvatting\">{} Verbeter {} en sla op: deze pagina laadt dan vanzelf opnieuw.</p>{body}</main>{}</body></html>",
         xml_escape(&diagnostics.summary()),
-        if by_file.len() == 1 { "het bestand hieronder" } else { "de bestanden hieronder" },
+        if by_file.len() == 1 {
+            "het bestand hieronder"
+        } else {
+            "de bestanden hieronder"
+        },
         super::reload_tag(build_id),
     )
 }
@@ -345,7 +372,11 @@ fn excerpt(source: &str, line: usize, column: usize) -> Option<String> {
         out.push_str(&format!("{:>width$} | {}\n", line - 1, lines[line - 2]));
     }
     out.push_str(&format!("{line:>width$} | {text}\n"));
-    out.push_str(&format!("{:>width$} | {}^", "", " ".repeat(column.saturating_sub(1))));
+    out.push_str(&format!(
+        "{:>width$} | {}^",
+        "",
+        " ".repeat(column.saturating_sub(1))
+    ));
     Some(out)
 }
 
@@ -360,7 +391,10 @@ mod tests {
         assert_eq!(kind("content/aanbod/x.md"), Some(ChangeKind::Content));
         assert_eq!(kind("site.yaml"), Some(ChangeKind::Config));
         assert_eq!(kind("templates/aanbod.html"), Some(ChangeKind::Theme));
-        assert_eq!(kind("themes/default/static/css/site.css"), Some(ChangeKind::Theme));
+        assert_eq!(
+            kind("themes/default/static/css/site.css"),
+            Some(ChangeKind::Theme)
+        );
         assert_eq!(kind("public/index.html"), None);
         assert_eq!(kind("content/aanbod/.x.md.swp"), None);
         assert_eq!(kind("content/aanbod/x.md~"), None);
@@ -370,7 +404,10 @@ mod tests {
     #[test]
     fn excerpts_point_at_the_column() {
         let text = "---\ntitel: a\nthemas: [sport]\n---\n";
-        assert_eq!(excerpt(text, 3, 10).unwrap(), "2 | titel: a\n3 | themas: [sport]\n  |          ^");
+        assert_eq!(
+            excerpt(text, 3, 10).unwrap(),
+            "2 | titel: a\n3 | themas: [sport]\n  |          ^"
+        );
         assert_eq!(excerpt(text, 9, 1), None);
     }
 }
