@@ -10,6 +10,7 @@ pub mod export;
 pub mod hsds;
 pub mod load;
 pub mod model;
+pub mod new;
 pub mod pipeline;
 pub mod progress;
 pub mod render;

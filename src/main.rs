@@ -55,6 +55,19 @@ enum Command {
         #[arg(long, value_enum, default_value = "human")]
         format: ReportFormat,
     },
+    /// Maakt een nieuw bestand voor aanbod, een aanbieder of een pagina, met uitleg bij elke sleutel.
+    New {
+        /// Wat voor bestand: aanbod, aanbieder of pagina.
+        #[arg(value_enum)]
+        soort: NewKind,
+        /// De bestandsnaam zonder .md; die wordt ook het webadres. Bijvoorbeeld: kies-voor-het-kind
+        naam: String,
+    },
+    /// Maakt een nieuwe, kleine sociale kaart in een lege map.
+    Init {
+        /// De map voor de nieuwe site.
+        map: PathBuf,
+    },
     /// Print het JSON Schema van de gegevens bovenaan de bestanden (voor je teksteditor).
     Schema {
         /// Welk schema: aanbod, aanbieder, pagina, site of alle.
@@ -72,12 +85,66 @@ fn main() -> ExitCode {
             timings,
         } => build(&cli.site, strict, output, timings),
         Command::Schema { soort } => print_schema(&soort),
+        Command::New { soort, naam } => new_entry(&cli.site, soort, &naam),
+        Command::Init { map } => init(&map),
         Command::Serve { port, bind, open } => serve(&cli.site, port, bind, open),
         Command::Check {
             extern_,
             timeout,
             format,
         } => check(&cli.site, extern_, timeout, format),
+    }
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum NewKind {
+    Aanbod,
+    Aanbieder,
+    Pagina,
+}
+
+fn new_entry(site: &std::path::Path, kind: NewKind, name: &str) -> ExitCode {
+    use sociale_kaart::load::Kind;
+    if let Err(code) = require_site(site) {
+        return code;
+    }
+    let kind = match kind {
+        NewKind::Aanbod => Kind::Aanbod,
+        NewKind::Aanbieder => Kind::Aanbieder,
+        NewKind::Pagina => Kind::Pagina,
+    };
+    match sociale_kaart::new::new_entry(site, kind, name, pipeline::today()) {
+        Ok(path) => {
+            eprintln!("Nieuw bestand: {}", path.display());
+            eprintln!(
+                "Vul de gegevens in. 'sociale-kaart serve' laat zien hoe het wordt; 'sociale-kaart check' vertelt wat er nog ontbreekt."
+            );
+            ExitCode::SUCCESS
+        }
+        Err(refused) => {
+            eprintln!("fout: {refused}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn init(dir: &std::path::Path) -> ExitCode {
+    match sociale_kaart::new::init(dir, pipeline::today()) {
+        Ok(files) => {
+            eprintln!("Nieuwe sociale kaart in {}:", dir.display());
+            for file in files {
+                eprintln!("  {}", file.strip_prefix(dir).unwrap_or(&file).display());
+            }
+            eprintln!(
+                "Bekijk hem met: cd {} && sociale-kaart serve",
+                dir.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(refused) => {
+            eprintln!("fout: {refused}");
+            ExitCode::from(2)
+        }
     }
 }
 

@@ -491,8 +491,9 @@ impl Checker<'_> {
             let child = if path.is_empty() { key.to_string() } else { format!("{path}.{key}") };
             match fields.iter().find(|f| f.key == key) {
                 Some(field) => {
-                    if v.is_null() && !field.required {
-                        // `sleutel:` with nothing after it counts as absent.
+                    if v.is_null() {
+                        // `sleutel:` with nothing after it counts as absent;
+                        // a required key is then reported once, as missing.
                         continue;
                     }
                     match self.check(v, &field.ty, &child) {
