@@ -16,6 +16,7 @@ pub mod pipeline;
 pub mod progress;
 pub mod render;
 pub mod schema;
+pub mod search;
 pub mod serve;
 pub mod validate;
 pub mod write;

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use crate::diagnostics::Diagnostics;
 use crate::model::Site;
 use crate::render::{Output, Theme};
-use crate::{export, load, render, validate, write};
+use crate::{export, load, render, search, validate, write};
 
 pub struct BuildOptions {
     /// Treat warnings as errors.
@@ -86,6 +86,15 @@ pub fn render_site(site: &Site) -> Result<Output, Diagnostics> {
 /// theme between changes that touch only content.
 pub fn render_with_theme(site: &Site, theme: &Theme) -> Result<Output, Diagnostics> {
     let mut output = render_pages(site, theme)?;
+    search::build(site, &mut output).map_err(|err| {
+        let mut diagnostics = Diagnostics::default();
+        diagnostics.push(crate::diagnostics::Diagnostic::error(
+            crate::load::CONFIG_FILE,
+            crate::diagnostics::Position::START,
+            format!("De zoekindex kon niet worden gemaakt: {err:#}"),
+        ));
+        diagnostics
+    })?;
     export::build(site, &mut output);
     Ok(output)
 }
@@ -121,6 +130,8 @@ pub fn build_with_progress(
     let theme = Theme::load(root, &site.config.thema).map_err(BuildError::Content)?;
     let mut output = render_pages(&site, &theme).map_err(BuildError::Content)?;
     timer.lap("pagina's maken");
+    search::build(&site, &mut output).map_err(BuildError::Io)?;
+    timer.lap("zoekindex");
     export::build(&site, &mut output);
     timer.lap("open data");
     write::publish(&output, &options.output).map_err(BuildError::Io)?;

@@ -1,0 +1,273 @@
+//! Builds the tantivy index in RAM and reads its terms, postings and field
+//! lengths back for the export and the query planner.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use anyhow::{Context as _, Result};
+use tantivy::schema::{Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions};
+use tantivy::tokenizer::{PreTokenizedString, Token};
+use tantivy::postings::Postings;
+use tantivy::{DocSet, Index, IndexReader, ReloadPolicy, Searcher, TERMINATED, TantivyDocument};
+
+use super::analyzer::{self, Decompounder, MIN_PART_CHARS};
+use super::documents::{self, SearchDoc, TEXT_FIELDS};
+use crate::model::Site;
+
+/// A theme as the query planner sees it: the stemmed phrases (its name and
+/// synonyms) that point to it, and its related themes.
+#[derive(Debug, Clone)]
+pub struct ThemeEntry {
+    pub id: String,
+    pub name: String,
+    pub phrases: Vec<Vec<String>>,
+    /// Indexes into the theme list.
+    pub related: Vec<usize>,
+}
+
+/// A municipality or village: its stemmed name.
+#[derive(Debug, Clone)]
+pub struct PlaceEntry {
+    pub id: String,
+    pub name: String,
+    pub phrase: Vec<String>,
+    /// For a village, the index of its municipality.
+    pub municipality: Option<usize>,
+}
+
+/// One term's postings in one field, by document number.
+#[derive(Debug, Clone)]
+pub struct FieldPostings {
+    /// Index into [`TEXT_FIELDS`], or `TEXT_FIELDS.len()` for the theme field.
+    pub field: usize,
+    /// `(document, term frequency, tantivy fieldnorm id)`, by document.
+    pub postings: Vec<(u32, u32, u8)>,
+}
+
+pub struct SearchIndex {
+    pub docs: Vec<SearchDoc>,
+    pub themes: Vec<ThemeEntry>,
+    pub municipalities: Vec<PlaceEntry>,
+    pub villages: Vec<PlaceEntry>,
+    /// `(id, naam)` of each audience and access route, in site order.
+    pub audiences: Vec<(String, String)>,
+    pub access: Vec<(String, String)>,
+    /// The oldest age the age filter offers: the end of the last age group.
+    pub max_age: u32,
+    /// Every term of a text field with the sum of its document frequencies
+    /// over the text fields: what the query planner looks words up in.
+    pub vocabulary: BTreeMap<String, u32>,
+    /// Total number of tokens of each field (text fields, then the theme
+    /// field): tantivy's BM25 average field length is this divided by the
+    /// number of documents.
+    pub total_tokens: Vec<u64>,
+    pub(super) searcher: Searcher,
+    pub(super) fields: Vec<Field>,
+    /// Document number of each tantivy document, per segment.
+    pub(super) doc_numbers: Vec<Vec<u32>>,
+    _reader: IndexReader,
+}
+
+struct Analysis {
+    stem: String,
+    parts: Vec<String>,
+}
+
+impl SearchIndex {
+    /// Indexes every published offer and provider of `site` with tantivy.
+    pub fn build(site: &Site) -> Result<SearchIndex> {
+        let docs = documents::documents(site);
+        let themes = theme_entries(site);
+        let (municipalities, villages) = place_entries(site);
+
+        // The stems of every word that occurs on its own: the parts a
+        // compound may be split into.
+        let mut memo: HashMap<String, Analysis> = HashMap::new();
+        let mut known: HashSet<String> = HashSet::new();
+        let theme_words = site.config.themas.iter().flat_map(|t| std::iter::once(&t.naam).chain(&t.synoniemen));
+        for text in docs.iter().flat_map(|d| d.text.iter()).chain(theme_words) {
+            let folded = analyzer::fold(text);
+            for word in analyzer::words(&folded) {
+                if word.len() >= MIN_PART_CHARS && !analyzer::is_stop_word(word) && !memo.contains_key(word) {
+                    let stem = analyzer::stem(word).into_owned();
+                    known.insert(stem.clone());
+                    memo.insert(word.to_string(), Analysis { stem, parts: Vec::new() });
+                }
+            }
+        }
+        let splitter = Decompounder { known: |s: &str| known.contains(s) };
+        for (word, analysis) in memo.iter_mut() {
+            analysis.parts = splitter.parts(word);
+        }
+
+        let mut schema = Schema::builder();
+        let indexing = TextFieldIndexing::default().set_tokenizer("raw").set_index_option(IndexRecordOption::WithFreqs);
+        let text_options = TextOptions::default().set_indexing_options(indexing);
+        let mut fields: Vec<Field> = TEXT_FIELDS.iter().map(|f| schema.add_text_field(f.name, text_options.clone())).collect();
+        fields.push(schema.add_text_field(documents::THEME_FIELD.name, text_options));
+        let number_field = schema.add_u64_field("nummer", NumericOptions::default().set_fast());
+        let index = Index::create_in_ram(schema.build());
+        // One thread keeps the documents in one segment in most cases; the
+        // `nummer` fast field maps them back if tantivy makes more.
+        let mut writer = index.writer_with_num_threads(1, 200_000_000).context("kan de zoekindex niet openen")?;
+        for (number, doc) in docs.iter().enumerate() {
+            let mut tantivy_doc = TantivyDocument::default();
+            for (field, text) in fields.iter().zip(&doc.text) {
+                tantivy_doc.add_pre_tokenized_text(*field, tokens(text, &mut memo));
+            }
+            let theme_tokens = doc
+                .theme_ids
+                .iter()
+                .enumerate()
+                .map(|(position, id)| Token { position, text: id.clone(), position_length: 1, ..Token::default() })
+                .collect();
+            tantivy_doc.add_pre_tokenized_text(fields[TEXT_FIELDS.len()], PreTokenizedString { text: String::new(), tokens: theme_tokens });
+            tantivy_doc.add_u64(number_field, number as u64);
+            writer.add_document(tantivy_doc).context("kan een document niet indexeren")?;
+        }
+        writer.commit().context("kan de zoekindex niet vastleggen")?;
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().context("kan de zoekindex niet lezen")?;
+        let searcher = reader.searcher();
+
+        let mut doc_numbers = Vec::new();
+        for segment in searcher.segment_readers() {
+            let column = segment.fast_fields().u64("nummer")?;
+            doc_numbers.push((0..segment.max_doc()).map(|d| column.first(d).unwrap_or(0) as u32).collect());
+        }
+        let mut total_tokens = vec![0u64; fields.len()];
+        let mut vocabulary: BTreeMap<String, u32> = BTreeMap::new();
+        for segment in searcher.segment_readers() {
+            for (i, field) in fields.iter().enumerate() {
+                let inverted = segment.inverted_index(*field)?;
+                total_tokens[i] += inverted.total_num_tokens();
+                if i == TEXT_FIELDS.len() {
+                    continue;
+                }
+                let mut stream = inverted.terms().stream()?;
+                while stream.advance() {
+                    let term = String::from_utf8_lossy(stream.key()).into_owned();
+                    *vocabulary.entry(term).or_default() += stream.value().doc_freq;
+                }
+            }
+        }
+        let c = &site.config;
+        Ok(SearchIndex {
+            docs,
+            themes,
+            municipalities,
+            villages,
+            audiences: c.doelgroepen.iter().map(|d| (d.id.clone(), d.naam.clone())).collect(),
+            access: c.toegang.iter().map(|t| (t.id.clone(), t.naam.clone())).collect(),
+            max_age: c.leeftijdsgroepen.iter().map(|l| l.tot).max().unwrap_or(23).min(99),
+            vocabulary,
+            total_tokens,
+            searcher,
+            fields,
+            doc_numbers,
+            _reader: reader,
+        })
+    }
+
+    /// Number of documents, as tantivy counts them for BM25.
+    pub fn doc_count(&self) -> u64 {
+        self.searcher.segment_readers().iter().map(|s| u64::from(s.max_doc())).sum()
+    }
+
+    /// Every term of every field with its postings, read from tantivy.
+    pub fn postings(&self) -> Result<BTreeMap<String, Vec<FieldPostings>>> {
+        let mut terms: BTreeMap<String, Vec<FieldPostings>> = BTreeMap::new();
+        for (segment_ord, segment) in self.searcher.segment_readers().iter().enumerate() {
+            let numbers = &self.doc_numbers[segment_ord];
+            for (field_index, field) in self.fields.iter().enumerate() {
+                let inverted = segment.inverted_index(*field)?;
+                let norms = segment.get_fieldnorms_reader(*field)?;
+                let mut stream = inverted.terms().stream()?;
+                while stream.advance() {
+                    let term = String::from_utf8_lossy(stream.key()).into_owned();
+                    let mut postings = inverted.read_postings_from_terminfo(stream.value(), IndexRecordOption::WithFreqs)?;
+                    let entries = terms.entry(term).or_default();
+                    let position = match entries.iter().position(|p| p.field == field_index) {
+                        Some(p) => p,
+                        None => {
+                            entries.push(FieldPostings { field: field_index, postings: Vec::new() });
+                            entries.len() - 1
+                        }
+                    };
+                    let list = &mut entries[position].postings;
+                    let mut doc = postings.doc();
+                    while doc != TERMINATED {
+                        list.push((numbers[doc as usize], postings.term_freq(), norms.fieldnorm_id(doc)));
+                        doc = postings.advance();
+                    }
+                }
+            }
+        }
+        for entries in terms.values_mut() {
+            entries.sort_by_key(|p| p.field);
+            for p in entries.iter_mut() {
+                p.postings.sort_unstable_by_key(|&(doc, _, _)| doc);
+            }
+        }
+        Ok(terms)
+    }
+
+    /// The tantivy field of a text field index, or the theme field.
+    pub(super) fn field(&self, index: usize) -> Field {
+        self.fields[index]
+    }
+
+    /// The document number of a tantivy document address.
+    pub(super) fn doc_number(&self, address: tantivy::DocAddress) -> u32 {
+        self.doc_numbers[address.segment_ord as usize][address.doc_id as usize]
+    }
+}
+
+fn tokens(text: &str, memo: &mut HashMap<String, Analysis>) -> PreTokenizedString {
+    let folded = analyzer::fold(text);
+    let mut tokens = Vec::new();
+    for (position, word) in analyzer::words(&folded).filter(|w| !analyzer::is_stop_word(w)).enumerate() {
+        let analysis = memo.entry(word.to_string()).or_insert_with(|| Analysis { stem: analyzer::stem(word).into_owned(), parts: Vec::new() });
+        tokens.push(Token { position, text: analysis.stem.clone(), position_length: 1, ..Token::default() });
+        for part in &analysis.parts {
+            tokens.push(Token { position, text: part.clone(), position_length: 1, ..Token::default() });
+        }
+    }
+    PreTokenizedString { text: String::new(), tokens }
+}
+
+fn dedup_phrases(texts: impl IntoIterator<Item = String>) -> Vec<Vec<String>> {
+    let mut phrases: Vec<Vec<String>> = Vec::new();
+    for text in texts {
+        let phrase = analyzer::phrase_terms(&text);
+        if !phrase.is_empty() && !phrases.contains(&phrase) {
+            phrases.push(phrase);
+        }
+    }
+    phrases
+}
+
+fn theme_entries(site: &Site) -> Vec<ThemeEntry> {
+    let themas = &site.config.themas;
+    themas
+        .iter()
+        .map(|t| ThemeEntry {
+            id: t.id.clone(),
+            name: t.naam.clone(),
+            phrases: dedup_phrases(std::iter::once(t.naam.clone()).chain(t.synoniemen.iter().cloned())),
+            related: t.verwant.iter().filter_map(|id| themas.iter().position(|o| &o.id == id)).collect(),
+        })
+        .collect()
+}
+
+fn place_entries(site: &Site) -> (Vec<PlaceEntry>, Vec<PlaceEntry>) {
+    let municipalities = site
+        .config
+        .gemeenten
+        .iter()
+        .map(|g| PlaceEntry { id: g.id.clone(), name: g.naam.clone(), phrase: analyzer::phrase_terms(&g.naam), municipality: None })
+        .collect();
+    let villages = documents::all_villages(site)
+        .into_iter()
+        .map(|(g, k)| PlaceEntry { id: k.id.clone(), name: k.naam.clone(), phrase: analyzer::phrase_terms(&k.naam), municipality: Some(g) })
+        .collect();
+    (municipalities, villages)
+}
