@@ -38,6 +38,8 @@ import { chromium } from 'playwright-core';
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BINARY = join(REPO, 'target', 'debug', 'sociale-kaart');
+// The site to build: the example site, unless a theme developer points elsewhere.
+const SITE = process.env.SK_BROWSER_SITE ?? REPO;
 // 2026-11-23T00:00:00Z: the example content's dated runs lie around this day.
 const SOURCE_DATE_EPOCH = '1795392000';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -96,7 +98,7 @@ async function startSite() {
   }
   workDir = mkdtempSync(join(tmpdir(), 'sk-browser-'));
   const dir = join(workDir, 'public');
-  const build = spawnSync(BINARY, ['build', '--site', REPO, '--output', dir], {
+  const build = spawnSync(BINARY, ['build', '--site', SITE, '--output', dir], {
     env: { ...process.env, SOURCE_DATE_EPOCH },
     encoding: 'utf8',
   });
