@@ -602,13 +602,11 @@ fn fetch_status(agent: &ureq::Agent, url: &str, timeout: Duration) -> Option<(bo
         Err(ureq::Error::HostNotFound) => {
             Some((true, "bestaat niet: de server is onbekend.".into()))
         }
-        Err(ureq::Error::Timeout(_)) => Some((
-            false,
-            format!(
-                "antwoordt niet binnen {} seconden.",
-                timeout.as_secs_f64().max(1.0).round()
-            ),
-        )),
+        Err(ureq::Error::Timeout(_)) => {
+            let seconds = timeout.as_secs().max(1);
+            let unit = if seconds == 1 { "seconde" } else { "seconden" };
+            Some((false, format!("antwoordt niet binnen {seconds} {unit}.")))
+        }
         Err(err) => Some((false, format!("is niet bereikbaar ({err})."))),
     }
 }

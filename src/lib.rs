@@ -8,6 +8,7 @@ pub mod check;
 pub mod diagnostics;
 pub mod export;
 pub mod hsds;
+pub mod import;
 pub mod jsonld;
 pub mod load;
 pub mod model;

@@ -68,6 +68,24 @@ enum Command {
         /// De map voor de nieuwe site.
         map: PathBuf,
     },
+    /// Zet een spreadsheet (CSV of Excel) om in bestanden: één per rij.
+    #[command(group(clap::ArgGroup::new("bron").required(true).args(["bestand", "template"])))]
+    Import {
+        /// Het bestand met één rij per aanbod of aanbieder (.csv of .xlsx).
+        bestand: Option<PathBuf>,
+        /// Schrijf een leeg sjabloon met alle kolommen naar dit bestand (.xlsx of .csv).
+        #[arg(long, value_name = "BESTAND")]
+        template: Option<PathBuf>,
+        /// Wat er in de rijen staat; standaard afgeleid uit de kolommen (sjabloon: aanbod).
+        #[arg(long, value_enum)]
+        soort: Option<ImportKind>,
+        /// Laat zien wat er geschreven zou worden, zonder iets te schrijven.
+        #[arg(long)]
+        dry_run: bool,
+        /// Vervang bestaande bestanden met dezelfde naam.
+        #[arg(long)]
+        overwrite: bool,
+    },
     /// Print het JSON Schema van de gegevens bovenaan de bestanden (voor je teksteditor).
     Schema {
         /// Welk schema: aanbod, aanbieder, pagina, site of alle.
@@ -85,6 +103,43 @@ fn main() -> ExitCode {
             timings,
         } => build(&cli.site, strict, output, timings),
         Command::Schema { soort } => print_schema(&soort),
+        Command::Import {
+            bestand,
+            template,
+            soort,
+            dry_run,
+            overwrite,
+        } => match (bestand, template) {
+            (_, Some(template)) => import_template(&template, soort, overwrite),
+            (Some(bestand), None) => import(&cli.site, &bestand, soort, dry_run, overwrite),
+            (None, None) => unreachable!("clap requires a source"),
+        },
+        Command::Search {
+            zoekvraag,
+            aantal,
+            uitleg,
+            thema,
+            gemeente,
+            kern,
+            doelgroep,
+            toegang,
+            leeftijd,
+            gratis,
+        } => {
+            let request = sociale_kaart::search::cli::SearchRequest {
+                query: zoekvraag,
+                count: aantal,
+                explain: uitleg,
+                themes: thema,
+                municipalities: gemeente,
+                villages: kern,
+                audiences: doelgroep,
+                access: toegang,
+                age: leeftijd,
+                free: gratis,
+            };
+            search(&cli.site, &request)
+        }
         Command::New { soort, naam } => new_entry(&cli.site, soort, &naam),
         Command::Init { map } => init(&map),
         Command::Serve { port, bind, open } => serve(&cli.site, port, bind, open),
@@ -143,6 +198,114 @@ fn init(dir: &std::path::Path) -> ExitCode {
         }
         Err(refused) => {
             eprintln!("fout: {refused}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ImportKind {
+    Aanbod,
+    Aanbieder,
+}
+
+impl ImportKind {
+    fn kind(self) -> sociale_kaart::load::Kind {
+        match self {
+            ImportKind::Aanbod => sociale_kaart::load::Kind::Aanbod,
+            ImportKind::Aanbieder => sociale_kaart::load::Kind::Aanbieder,
+        }
+    }
+}
+
+fn import_template(path: &std::path::Path, kind: Option<ImportKind>, overwrite: bool) -> ExitCode {
+    let kind = kind.map_or(sociale_kaart::load::Kind::Aanbod, ImportKind::kind);
+    match sociale_kaart::import::write_template(path, kind, overwrite) {
+        Ok(()) => {
+            eprintln!(
+                "Sjabloon geschreven: {}. Vul één rij per {} in.",
+                path.display(),
+                if kind == sociale_kaart::load::Kind::Aanbieder {
+                    "aanbieder"
+                } else {
+                    "aanbod"
+                }
+            );
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("fout: {err}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn import(
+    site: &std::path::Path,
+    file: &std::path::Path,
+    kind: Option<ImportKind>,
+    dry_run: bool,
+    overwrite: bool,
+) -> ExitCode {
+    use sociale_kaart::import;
+    if let Err(code) = require_site(site) {
+        return code;
+    }
+    let options = import::ImportOptions {
+        root: site.to_path_buf(),
+        file: file.to_path_buf(),
+        kind: kind.map(ImportKind::kind),
+        overwrite,
+        today: pipeline::today(),
+    };
+    let plan = match import::plan(&options) {
+        Ok(plan) => plan,
+        Err(err) => {
+            eprintln!("fout: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    let name = file.display();
+    for problem in &plan.problems {
+        eprintln!("{name}: {problem}");
+    }
+    if dry_run {
+        for planned in &plan.files {
+            let what = if planned.replaces {
+                "vervangt het bestaande bestand"
+            } else {
+                "nieuw"
+            };
+            println!("==> {} (rij {}, {what})", planned.path, planned.row);
+            print!("{}", planned.text);
+        }
+    }
+    let errors = plan
+        .problems
+        .iter()
+        .filter(|p| p.severity == sociale_kaart::diagnostics::Severity::Error)
+        .count();
+    if errors > 0 {
+        eprintln!(
+            "{errors} {} in {name}: er is niets geschreven. Verbeter de rijen en probeer het opnieuw.",
+            if errors == 1 { "fout" } else { "fouten" }
+        );
+        return ExitCode::from(1);
+    }
+    if dry_run {
+        eprintln!(
+            "Proefdraai: {} bestanden zouden worden geschreven; er is niets geschreven.",
+            plan.files.len()
+        );
+        return ExitCode::SUCCESS;
+    }
+    match import::write(&plan, site, overwrite) {
+        Ok(count) => {
+            eprintln!("{count} bestanden geschreven in {}/.", plan.kind.folder());
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("fout: kan niet alle bestanden schrijven: {err}");
             ExitCode::from(2)
         }
     }
