@@ -647,7 +647,7 @@ fn build_entry(
                     row: number,
                     column: Some(header_of.get(title_key).copied().unwrap_or(title_key).to_string()),
                     severity: Severity::Error,
-                    message: format!("Deze rij heeft geen '{title_key}' en geen '{SLUG_COLUMN}', dus geen bestandsnaam."),
+                    message: format!("Deze rij heeft geen '{title_key}' (en geen '{SLUG_COLUMN}'), dus er kan geen bestand van worden gemaakt."),
                     hint: Some(format!("Vul '{title_key}' in.")),
                 });
                 None
