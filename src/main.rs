@@ -68,6 +68,38 @@ enum Command {
         /// De map voor de nieuwe site.
         map: PathBuf,
     },
+    /// Zoekt zoals bezoekers zoeken, zodat je ziet of ouders een item vinden.
+    Search {
+        /// Wat een bezoeker intypt, bijvoorbeeld "mijn kind wordt gepest".
+        zoekvraag: String,
+        /// Hoeveel resultaten je wilt zien.
+        #[arg(short = 'n', long, default_value_t = 10, value_name = "AANTAL")]
+        aantal: usize,
+        /// Laat zien hoe de zoekvraag is gelezen: zoektermen, tikfouten, thema's, plaats en leeftijd.
+        #[arg(long)]
+        uitleg: bool,
+        /// Alleen dit thema (id uit site.yaml); mag vaker.
+        #[arg(long, value_name = "ID")]
+        thema: Vec<String>,
+        /// Alleen deze gemeente (id); mag vaker.
+        #[arg(long, value_name = "ID")]
+        gemeente: Vec<String>,
+        /// Alleen dit dorp of deze kern (id); mag vaker.
+        #[arg(long, value_name = "ID")]
+        kern: Vec<String>,
+        /// Alleen voor deze doelgroep (id); mag vaker.
+        #[arg(long, value_name = "ID")]
+        doelgroep: Vec<String>,
+        /// Alleen met deze toegang (id); mag vaker.
+        #[arg(long, value_name = "ID")]
+        toegang: Vec<String>,
+        /// Alleen aanbod voor een kind van deze leeftijd (in jaren).
+        #[arg(long, value_name = "JAAR")]
+        leeftijd: Option<u32>,
+        /// Alleen gratis aanbod.
+        #[arg(long)]
+        gratis: bool,
+    },
     /// Zet een spreadsheet (CSV of Excel) om in bestanden: één per rij.
     #[command(group(clap::ArgGroup::new("bron").required(true).args(["bestand", "template"])))]
     Import {
@@ -431,6 +463,25 @@ fn build(site: &std::path::Path, strict: bool, output: Option<PathBuf>, timings:
         }
         Err(BuildError::Io(err)) => {
             eprintln!("fout: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn search(site: &std::path::Path, request: &sociale_kaart::search::cli::SearchRequest) -> ExitCode {
+    use sociale_kaart::search::cli::{SearchError, run};
+    if let Err(code) = require_site(site) {
+        return code;
+    }
+    match run(site, request, pipeline::today(), &mut std::io::stdout().lock()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(SearchError::Content(diagnostics)) => {
+            diagnostics.print(site);
+            eprintln!("{} Los eerst de fouten op; dan kun je zoeken.", diagnostics.summary());
+            ExitCode::from(1)
+        }
+        Err(SearchError::Usage(message)) => {
+            eprintln!("fout: {message}");
             ExitCode::from(2)
         }
     }

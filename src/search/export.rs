@@ -12,7 +12,7 @@ use serde_json::{Value as Json, json};
 
 use super::analyzer::{MAX_WORD_CHARS, MIN_COMPOUND_CHARS, MIN_PART_CHARS, STOP_WORDS};
 use super::documents::{Kind, TEXT_FIELDS, THEME_FIELD};
-use super::index::{FieldPostings, SearchIndex};
+use super::index::{SearchIndex, TermData};
 use super::query::{self, js_cmp};
 use super::{FORMAT, FORMAT_VERSION, INDEX_DIR};
 
@@ -24,8 +24,7 @@ pub const DOCS_PER_CHUNK: usize = 16;
 
 /// The files of the static index: path under the output root, contents.
 pub fn export(index: &SearchIndex) -> Result<Vec<(String, Vec<u8>)>> {
-    let postings = index.postings()?;
-    let mut terms: Vec<(&String, &Vec<FieldPostings>)> = postings.iter().collect();
+    let mut terms: Vec<(&String, &TermData)> = index.terms.iter().collect();
     terms.sort_by(|a, b| js_cmp(a.0, b.0));
 
     let mut files = Files::default();
@@ -38,10 +37,9 @@ pub fn export(index: &SearchIndex) -> Result<Vec<(String, Vec<u8>)>> {
         .collect();
 
     let mut by_letter: BTreeMap<char, Vec<(&str, u32)>> = BTreeMap::new();
-    for (term, fields) in &terms {
-        let df: usize = fields.iter().filter(|f| f.field < TEXT_FIELDS.len()).map(|f| f.postings.len()).sum();
-        if let (Some(first), true) = (term.chars().next(), df > 0) {
-            by_letter.entry(first).or_default().push((term.as_str(), df as u32));
+    for (term, data) in &terms {
+        if let (Some(first), true) = (term.chars().next(), data.doc_freq > 0) {
+            by_letter.entry(first).or_default().push((term.as_str(), data.doc_freq));
         }
     }
     let vocabulary_files: Vec<(char, Vec<u8>)> = by_letter.par_iter().map(|(first, list)| (*first, gzip(&encode_vocabulary(list)))).collect();
@@ -114,20 +112,21 @@ fn shared_prefix(a: &[u8], b: &[u8]) -> usize {
 }
 
 /// Splits the sorted terms into chunks: each its first term and its bytes.
-fn chunk_terms(terms: &[(&String, &Vec<FieldPostings>)]) -> Vec<(String, Vec<u8>)> {
+fn chunk_terms(terms: &[(&String, &TermData)]) -> Vec<(String, Vec<u8>)> {
     let mut chunks = Vec::new();
     let mut start = 0;
     let mut body = Vec::new();
     let mut count = 0u64;
     let mut previous: &[u8] = &[];
-    for (i, (term, fields)) in terms.iter().enumerate() {
+    for (i, (term, data)) in terms.iter().enumerate() {
         let bytes = term.as_bytes();
         let shared = shared_prefix(previous, bytes);
         varint(&mut body, shared as u64);
         varint(&mut body, (bytes.len() - shared) as u64);
         body.extend_from_slice(&bytes[shared..]);
-        varint(&mut body, fields.len() as u64);
-        for field in fields.iter() {
+        varint(&mut body, u64::from(data.doc_freq));
+        varint(&mut body, data.fields.len() as u64);
+        for field in &data.fields {
             let mut list = Vec::with_capacity(field.postings.len() * 3);
             let mut last_doc = 0;
             for &(doc, tf, norm) in &field.postings {

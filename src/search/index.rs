@@ -34,6 +34,17 @@ pub struct PlaceEntry {
     pub municipality: Option<usize>,
 }
 
+/// One term of the index: in how many documents it occurs and where.
+#[derive(Debug, Clone)]
+pub struct TermData {
+    /// Documents that contain the term in any text field: the document
+    /// frequency of its BM25 idf, in every field (see
+    /// [`super::query::SiteStatistics`]).
+    pub doc_freq: u32,
+    /// Postings per field, by field number.
+    pub fields: Vec<FieldPostings>,
+}
+
 /// One term's postings in one field, by document number.
 #[derive(Debug, Clone)]
 pub struct FieldPostings {
@@ -53,9 +64,11 @@ pub struct SearchIndex {
     pub access: Vec<(String, String)>,
     /// The oldest age the age filter offers: the end of the last age group.
     pub max_age: u32,
-    /// Every term of a text field with the sum of its document frequencies
-    /// over the text fields: what the query planner looks words up in.
+    /// Every term of a text field with its document frequency: what the
+    /// query planner looks words up in.
     pub vocabulary: BTreeMap<String, u32>,
+    /// Every term of every field, read back from tantivy.
+    pub terms: BTreeMap<String, TermData>,
     /// Total number of tokens of each field (text fields, then the theme
     /// field): tantivy's BM25 average field length is this divided by the
     /// number of documents.
@@ -134,21 +147,13 @@ impl SearchIndex {
             doc_numbers.push((0..segment.max_doc()).map(|d| column.first(d).unwrap_or(0) as u32).collect());
         }
         let mut total_tokens = vec![0u64; fields.len()];
-        let mut vocabulary: BTreeMap<String, u32> = BTreeMap::new();
         for segment in searcher.segment_readers() {
             for (i, field) in fields.iter().enumerate() {
-                let inverted = segment.inverted_index(*field)?;
-                total_tokens[i] += inverted.total_num_tokens();
-                if i == TEXT_FIELDS.len() {
-                    continue;
-                }
-                let mut stream = inverted.terms().stream()?;
-                while stream.advance() {
-                    let term = String::from_utf8_lossy(stream.key()).into_owned();
-                    *vocabulary.entry(term).or_default() += stream.value().doc_freq;
-                }
+                total_tokens[i] += segment.inverted_index(*field)?.total_num_tokens();
             }
         }
+        let terms = read_terms(&searcher, &fields, &doc_numbers)?;
+        let vocabulary = terms.iter().filter(|(_, t)| t.doc_freq > 0).map(|(term, t)| (term.clone(), t.doc_freq)).collect();
         let c = &site.config;
         Ok(SearchIndex {
             docs,
@@ -159,6 +164,7 @@ impl SearchIndex {
             access: c.toegang.iter().map(|t| (t.id.clone(), t.naam.clone())).collect(),
             max_age: c.leeftijdsgroepen.iter().map(|l| l.tot).max().unwrap_or(23).min(99),
             vocabulary,
+            terms,
             total_tokens,
             searcher,
             fields,
@@ -172,44 +178,6 @@ impl SearchIndex {
         self.searcher.segment_readers().iter().map(|s| u64::from(s.max_doc())).sum()
     }
 
-    /// Every term of every field with its postings, read from tantivy.
-    pub fn postings(&self) -> Result<BTreeMap<String, Vec<FieldPostings>>> {
-        let mut terms: BTreeMap<String, Vec<FieldPostings>> = BTreeMap::new();
-        for (segment_ord, segment) in self.searcher.segment_readers().iter().enumerate() {
-            let numbers = &self.doc_numbers[segment_ord];
-            for (field_index, field) in self.fields.iter().enumerate() {
-                let inverted = segment.inverted_index(*field)?;
-                let norms = segment.get_fieldnorms_reader(*field)?;
-                let mut stream = inverted.terms().stream()?;
-                while stream.advance() {
-                    let term = String::from_utf8_lossy(stream.key()).into_owned();
-                    let mut postings = inverted.read_postings_from_terminfo(stream.value(), IndexRecordOption::WithFreqs)?;
-                    let entries = terms.entry(term).or_default();
-                    let position = match entries.iter().position(|p| p.field == field_index) {
-                        Some(p) => p,
-                        None => {
-                            entries.push(FieldPostings { field: field_index, postings: Vec::new() });
-                            entries.len() - 1
-                        }
-                    };
-                    let list = &mut entries[position].postings;
-                    let mut doc = postings.doc();
-                    while doc != TERMINATED {
-                        list.push((numbers[doc as usize], postings.term_freq(), norms.fieldnorm_id(doc)));
-                        doc = postings.advance();
-                    }
-                }
-            }
-        }
-        for entries in terms.values_mut() {
-            entries.sort_by_key(|p| p.field);
-            for p in entries.iter_mut() {
-                p.postings.sort_unstable_by_key(|&(doc, _, _)| doc);
-            }
-        }
-        Ok(terms)
-    }
-
     /// The tantivy field of a text field index, or the theme field.
     pub(super) fn field(&self, index: usize) -> Field {
         self.fields[index]
@@ -219,6 +187,53 @@ impl SearchIndex {
     pub(super) fn doc_number(&self, address: tantivy::DocAddress) -> u32 {
         self.doc_numbers[address.segment_ord as usize][address.doc_id as usize]
     }
+}
+
+/// Every term of every field with its postings, read from tantivy, and
+/// the number of documents that have it in any text field.
+fn read_terms(searcher: &Searcher, fields: &[Field], doc_numbers: &[Vec<u32>]) -> Result<BTreeMap<String, TermData>> {
+    let mut terms: BTreeMap<String, TermData> = BTreeMap::new();
+    for (segment_ord, segment) in searcher.segment_readers().iter().enumerate() {
+        let numbers = &doc_numbers[segment_ord];
+        for (field_index, field) in fields.iter().enumerate() {
+            let inverted = segment.inverted_index(*field)?;
+            let norms = segment.get_fieldnorms_reader(*field)?;
+            let mut stream = inverted.terms().stream()?;
+            while stream.advance() {
+                let term = String::from_utf8_lossy(stream.key()).into_owned();
+                let mut postings = inverted.read_postings_from_terminfo(stream.value(), IndexRecordOption::WithFreqs)?;
+                let entries = &mut terms.entry(term).or_insert_with(|| TermData { doc_freq: 0, fields: Vec::new() }).fields;
+                let position = match entries.iter().position(|p| p.field == field_index) {
+                    Some(p) => p,
+                    None => {
+                        entries.push(FieldPostings { field: field_index, postings: Vec::new() });
+                        entries.len() - 1
+                    }
+                };
+                let list = &mut entries[position].postings;
+                let mut doc = postings.doc();
+                while doc != TERMINATED {
+                    list.push((numbers[doc as usize], postings.term_freq(), norms.fieldnorm_id(doc)));
+                    doc = postings.advance();
+                }
+            }
+        }
+    }
+    let mut seen: Vec<u32> = Vec::new();
+    for data in terms.values_mut() {
+        data.fields.sort_by_key(|p| p.field);
+        seen.clear();
+        for p in data.fields.iter_mut() {
+            p.postings.sort_unstable_by_key(|&(doc, _, _)| doc);
+            if p.field < TEXT_FIELDS.len() {
+                seen.extend(p.postings.iter().map(|&(doc, _, _)| doc));
+            }
+        }
+        seen.sort_unstable();
+        seen.dedup();
+        data.doc_freq = seen.len() as u32;
+    }
+    Ok(terms)
 }
 
 fn tokens(text: &str, memo: &mut HashMap<String, Analysis>) -> PreTokenizedString {

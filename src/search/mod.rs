@@ -49,22 +49,27 @@
 //! ```text
 //! chunk    = count:varint term{count}
 //! term     = shared:varint suffix_len:varint suffix:byte{suffix_len}
-//!            field_count:varint field{field_count}
+//!            doc_freq:varint field_count:varint field{field_count}
 //! field    = field_number:varint doc_freq:varint byte_len:varint posting{doc_freq}
 //! posting  = doc_delta:varint term_freq:varint fieldnorm_id:u8
 //! ```
 //!
 //! A term is the previous term's first `shared` UTF-8 bytes followed by
-//! `suffix`. Terms are sorted in JavaScript string order. `doc_delta` is the
+//! `suffix`. Terms are sorted in JavaScript string order. The term's
+//! `doc_freq` counts the documents that have it in any text field (0 for a
+//! theme id that is no text term); a field's `doc_freq` counts its postings.
+//! `doc_delta` is the
 //! document number for the first posting and the difference to the previous
 //! one after that; `byte_len` lets a reader skip a field's postings.
 //! `fieldnorm_id` is tantivy's one-byte field length code
-//! (`bm25.fieldnorms` in `meta.json` gives its length). These are tantivy's own terms, document
-//! frequencies, term frequencies and field lengths, read back from the
-//! index, so BM25 in the browser equals tantivy's:
+//! (`bm25.fieldnorms` in `meta.json` gives its length). These are tantivy's
+//! own terms, term frequencies and field lengths, read back from the index,
+//! and the document frequencies that tantivy scores with
+//! ([`query::SiteStatistics`]), so BM25 in the browser equals tantivy's:
 //!
 //! ```text
-//! idf    = ln(1 + (N - doc_freq + 0.5) / (doc_freq + 0.5))
+//! idf    = ln(1 + (N - df + 0.5) / (df + 0.5))   df: the term's doc_freq in a
+//!                                                text field, the field's in `thema`
 //! norm   = k1 * (1 - b + b * fieldnorm(fieldnorm_id) / avg_len)
 //! score  = (idf * (1 + k1) * field_weight * term_boost) * tf / (tf + norm)
 //! ```
@@ -77,8 +82,8 @@
 //! vocabulary = count:varint (shared:varint suffix_len:varint suffix:byte{suffix_len} doc_freq:varint){count}
 //! ```
 //!
-//! The text-field terms with one first character and the sum of their
-//! document frequencies over the text fields, sorted.
+//! The text-field terms with one first character and their `doc_freq`,
+//! sorted.
 //!
 //! ## Result data `d-<hash>.json`
 //!
@@ -95,6 +100,7 @@
 //! list means every village of the document's municipalities.
 
 pub mod analyzer;
+pub mod cli;
 pub mod documents;
 pub mod export;
 pub mod index;

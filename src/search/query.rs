@@ -38,7 +38,9 @@
 //! Scoring is tantivy's BM25 (k1 = 1.2, b = 0.75) summed over the plan's
 //! terms and the text fields, each field's score times the field weight and
 //! the term's boost: a document matching more of the words, or rarer words,
-//! ranks higher, and no word is required. Ties go to the lower document
+//! ranks higher, and no word is required. A term's idf counts the documents
+//! that have it in any text field ([`SiteStatistics`]), so a word that is
+//! everywhere weighs little wherever it stands. Ties go to the lower document
 //! number, which is alphabetical. A plan without terms *browses*: every
 //! document that passes the filters, A to Z.
 
@@ -47,7 +49,8 @@ use std::collections::BTreeMap;
 use anyhow::Result;
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
-use tantivy::schema::IndexRecordOption;
+use tantivy::query::Bm25StatisticsProvider;
+use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
 
 use super::analyzer::{self, Decompounder};
@@ -307,7 +310,8 @@ impl SearchIndex {
             return Ok((0..self.docs.len() as u32).map(|doc| Hit { doc, score: 0.0 }).collect());
         }
         let limit = self.docs.len().max(1);
-        let found = self.searcher.search(&self.tantivy_query(plan), &TopDocs::with_limit(limit).order_by_score())?;
+        let collector = TopDocs::with_limit(limit).order_by_score();
+        let found = self.searcher.search_with_statistics_provider(&self.tantivy_query(plan), &collector, &SiteStatistics { index: self })?;
         let mut hits: Vec<Hit> = found.into_iter().map(|(score, address)| Hit { doc: self.doc_number(address), score }).collect();
         hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.doc.cmp(&b.doc)));
         Ok(hits)
@@ -412,6 +416,33 @@ impl SearchIndex {
             }
         }
         counts
+    }
+}
+
+/// tantivy's statistics, except that a term has one document frequency in
+/// every text field: the number of documents that contain it anywhere. A
+/// word that is everywhere ("kind") thus weighs little even in the few
+/// titles that have it, and a rare word weighs much in every field.
+pub struct SiteStatistics<'a> {
+    index: &'a SearchIndex,
+}
+
+impl Bm25StatisticsProvider for SiteStatistics<'_> {
+    fn total_num_tokens(&self, field: Field) -> tantivy::Result<u64> {
+        self.index.searcher.total_num_tokens(field)
+    }
+
+    fn total_num_docs(&self) -> tantivy::Result<u64> {
+        self.index.searcher.total_num_docs()
+    }
+
+    fn doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
+        if term.field() != self.index.field(TEXT_FIELDS.len())
+            && let Some(text) = term.value().as_str()
+        {
+            return Ok(u64::from(self.index.vocabulary.get(text).copied().unwrap_or(0)));
+        }
+        self.index.searcher.doc_freq(term)
     }
 }
 

@@ -304,18 +304,17 @@
         const terms = [];
         const byTerm = new Map();
         readTerms(bytes, (term, reader) => {
+          const docFreq = reader.varint();
           const fieldCount = reader.varint();
           const fields = [];
-          let textDf = 0;
           for (let f = 0; f < fieldCount; f++) {
             const field = reader.varint();
             const df = reader.varint();
             const length = reader.varint();
             fields.push({ field, df, start: reader.pos, postings: null });
             reader.pos += length;
-            if (field < this.textFields) textDf += df;
           }
-          const entry = { term, fields, textDf, bytes };
+          const entry = { term, fields, docFreq, bytes };
           terms.push(entry);
           byTerm.set(term, entry);
         });
@@ -332,7 +331,7 @@
     /** True when a text field has `term`. */
     async known(term) {
       const entry = await this.entry(term);
-      return entry !== null && entry.textDf > 0;
+      return entry !== null && entry.docFreq > 0;
     }
 
     /** Text-field terms that start with `prefix`, as entries. */
@@ -343,7 +342,7 @@
         if (i > first && !this.firstTerms[i].startsWith(prefix)) break;
         const chunk = await this.termChunk(i);
         for (const entry of chunk.terms) {
-          if (entry.term.startsWith(prefix) && entry.textDf > 0) found.push(entry);
+          if (entry.term.startsWith(prefix) && entry.docFreq > 0) found.push(entry);
         }
       }
       return found;
@@ -465,7 +464,7 @@
         let expanded = false;
         if (prefix) {
           const found = (await this.withPrefix(word.text)).filter((e) => e.term !== word.stem);
-          found.sort((a, b) => b.textDf - a.textDf || compare(a.term, b.term));
+          found.sort((a, b) => b.docFreq - a.docFreq || compare(a.term, b.term));
           for (const entry of found.slice(0, q.prefix_max_terms)) {
             add(entry.term, q.prefix, 'prefix', word.text);
             expanded = true;
@@ -529,8 +528,11 @@
       const scores = new Float32Array(N);
       const matched = new Uint8Array(N);
       const weightPlus = f32(1 + this.k1);
+      // A text field's idf counts the documents with the term in any text
+      // field (src/search/query.rs, SiteStatistics); the theme field's its own.
       const addField = (entry, field, boost) => {
-        const x = f32(f32(f32(N - field.df) + 0.5) / f32(f32(field.df) + 0.5));
+        const df = field.field < this.textFields ? entry.docFreq : field.df;
+        const x = f32(f32(f32(N - df) + 0.5) / f32(f32(df) + 0.5));
         const idf = f32(Math.log(f32(1 + x)));
         let weight = f32(idf * weightPlus);
         if (boost !== 1) weight = f32(weight * boost);
