@@ -6,7 +6,9 @@
 
 use serde_json::{Map, Value as Json, json};
 
-use crate::model::{Aanbieder, Aanbod, Adres, Contact, Gemeente, Kern, Kosten, Locatie, Openingstijden, Site};
+use crate::model::{
+    Aanbieder, Aanbod, Adres, Contact, Gemeente, Kern, Kosten, Locatie, Openingstijden, Site,
+};
 use crate::render::{offer_url, provider_url};
 
 const CONTEXT: &str = "https://schema.org";
@@ -15,7 +17,9 @@ const CONTEXT: &str = "https://schema.org";
 /// element. `<` only occurs inside JSON strings, where `\u003c` means the
 /// same, so no text from content can close the script element.
 pub fn to_script(value: &Json) -> String {
-    serde_json::to_string(value).expect("JSON values always serialize").replace('<', "\\u003c")
+    serde_json::to_string(value)
+        .expect("JSON values always serialize")
+        .replace('<', "\\u003c")
 }
 
 /// `@id` of an entity: its page URL with a fragment naming the type.
@@ -49,7 +53,11 @@ fn international_phone(phone: &str) -> String {
     }
 }
 
-fn postal_address(straat: &Option<String>, postcode: &Option<String>, plaats: &Option<String>) -> Option<Json> {
+fn postal_address(
+    straat: &Option<String>,
+    postcode: &Option<String>,
+    plaats: &Option<String>,
+) -> Option<Json> {
     if straat.is_none() && postcode.is_none() && plaats.is_none() {
         return None;
     }
@@ -64,7 +72,9 @@ fn postal_address(straat: &Option<String>, postcode: &Option<String>, plaats: &O
 
 fn geo(lat: Option<f64>, lon: Option<f64>) -> Option<Json> {
     match (lat, lon) {
-        (Some(latitude), Some(longitude)) => Some(json!({ "@type": "GeoCoordinates", "latitude": latitude, "longitude": longitude })),
+        (Some(latitude), Some(longitude)) => {
+            Some(json!({ "@type": "GeoCoordinates", "latitude": latitude, "longitude": longitude }))
+        }
         _ => None,
     }
 }
@@ -93,7 +103,10 @@ pub fn place(site: &Site, gemeente: &Gemeente, kern: &Kern) -> Json {
         "address".into(),
         json!({ "@type": "PostalAddress", "addressLocality": kern.naam, "addressRegion": "Overijssel", "addressCountry": "NL" }),
     );
-    place.insert("containedInPlace".into(), administrative_area(site, gemeente));
+    place.insert(
+        "containedInPlace".into(),
+        administrative_area(site, gemeente),
+    );
     Json::Object(place)
 }
 
@@ -104,8 +117,16 @@ fn contact_point(contact: &Contact) -> Option<Json> {
     let mut point = Map::new();
     point.insert("@type".into(), "ContactPoint".into());
     put(&mut point, "name", contact.naam.clone());
-    put(&mut point, "contactType", contact.rol.clone().or_else(|| contact.naam.clone()));
-    put(&mut point, "telephone", contact.telefoon.as_deref().map(international_phone));
+    put(
+        &mut point,
+        "contactType",
+        contact.rol.clone().or_else(|| contact.naam.clone()),
+    );
+    put(
+        &mut point,
+        "telephone",
+        contact.telefoon.as_deref().map(international_phone),
+    );
     put(&mut point, "email", contact.email.clone());
     point.insert("availableLanguage".into(), "nl".into());
     Some(Json::Object(point))
@@ -122,21 +143,56 @@ pub fn organization(site: &Site, p: &Aanbieder) -> Json {
     org.insert("description".into(), p.samenvatting.clone().into());
     org.insert("url".into(), site.config.absolute_url(&path).into());
     put(&mut org, "sameAs", p.website.clone());
-    put(&mut org, "telephone", p.telefoon.as_deref().map(international_phone));
+    put(
+        &mut org,
+        "telephone",
+        p.telefoon.as_deref().map(international_phone),
+    );
     put(&mut org, "email", p.email.clone());
-    put(&mut org, "logo", p.logo.as_ref().map(|l| site.config.absolute_url(&format!("/{l}"))));
-    if let Some(Adres { straat, postcode, plaats, lat, lon }) = &p.adres {
-        put(&mut org, "address", postal_address(straat, postcode, plaats));
-        put(&mut org, "location", geo(*lat, *lon).map(|g| json!({ "@type": "Place", "geo": g })));
+    put(
+        &mut org,
+        "logo",
+        p.logo
+            .as_ref()
+            .map(|l| site.config.absolute_url(&format!("/{l}"))),
+    );
+    if let Some(Adres {
+        straat,
+        postcode,
+        plaats,
+        lat,
+        lon,
+    }) = &p.adres
+    {
+        put(
+            &mut org,
+            "address",
+            postal_address(straat, postcode, plaats),
+        );
+        put(
+            &mut org,
+            "location",
+            geo(*lat, *lon).map(|g| json!({ "@type": "Place", "geo": g })),
+        );
     }
-    let general = Contact { naam: None, rol: Some("algemeen".into()), telefoon: p.telefoon.clone(), email: p.email.clone() };
+    let general = Contact {
+        naam: None,
+        rol: Some("algemeen".into()),
+        telefoon: p.telefoon.clone(),
+        email: p.email.clone(),
+    };
     let mut points: Vec<Json> = contact_point(&general).into_iter().collect();
     if let Some(Json::Object(first)) = points.first_mut() {
         put(first, "hoursAvailable", opening_hours(p));
     }
     points.extend(p.contactpersonen.iter().filter_map(contact_point));
     put(&mut org, "contactPoint", points);
-    let areas: Vec<Json> = p.gemeenten.iter().filter_map(|g| site.config.gemeente(g)).map(|g| administrative_area(site, g)).collect();
+    let areas: Vec<Json> = p
+        .gemeenten
+        .iter()
+        .filter_map(|g| site.config.gemeente(g))
+        .map(|g| administrative_area(site, g))
+        .collect();
     put(&mut org, "areaServed", areas);
     Json::Object(org)
 }
@@ -170,14 +226,22 @@ fn days_of_week(text: &str) -> Option<Vec<&'static str>> {
 }
 
 fn opening_hours(p: &Aanbieder) -> Vec<Json> {
-    let Some(Openingstijden::Tijden(times)) = &p.openingstijden else { return Vec::new() };
+    let Some(Openingstijden::Tijden(times)) = &p.openingstijden else {
+        return Vec::new();
+    };
     times
         .iter()
         .filter_map(|t| {
             let days = days_of_week(&t.dagen)?;
             let mut spec = Map::new();
             spec.insert("@type".into(), "OpeningHoursSpecification".into());
-            spec.insert("dayOfWeek".into(), days.iter().map(|d| format!("https://schema.org/{d}")).collect::<Vec<_>>().into());
+            spec.insert(
+                "dayOfWeek".into(),
+                days.iter()
+                    .map(|d| format!("https://schema.org/{d}"))
+                    .collect::<Vec<_>>()
+                    .into(),
+            );
             put(&mut spec, "opens", t.van.clone());
             put(&mut spec, "closes", t.tot.clone());
             Some(Json::Object(spec))
@@ -189,14 +253,22 @@ fn location_place(l: &Locatie) -> Json {
     let mut place = Map::new();
     place.insert("@type".into(), "Place".into());
     place.insert("name".into(), l.naam.clone().into());
-    put(&mut place, "address", postal_address(&l.straat, &l.postcode, &l.plaats));
+    put(
+        &mut place,
+        "address",
+        postal_address(&l.straat, &l.postcode, &l.plaats),
+    );
     put(&mut place, "geo", geo(l.lat, l.lon));
     Json::Object(place)
 }
 
 fn areas_served(site: &Site, a: &Aanbod) -> Vec<Json> {
     if a.kernen.is_empty() {
-        a.gemeenten.iter().filter_map(|g| site.config.gemeente(g)).map(|g| administrative_area(site, g)).collect()
+        a.gemeenten
+            .iter()
+            .filter_map(|g| site.config.gemeente(g))
+            .map(|g| administrative_area(site, g))
+            .collect()
     } else {
         a.kernen
             .iter()
@@ -217,8 +289,11 @@ fn areas_served(site: &Site, a: &Aanbod) -> Vec<Json> {
 pub fn offer_graph(site: &Site, a: &Aanbod) -> Json {
     let path = offer_url(&a.source.slug);
     let url = site.config.absolute_url(&path);
-    let providers: Vec<&Aanbieder> =
-        a.aanbieder.iter().filter_map(|slug| site.aanbieders.iter().find(|p| &p.source.slug == slug)).collect();
+    let providers: Vec<&Aanbieder> = a
+        .aanbieder
+        .iter()
+        .filter_map(|slug| site.aanbieders.iter().find(|p| &p.source.slug == slug))
+        .collect();
     let provider_refs: Vec<Json> = providers
         .iter()
         .map(|p| json!({ "@type": "Organization", "@id": id(site, &provider_url(&p.source.slug), "organisatie"), "name": p.naam }))
@@ -229,13 +304,31 @@ pub fn offer_graph(site: &Site, a: &Aanbod) -> Json {
     service.insert("name".into(), a.titel.clone().into());
     service.insert("description".into(), a.samenvatting.clone().into());
     service.insert("url".into(), url.clone().into());
-    put(&mut service, "provider", single_or_list(provider_refs.clone()));
-    put(&mut service, "areaServed", single_or_list(areas_served(site, a)));
-    let themes: Vec<Json> = a.themas.iter().filter_map(|t| site.config.thema(t)).map(|t| Json::String(t.naam.clone())).collect();
+    put(
+        &mut service,
+        "provider",
+        single_or_list(provider_refs.clone()),
+    );
+    put(
+        &mut service,
+        "areaServed",
+        single_or_list(areas_served(site, a)),
+    );
+    let themes: Vec<Json> = a
+        .themas
+        .iter()
+        .filter_map(|t| site.config.thema(t))
+        .map(|t| Json::String(t.naam.clone()))
+        .collect();
     put(&mut service, "serviceType", single_or_list(themes));
     let mut audience = Map::new();
     audience.insert("@type".into(), "PeopleAudience".into());
-    let audience_names: Vec<String> = a.doelgroep.iter().filter_map(|d| site.config.doelgroep(d)).map(|d| d.naam.clone()).collect();
+    let audience_names: Vec<String> = a
+        .doelgroep
+        .iter()
+        .filter_map(|d| site.config.doelgroep(d))
+        .map(|d| d.naam.clone())
+        .collect();
     put(&mut audience, "audienceType", audience_names.join(", "));
     if let Some(l) = a.leeftijd {
         audience.insert("suggestedMinAge".into(), l.van.into());
@@ -256,11 +349,21 @@ pub fn offer_graph(site: &Site, a: &Aanbod) -> Json {
     if let Some(crate::model::Aanmelden::Details(d)) = &a.aanmelden {
         put(&mut channel, "serviceUrl", d.url.clone());
     }
-    put(&mut channel, "servicePlace", single_or_list(a.locaties.iter().map(location_place).collect()));
+    put(
+        &mut channel,
+        "servicePlace",
+        single_or_list(a.locaties.iter().map(location_place).collect()),
+    );
     if channel.len() > 1 {
         service.insert("availableChannel".into(), Json::Object(channel));
     }
-    put(&mut service, "termsOfService", site.config.toegang(&a.toegang).map(|t| t.uitleg.clone().unwrap_or_else(|| t.naam.clone())));
+    put(
+        &mut service,
+        "termsOfService",
+        site.config
+            .toegang(&a.toegang)
+            .map(|t| t.uitleg.clone().unwrap_or_else(|| t.naam.clone())),
+    );
 
     let mut graph = vec![Json::Object(service)];
     for (n, run) in a.data.iter().enumerate() {
@@ -268,19 +371,43 @@ pub fn offer_graph(site: &Site, a: &Aanbod) -> Json {
         event.insert("@type".into(), "Event".into());
         event.insert("@id".into(), format!("{url}#datum-{}", n + 1).into());
         event.insert("name".into(), a.titel.clone().into());
-        event.insert("description".into(), run.omschrijving.clone().unwrap_or_else(|| a.samenvatting.clone()).into());
+        event.insert(
+            "description".into(),
+            run.omschrijving
+                .clone()
+                .unwrap_or_else(|| a.samenvatting.clone())
+                .into(),
+        );
         event.insert("url".into(), url.clone().into());
         event.insert("startDate".into(), run.start.to_string().into());
         event.insert("endDate".into(), run.last_day().to_string().into());
-        event.insert("eventStatus".into(), "https://schema.org/EventScheduled".into());
-        event.insert("eventAttendanceMode".into(), "https://schema.org/OfflineEventAttendanceMode".into());
-        let location = a.locaties.first().map(location_place).or_else(|| areas_served(site, a).into_iter().next());
+        event.insert(
+            "eventStatus".into(),
+            "https://schema.org/EventScheduled".into(),
+        );
+        event.insert(
+            "eventAttendanceMode".into(),
+            "https://schema.org/OfflineEventAttendanceMode".into(),
+        );
+        let location = a
+            .locaties
+            .first()
+            .map(location_place)
+            .or_else(|| areas_served(site, a).into_iter().next());
         put(&mut event, "location", location);
-        put(&mut event, "organizer", single_or_list(provider_refs.clone()));
+        put(
+            &mut event,
+            "organizer",
+            single_or_list(provider_refs.clone()),
+        );
         event.insert("about".into(), json!({ "@id": id(site, &path, "aanbod") }));
         if let Some(Json::Object(mut offer)) = price_offer(&a.kosten) {
             offer.insert("url".into(), url.clone().into());
-            put(&mut offer, "validThrough", run.aanmelden_voor.map(|d| d.to_string()));
+            put(
+                &mut offer,
+                "validThrough",
+                run.aanmelden_voor.map(|d| d.to_string()),
+            );
             event.insert("offers".into(), Json::Object(offer));
         }
         graph.push(Json::Object(event));
@@ -298,7 +425,9 @@ fn single_or_list(mut items: Vec<Json>) -> Json {
 
 fn price_offer(kosten: &Option<Kosten>) -> Option<Json> {
     match kosten {
-        Some(Kosten::Gratis(_)) => Some(json!({ "@type": "Offer", "price": 0, "priceCurrency": "EUR" })),
+        Some(Kosten::Gratis(_)) => {
+            Some(json!({ "@type": "Offer", "price": 0, "priceCurrency": "EUR" }))
+        }
         Some(Kosten::Bedrag(k)) => {
             let mut offer = Map::new();
             offer.insert("@type".into(), "Offer".into());
@@ -359,8 +488,14 @@ mod tests {
 
     #[test]
     fn dutch_day_ranges_are_read() {
-        assert_eq!(days_of_week("maandag t/m vrijdag").unwrap(), ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]);
-        assert_eq!(days_of_week("dinsdag en donderdag").unwrap(), ["Tuesday", "Thursday"]);
+        assert_eq!(
+            days_of_week("maandag t/m vrijdag").unwrap(),
+            ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
+        );
+        assert_eq!(
+            days_of_week("dinsdag en donderdag").unwrap(),
+            ["Tuesday", "Thursday"]
+        );
         assert_eq!(days_of_week("Woensdag").unwrap(), ["Wednesday"]);
         assert_eq!(days_of_week("na afspraak"), None);
         assert_eq!(days_of_week("vrijdag t/m maandag"), None);

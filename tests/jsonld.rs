@@ -19,10 +19,16 @@ impl Built {
 
     /// The JSON-LD blocks of a page, parsed.
     fn jsonld(&self, url: &str) -> Vec<Json> {
-        select_text(&self.site.page(url), r#"script[type="application/ld+json"]"#)
-            .iter()
-            .map(|text| serde_json::from_str(text).unwrap_or_else(|e| panic!("{url}: JSON-LD does not parse: {e}\n{text}")))
-            .collect()
+        select_text(
+            &self.site.page(url),
+            r#"script[type="application/ld+json"]"#,
+        )
+        .iter()
+        .map(|text| {
+            serde_json::from_str(text)
+                .unwrap_or_else(|e| panic!("{url}: JSON-LD does not parse: {e}\n{text}"))
+        })
+        .collect()
     }
 
     fn single(&self, url: &str) -> Json {
@@ -33,7 +39,9 @@ impl Built {
 }
 
 fn text<'a>(value: &'a Json, key: &str) -> &'a str {
-    value[key].as_str().unwrap_or_else(|| panic!("missing text '{key}' in {value:#}"))
+    value[key]
+        .as_str()
+        .unwrap_or_else(|| panic!("missing text '{key}' in {value:#}"))
 }
 
 fn as_list(value: &Json) -> Vec<&Json> {
@@ -54,13 +62,22 @@ fn structured_data_of_every_page_type() {
     let graph = offer["@graph"].as_array().expect("@graph");
     let service = &graph[0];
     assert_eq!(service["@type"], "Service");
-    assert_eq!(text(service, "url"), "https://sociale-kaart.example.org/aanbod/training-ik-durf/");
+    assert_eq!(
+        text(service, "url"),
+        "https://sociale-kaart.example.org/aanbod/training-ik-durf/"
+    );
     assert!(text(service, "name").starts_with("Training Ik durf!"));
     assert!(!text(service, "description").is_empty());
     let provider = &service["provider"];
     assert_eq!(provider["@type"], "Organization");
-    assert_eq!(text(provider, "@id"), "https://sociale-kaart.example.org/aanbieders/schoolmaatschappelijk-werk/#organisatie");
-    let areas: Vec<&str> = as_list(&service["areaServed"]).iter().map(|a| text(a, "name")).collect();
+    assert_eq!(
+        text(provider, "@id"),
+        "https://sociale-kaart.example.org/aanbieders/schoolmaatschappelijk-werk/#organisatie"
+    );
+    let areas: Vec<&str> = as_list(&service["areaServed"])
+        .iter()
+        .map(|a| text(a, "name"))
+        .collect();
     assert_eq!(areas, ["Dinkelland", "Tubbergen"]);
     assert_eq!(service["audience"]["@type"], "PeopleAudience");
     assert_eq!(service["audience"]["suggestedMinAge"], 10);
@@ -72,7 +89,10 @@ fn structured_data_of_every_page_type() {
         for key in ["name", "startDate", "endDate", "url", "eventStatus"] {
             text(event, key);
         }
-        assert!(event["location"].is_object(), "an Event needs a location: {event:#}");
+        assert!(
+            event["location"].is_object(),
+            "an Event needs a location: {event:#}"
+        );
         assert_eq!(event["about"]["@id"], service["@id"]);
     }
     assert_eq!(text(events[0], "startDate"), "2026-03-04");
@@ -91,16 +111,25 @@ fn structured_data_of_every_page_type() {
     let org = built.single("/aanbieders/schakel/");
     assert_eq!(org["@type"], "Organization");
     assert_eq!(text(&org, "name"), "Schakel");
-    assert_eq!(text(&org, "url"), "https://sociale-kaart.example.org/aanbieders/schakel/");
+    assert_eq!(
+        text(&org, "url"),
+        "https://sociale-kaart.example.org/aanbieders/schakel/"
+    );
     assert_eq!(text(&org, "telephone"), "+31541000200");
     assert_eq!(org["address"]["@type"], "PostalAddress");
     assert_eq!(org["address"]["addressLocality"], "Denekamp");
     let points = as_list(&org["contactPoint"]);
-    assert!(points.len() >= 3, "general contact plus contact persons: {org:#}");
+    assert!(
+        points.len() >= 3,
+        "general contact plus contact persons: {org:#}"
+    );
     for point in points {
         assert_eq!(point["@type"], "ContactPoint");
         text(point, "contactType");
-        assert!(point["telephone"].is_string() || point["email"].is_string(), "{point:#}");
+        assert!(
+            point["telephone"].is_string() || point["email"].is_string(),
+            "{point:#}"
+        );
     }
 
     // A village: a Place with coordinates inside its municipality.
@@ -108,15 +137,25 @@ fn structured_data_of_every_page_type() {
     assert_eq!(place["@type"], "Place");
     assert_eq!(text(&place, "name"), "Denekamp");
     assert_eq!(place["geo"]["@type"], "GeoCoordinates");
-    assert!(place["geo"]["latitude"].as_f64().is_some_and(|l| (52.0..53.0).contains(&l)));
+    assert!(
+        place["geo"]["latitude"]
+            .as_f64()
+            .is_some_and(|l| (52.0..53.0).contains(&l))
+    );
     assert_eq!(place["containedInPlace"]["name"], "Dinkelland");
 
     // The home page: a WebSite whose search action points at /zoeken/.
     let home = built.single("/");
     assert_eq!(home["@type"], "WebSite");
     let target = text(&home["potentialAction"]["target"], "urlTemplate");
-    assert_eq!(target, "https://sociale-kaart.example.org/zoeken/?q={zoekterm}");
-    assert_eq!(home["potentialAction"]["query-input"], "required name=zoekterm");
+    assert_eq!(
+        target,
+        "https://sociale-kaart.example.org/zoeken/?q={zoekterm}"
+    );
+    assert_eq!(
+        home["potentialAction"]["query-input"],
+        "required name=zoekterm"
+    );
 }
 
 #[test]
@@ -132,13 +171,23 @@ fn every_offer_and_provider_page_has_valid_structured_data() {
             }
             let url = format!("/{folder}/{}/", entry.file_name().to_string_lossy());
             let block = built.single(&url);
-            let node = if kind == "Service" { &block["@graph"][0] } else { &block };
+            let node = if kind == "Service" {
+                &block["@graph"][0]
+            } else {
+                &block
+            };
             assert_eq!(node["@type"], kind, "{url}");
             assert!(text(node, "url").ends_with(&url), "{url}");
             text(node, "name");
             if kind == "Service" {
-                assert!(node["provider"].is_object() || node["provider"].is_array(), "{url}: provider");
-                assert!(!as_list(&node["areaServed"]).is_empty(), "{url}: areaServed");
+                assert!(
+                    node["provider"].is_object() || node["provider"].is_array(),
+                    "{url}: provider"
+                );
+                assert!(
+                    !as_list(&node["areaServed"]).is_empty(),
+                    "{url}: areaServed"
+                );
             }
             checked += 1;
         }
@@ -153,15 +202,28 @@ fn content_cannot_break_out_of_the_script_element() {
     let original = std::fs::read_to_string(&path).unwrap();
     site.write(
         "content/aanbod/training-ik-durf.md",
-        original.replacen("samenvatting: In zes", "samenvatting: </script><script>alert(1)</script> In zes", 1),
+        original.replacen(
+            "samenvatting: In zes",
+            "samenvatting: </script><script>alert(1)</script> In zes",
+            1,
+        ),
     );
     site.build_ok();
     let html = site.page("/aanbod/training-ik-durf/");
     let scripts = select_text(&html, "script");
     let executable = select_text(&html, r#"script:not([type="application/ld+json"])"#);
-    assert_eq!(scripts.len(), executable.len() + 1, "one JSON-LD block: {scripts:?}");
-    assert!(executable.iter().all(|s| !s.contains("alert(1)")), "injected script element: {executable:?}");
+    assert_eq!(
+        scripts.len(),
+        executable.len() + 1,
+        "one JSON-LD block: {scripts:?}"
+    );
+    assert!(
+        executable.iter().all(|s| !s.contains("alert(1)")),
+        "injected script element: {executable:?}"
+    );
     let block = select_text(&html, r#"script[type="application/ld+json"]"#);
     let value: Json = serde_json::from_str(&block[0]).unwrap();
-    assert!(text(&value["@graph"][0], "description").starts_with("</script><script>alert(1)</script>"));
+    assert!(
+        text(&value["@graph"][0], "description").starts_with("</script><script>alert(1)</script>")
+    );
 }

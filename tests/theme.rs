@@ -8,19 +8,40 @@ use common::{SiteTest, select_text};
 #[test]
 fn a_theme_with_only_a_tokens_file_changes_the_house_style() {
     let site = SiteTest::example();
-    let config = site.read("site.yaml").replace("thema: default", "thema: huisstijl");
-    assert!(config.contains("thema: huisstijl"), "the example site names its theme");
+    let config = site
+        .read("site.yaml")
+        .replace("thema: default", "thema: huisstijl");
+    assert!(
+        config.contains("thema: huisstijl"),
+        "the example site names its theme"
+    );
     site.write("site.yaml", config);
-    site.write("themes/huisstijl/static/css/tokens.css", ":root {\n  --sk-brand-color-1: #8a1538;\n}\n");
-    site.write("themes/huisstijl/static/img/logo.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 1 1\"/>");
+    site.write(
+        "themes/huisstijl/static/css/tokens.css",
+        ":root {\n  --sk-brand-color-1: #8a1538;\n}\n",
+    );
+    site.write(
+        "themes/huisstijl/static/img/logo.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 1 1\"/>",
+    );
     site.build_ok();
 
-    assert_eq!(site.page("/css/tokens.css"), ":root{--sk-brand-color-1:#8a1538}");
+    assert_eq!(
+        site.page("/css/tokens.css"),
+        ":root{--sk-brand-color-1:#8a1538}"
+    );
     assert!(site.page("/img/logo.svg").contains("viewBox=\"0 0 1 1\""));
     let layout = site.page("/css/site.css");
-    assert!(layout.contains("var(--sk-brand-color-1)"), "the layout reads the tokens");
+    assert!(
+        layout.contains("var(--sk-brand-color-1)"),
+        "the layout reads the tokens"
+    );
     let home = site.page("/");
-    assert_eq!(select_text(&home, "h1").len(), 1, "pages still come from the default templates");
+    assert_eq!(
+        select_text(&home, "h1").len(),
+        1,
+        "pages still come from the default templates"
+    );
     assert!(home.contains("/css/tokens.css"));
 }
 
@@ -28,14 +49,22 @@ fn a_theme_with_only_a_tokens_file_changes_the_house_style() {
 fn the_layout_stylesheets_take_every_colour_from_the_tokens() {
     let theme = common::repo().join("themes/default/static/css");
     let tokens = std::fs::read_to_string(theme.join("tokens.css")).unwrap();
-    assert!(tokens.contains("--sk-brand-color-1") && tokens.contains("--sk-font-family") && tokens.contains("--sk-logo-image"));
+    assert!(
+        tokens.contains("--sk-brand-color-1")
+            && tokens.contains("--sk-font-family")
+            && tokens.contains("--sk-logo-image")
+    );
     let layout = std::fs::read_to_string(theme.join("site.css")).unwrap();
     let colours: Vec<&str> = layout
         .lines()
         .filter(|line| !line.trim_start().starts_with("/*") && !line.trim_start().starts_with('*'))
         .filter(|line| line.contains('#') || line.contains("rgb(") || line.contains("hsl("))
         .collect();
-    assert_eq!(colours, Vec::<&str>::new(), "site.css must use tokens, not colour values");
+    assert_eq!(
+        colours,
+        Vec::<&str>::new(),
+        "site.css must use tokens, not colour values"
+    );
 }
 
 #[test]
@@ -51,10 +80,25 @@ fn no_page_has_inline_script_or_style_and_the_headers_ship() {
         let html = std::fs::read_to_string(entry.path()).unwrap();
         let name = entry.path().display();
         assert!(select_text(&html, "style").is_empty(), "{name}: <style>");
-        assert!(select_text(&html, "[style]").is_empty(), "{name}: style=\"\"");
-        let inline_scripts = select_text(&html, r#"script:not([src]):not([type="application/ld+json"])"#);
-        assert!(inline_scripts.is_empty(), "{name}: inline script {inline_scripts:?}");
-        let handlers = ["onclick=", "onload=", "onerror=", "onsubmit=", "javascript:"];
+        assert!(
+            select_text(&html, "[style]").is_empty(),
+            "{name}: style=\"\""
+        );
+        let inline_scripts = select_text(
+            &html,
+            r#"script:not([src]):not([type="application/ld+json"])"#,
+        );
+        assert!(
+            inline_scripts.is_empty(),
+            "{name}: inline script {inline_scripts:?}"
+        );
+        let handlers = [
+            "onclick=",
+            "onload=",
+            "onerror=",
+            "onsubmit=",
+            "javascript:",
+        ];
         for handler in handlers {
             assert!(!html.to_lowercase().contains(handler), "{name}: {handler}");
         }
