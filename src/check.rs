@@ -374,8 +374,9 @@ impl<'a> LinkChecker<'a> {
         if let Some(rest) = target.strip_prefix("//") {
             return Resolved::External(format!("https://{rest}"));
         }
-        let scheme = lower
-            .split_once(':')
+        let scheme = (own.is_none())
+            .then_some(lower.as_str())
+            .and_then(|lower| lower.split_once(':'))
             .map(|(s, _)| s)
             .filter(|s| !s.contains(['/', '?', '#']));
         if let Some(scheme) = scheme {
@@ -408,8 +409,15 @@ impl<'a> LinkChecker<'a> {
         {
             format!("{key}/index.html")
         } else {
+            let what = if path.rsplit('/').next().unwrap_or_default().contains('.')
+                && !path.ends_with(".md")
+            {
+                "dat bestand"
+            } else {
+                "die pagina"
+            };
             return Resolved::Broken(
-                format!("De link naar '{target}' werkt niet: die pagina bestaat niet."),
+                format!("De link naar '{target}' werkt niet: {what} bestaat niet."),
                 Some(self.page_hint(&path)),
             );
         };
@@ -476,11 +484,27 @@ impl<'a> LinkChecker<'a> {
             .filter_map(|k| k.strip_suffix("index.html"))
             .map(|dir| format!("/{dir}"));
         let pages: Vec<String> = pages.collect();
-        match validate::nearest(path, pages.iter().map(String::as_str)) {
-            Some(near) => format!("Bedoel je '{near}'?"),
-            None => {
-                "Controleer het adres; een pagina van aanbod heet /aanbod/<bestandsnaam>/.".into()
-            }
+        if let Some(near) = validate::nearest(path, pages.iter().map(String::as_str)) {
+            return format!("Bedoel je '{near}'?");
+        }
+        if last.contains('.') {
+            return "Controleer het adres. Een bestand staat op de site als het in de map static/ van het thema staat.".into();
+        }
+        // The other pages of the same section, e.g. every /themas/<id>/.
+        let section = segments.first().copied().unwrap_or_default();
+        let siblings: Vec<&str> = pages
+            .iter()
+            .map(String::as_str)
+            .filter(|p| {
+                section.len() > 0
+                    && p.starts_with(&format!("/{section}/"))
+                    && p.matches('/').count() == 3
+            })
+            .collect();
+        match siblings.len() {
+            0 => "Controleer het adres; de pagina van aanbod heet bijvoorbeeld /aanbod/<bestandsnaam>/.".into(),
+            1..=15 => format!("Bestaande pagina's hier: {}.", siblings.join(", ")),
+            _ => format!("Zie /{section}/ voor alle pagina's."),
         }
     }
 }
