@@ -9,6 +9,7 @@ pub mod diagnostics;
 pub mod export;
 pub mod hsds;
 pub mod import;
+pub mod import_hsds;
 pub mod jsonld;
 pub mod load;
 pub mod model;

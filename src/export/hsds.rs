@@ -272,6 +272,31 @@ pub fn byday(dagen: &str) -> Option<String> {
     )
 }
 
+/// Id parts for list items that depend on what the item says, not on
+/// where it stands, so that the order of a list never changes ids.
+#[derive(Default)]
+struct Keys {
+    used: BTreeSet<String>,
+}
+
+impl Keys {
+    fn key(&mut self, text: &str) -> String {
+        let base = crate::load::suggest_slug(text);
+        let mut key = base.clone();
+        let mut n = 2;
+        while !self.used.insert(key.clone()) {
+            key = format!("{base}-{n}");
+            n += 1;
+        }
+        key
+    }
+}
+
+/// The key of an area term: `gemeenten/<id>` or `kernen/<id>`.
+fn area_key(kind: &str, id: &str) -> String {
+    format!("{kind}/{id}")
+}
+
 struct Builder<'a> {
     site: &'a Site,
     ids: Ids,
@@ -311,6 +336,26 @@ impl Builder<'_> {
                 "id": self.term_id(taxonomy_code, code), "code": code, "name": name,
                 "description": description.unwrap_or(name), "parent_id": parent,
                 "taxonomy": taxonomy_code, "taxonomy_id": taxonomy_id, "language": "nl", "term_uri": uri,
+            }),
+        );
+    }
+
+    /// A municipality or village: a village and a municipality may share
+    /// an id (Tubbergen is both), so their term ids include the kind.
+    fn area_term(
+        &mut self,
+        taxonomy_id: &str,
+        kind: &str,
+        id: &str,
+        naam: &str,
+        parent: Option<String>,
+    ) {
+        self.data.insert(
+            "taxonomy_term",
+            json!({
+                "id": self.term_id(TAXONOMY_GEBIED, &area_key(kind, id)), "code": id, "name": naam,
+                "description": naam, "parent_id": parent, "taxonomy": TAXONOMY_GEBIED,
+                "taxonomy_id": taxonomy_id, "language": "nl", "term_uri": self.url(&format!("/{kind}/{id}/")),
             }),
         );
     }
@@ -394,19 +439,10 @@ impl Builder<'_> {
             Some(self.url("/gemeenten/")),
         );
         for g in &c.gemeenten {
-            let uri = self.url(&format!("/gemeenten/{}/", g.id));
-            self.term((TAXONOMY_GEBIED, &t), &g.id, &g.naam, None, Some(uri), None);
-            let parent = self.term_id(TAXONOMY_GEBIED, &g.id);
+            self.area_term(&t, "gemeenten", &g.id, &g.naam, None);
+            let parent = self.term_id(TAXONOMY_GEBIED, &area_key("gemeenten", &g.id));
             for k in &g.kernen {
-                let uri = self.url(&format!("/kernen/{}/", k.id));
-                self.term(
-                    (TAXONOMY_GEBIED, &t),
-                    &k.id,
-                    &k.naam,
-                    None,
-                    Some(uri),
-                    Some(parent.clone()),
-                );
+                self.area_term(&t, "kernen", &k.id, &k.naam, Some(parent.clone()));
             }
         }
         let soorten: BTreeSet<&str> = self
@@ -510,9 +546,17 @@ impl Builder<'_> {
                 None,
             );
         }
-        for (i, c) in p.contactpersonen.iter().enumerate() {
+        let mut keys = Keys::default();
+        for c in &p.contactpersonen {
+            let key = keys.key(
+                [&c.naam, &c.rol, &c.email]
+                    .into_iter()
+                    .flatten()
+                    .next()
+                    .map_or("", String::as_str),
+            );
             self.contact(
-                &format!("{path}/contactpersonen/{i}"),
+                &format!("{path}/contactpersonen/{key}"),
                 ("organization_id", &id),
                 c,
             );
@@ -540,12 +584,14 @@ impl Builder<'_> {
                     self.data.insert("schedule", json!({ "id": self.ids.of(&format!("{path}/openingstijden")), "location_id": location, "description": text }));
                 }
                 Some(Openingstijden::Tijden(tijden)) => {
-                    for (i, t) in tijden.iter().enumerate() {
+                    let mut keys = Keys::default();
+                    for t in tijden {
+                        let key = keys.key(&t.dagen);
                         let days = byday(&t.dagen);
                         self.data.insert(
                             "schedule",
                             json!({
-                                "id": self.ids.of(&format!("{path}/openingstijden/{i}")), "location_id": location,
+                                "id": self.ids.of(&format!("{path}/openingstijden/{key}")), "location_id": location,
                                 "freq": days.as_ref().map(|_| "WEEKLY"), "byday": days,
                                 "opens_at": t.van, "closes_at": t.tot, "description": t.dagen,
                             }),
@@ -557,7 +603,12 @@ impl Builder<'_> {
         }
         self.attribute(("organization", &id), TAXONOMY_SOORT, &p.soort, None);
         for g in &p.gemeenten {
-            self.attribute(("organization", &id), TAXONOMY_GEBIED, g, None);
+            self.attribute(
+                ("organization", &id),
+                TAXONOMY_GEBIED,
+                &area_key("gemeenten", g),
+                None,
+            );
         }
         self.verified(&path, ("organization", &id), p.laatst_gecontroleerd);
     }
@@ -598,10 +649,11 @@ impl Builder<'_> {
         let toegang = c.toegang(&a.toegang);
         let application_process = aanmelden_tekst
             .or_else(|| toegang.map(|t| t.uitleg.clone().unwrap_or_else(|| t.naam.clone())));
-        let doelgroepen: Vec<&str> = a
-            .doelgroep
+        // In site.yaml's order, so that the text does not depend on the order in the file.
+        let doelgroepen: Vec<&str> = c
+            .doelgroepen
             .iter()
-            .filter_map(|d| c.doelgroep(d))
+            .filter(|d| a.doelgroep.contains(&d.id))
             .map(|d| d.naam.as_str())
             .collect();
         let mut eligibility = format!("Voor: {}.", doelgroepen.join(", "));
@@ -744,8 +796,11 @@ impl Builder<'_> {
         for v in &a.vorm {
             self.attribute(service, TAXONOMY_VORM, v, None);
         }
-        for g in a.gemeenten.iter().chain(&a.kernen) {
-            self.attribute(service, TAXONOMY_GEBIED, g, None);
+        for g in &a.gemeenten {
+            self.attribute(service, TAXONOMY_GEBIED, &area_key("gemeenten", g), None);
+        }
+        for k in &a.kernen {
+            self.attribute(service, TAXONOMY_GEBIED, &area_key("kernen", k), None);
         }
         for w in &a.trefwoorden {
             self.attribute(service, TAXONOMY_VELD, VELD_TREFWOORD, Some(w));
