@@ -59,6 +59,8 @@ const QUERIES: &[&str] = &[
     "ik weet het niet meer",
     "bibliotheek",
     "ggd",
+    "qqqqzzzz",
+    "de het een",
 ];
 
 const TOLERANCE: f32 = 1e-5;
@@ -80,6 +82,7 @@ fn plan_json(plan: &Plan) -> Json {
         "municipalities": plan.municipalities,
         "villages": plan.villages,
         "age": plan.age,
+        "words": plan.words,
     })
 }
 
@@ -92,6 +95,7 @@ fn js_plan(answer: &Json) -> Json {
         "municipalities": plan["municipalities"],
         "villages": plan["villages"],
         "age": plan["age"],
+        "words": plan["words"],
     })
 }
 

@@ -107,8 +107,10 @@ fn write_results(index: &SearchIndex, request: &SearchRequest, results: &super::
 }
 
 fn write_plan(index: &SearchIndex, plan: &Plan, out: &mut dyn Write) -> std::io::Result<()> {
-    if plan.terms.is_empty() {
+    if plan.browses() {
         writeln!(out, "Zoektermen: geen (alles wat bij de filters past, van A tot Z)")?;
+    } else if plan.terms.is_empty() {
+        writeln!(out, "Zoektermen: geen; deze woorden komen op de site niet voor")?;
     } else {
         writeln!(out, "Zoektermen (woordstam, gewicht):")?;
         for term in &plan.terms {

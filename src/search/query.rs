@@ -41,8 +41,9 @@
 //! ranks higher, and no word is required. A term's idf counts the documents
 //! that have it in any text field ([`SiteStatistics`]), so a word that is
 //! everywhere weighs little wherever it stands. Ties go to the lower document
-//! number, which is alphabetical. A plan without terms *browses*: every
-//! document that passes the filters, A to Z.
+//! number, which is alphabetical. A query with no word left to search for
+//! (empty, or only a place, an age or stop words) *browses*: every document
+//! that passes the filters, A to Z. Words that match nothing find nothing.
 
 use std::collections::BTreeMap;
 
@@ -100,12 +101,20 @@ pub struct Plan {
     pub municipalities: Vec<usize>,
     pub villages: Vec<usize>,
     pub age: Option<u32>,
+    /// Words left to search for once stop words, places and age are gone.
+    pub words: usize,
 }
 
 impl Plan {
-    /// True when nothing is left to rank by: the query browses.
+    /// True when the query has nothing to search for (it is empty, or only
+    /// names a place, an age or stop words): it browses the filters.
     pub fn browses(&self) -> bool {
-        self.terms.is_empty() && self.related_themes.is_empty()
+        self.terms.is_empty() && self.related_themes.is_empty() && self.words == 0
+    }
+
+    /// True when there is something to rank by.
+    pub fn ranks(&self) -> bool {
+        !self.terms.is_empty() || !self.related_themes.is_empty()
     }
 }
 
@@ -183,6 +192,7 @@ impl SearchIndex {
         plan.villages.sort_unstable();
 
         let open: Vec<usize> = sequence.iter().copied().filter(|&i| !words[i].used).collect();
+        plan.words = open.len();
         for (index, theme) in self.themes.iter().enumerate() {
             if theme.phrases.iter().any(|phrase| find_phrase(&words, &open, phrase).is_some()) {
                 plan.matched_themes.push(index);
@@ -308,6 +318,9 @@ impl SearchIndex {
     pub fn ranked(&self, plan: &Plan) -> Result<Vec<Hit>> {
         if plan.browses() {
             return Ok((0..self.docs.len() as u32).map(|doc| Hit { doc, score: 0.0 }).collect());
+        }
+        if !plan.ranks() {
+            return Ok(Vec::new());
         }
         let limit = self.docs.len().max(1);
         let collector = TopDocs::with_limit(limit).order_by_score();

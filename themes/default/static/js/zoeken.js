@@ -404,7 +404,7 @@
         stem: stem(text),
         used: false,
       }));
-      const plan = { terms: [], matchedThemes: [], relatedThemes: [], municipalities: [], villages: [], age: null };
+      const plan = { terms: [], matchedThemes: [], relatedThemes: [], municipalities: [], villages: [], age: null, words: 0 };
 
       for (let i = 0; i + 1 < list.length; i++) {
         const isAgeWord = q.age_words.includes(list[i + 1].text);
@@ -440,6 +440,7 @@
       plan.villages.sort((a, b) => a - b);
 
       const open = sequence.filter((i) => !list[i].used);
+      plan.words = open.length;
       this.meta.themes.forEach((theme, index) => {
         if (theme.phrases.some((phrase) => findPhrase(open, phrase))) plan.matchedThemes.push(index);
       });
@@ -523,7 +524,8 @@
     async rank(plan) {
       const N = this.meta.documents;
       if (plan.terms.length === 0 && plan.relatedThemes.length === 0) {
-        return Array.from({ length: N }, (_, doc) => ({ doc, score: 0 }));
+        // Nothing left to search for browses; words that match nothing find nothing.
+        return plan.words === 0 ? Array.from({ length: N }, (_, doc) => ({ doc, score: 0 })) : [];
       }
       const scores = new Float32Array(N);
       const matched = new Uint8Array(N);
