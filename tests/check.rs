@@ -259,7 +259,9 @@ fn a_site_with_errors_still_lists_stale_entries_and_says_links_were_skipped() {
         run.stdout
     );
     assert!(
-        run.stdout.contains("content/aanbod/kapot.md:2:"),
+        run.stdout.contains(
+            "content/aanbod/kapot.md:3:1: fout: De gegevens bovenaan zijn geen geldige YAML."
+        ),
         "{}",
         run.stdout
     );
