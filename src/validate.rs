@@ -750,7 +750,10 @@ fn check_aanbod(file: &SourceFile, a: &Aanbod, config: &SiteConfig, today: Naive
             );
         }
     }
-    if let Some(d) = stale_warning(path, pos.value("laatst_gecontroleerd"), a.laatst_gecontroleerd, today, config.controle.max_dagen) {
+    // A stopped offer is not published, so its age does not matter.
+    if a.status != Status::Gestopt
+        && let Some(d) = stale_warning(path, pos.value("laatst_gecontroleerd"), a.laatst_gecontroleerd, today, config.controle.max_dagen)
+    {
         ds.push(d);
     }
     if !a.data.is_empty() && a.data.iter().all(|run| run.last_day() < today) && a.status != Status::Gestopt {
