@@ -101,7 +101,7 @@ enum Command {
         gratis: bool,
     },
     /// Zet een spreadsheet (CSV of Excel) om in bestanden: één per rij.
-    #[command(group(clap::ArgGroup::new("bron").required(true).args(["bestand", "template"])))]
+    #[command(group(clap::ArgGroup::new("bron").required(true).args(["bestand", "template", "hsds"])))]
     Import {
         /// Het bestand met één rij per aanbod of aanbieder (.csv of .xlsx).
         bestand: Option<PathBuf>,
@@ -117,6 +117,9 @@ enum Command {
         /// Vervang bestaande bestanden met dezelfde naam.
         #[arg(long)]
         overwrite: bool,
+        /// Lees een Open Referral HSDS-bestand (JSON) of -map (CSV-bestanden met datapackage.json, of JSON) in.
+        #[arg(long, value_name = "BESTAND|MAP", conflicts_with_all = ["bestand", "template", "soort"])]
+        hsds: Option<PathBuf>,
     },
     /// Print het JSON Schema van de gegevens bovenaan de bestanden (voor je teksteditor).
     Schema {
@@ -141,10 +144,12 @@ fn main() -> ExitCode {
             soort,
             dry_run,
             overwrite,
-        } => match (bestand, template) {
-            (_, Some(template)) => import_template(&template, soort, overwrite),
-            (Some(bestand), None) => import(&cli.site, &bestand, soort, dry_run, overwrite),
-            (None, None) => unreachable!("clap requires a source"),
+            hsds,
+        } => match (bestand, template, hsds) {
+            (_, _, Some(hsds)) => import_hsds(&cli.site, &hsds, dry_run, overwrite),
+            (_, Some(template), None) => import_template(&template, soort, overwrite),
+            (Some(bestand), None, None) => import(&cli.site, &bestand, soort, dry_run, overwrite),
+            (None, None, None) => unreachable!("clap requires a source"),
         },
         Command::Search {
             zoekvraag,
@@ -268,6 +273,73 @@ fn import_template(path: &std::path::Path, kind: Option<ImportKind>, overwrite: 
         Err(err) => {
             eprintln!("fout: {err}");
             ExitCode::from(2)
+        }
+    }
+}
+
+fn import_hsds(
+    site: &std::path::Path,
+    source: &std::path::Path,
+    dry_run: bool,
+    overwrite: bool,
+) -> ExitCode {
+    use sociale_kaart::import_hsds;
+    if let Err(code) = require_site(site) {
+        return code;
+    }
+    let plan = match import_hsds::site_config(site).and_then(|config| {
+        Ok(import_hsds::plan(
+            &import_hsds::read(source)?,
+            &config,
+            site,
+        ))
+    }) {
+        Ok(plan) => plan,
+        Err(err) => {
+            eprintln!("fout: {err:#}");
+            return ExitCode::from(2);
+        }
+    };
+    if dry_run {
+        for file in &plan.files {
+            println!("==> {}", file.path);
+            print!("{}", file.text);
+        }
+    } else if let Err(err) = import_hsds::write(&plan, site, overwrite) {
+        eprintln!("fout: {err:#}");
+        return ExitCode::from(2);
+    }
+    for file in &plan.files {
+        for (line, todo) in &file.todos {
+            eprintln!("{}:{line}: te doen: {todo}", file.path);
+        }
+    }
+    let count = |folder: &str| {
+        plan.files
+            .iter()
+            .filter(|f| f.path.starts_with(folder))
+            .count()
+    };
+    let written = if dry_run {
+        "zouden worden geschreven (proefdraai, er is niets geschreven)"
+    } else {
+        "geschreven"
+    };
+    eprintln!(
+        "{} aanbieders en {} aanbod uit {} {written}.",
+        count("content/aanbieders/"),
+        count("content/aanbod/"),
+        source.display()
+    );
+    match plan.todo_count() {
+        0 => ExitCode::SUCCESS,
+        todos => {
+            eprintln!(
+                "{todos} {} voor de redactie: zoek '{}' in de bestanden. 'sociale-kaart check' wijst aan wat nog niet klopt.",
+                if todos == 1 { "punt" } else { "punten" },
+                import_hsds::TODO
+            );
+            ExitCode::from(1)
         }
     }
 }
@@ -473,11 +545,19 @@ fn search(site: &std::path::Path, request: &sociale_kaart::search::cli::SearchRe
     if let Err(code) = require_site(site) {
         return code;
     }
-    match run(site, request, pipeline::today(), &mut std::io::stdout().lock()) {
+    match run(
+        site,
+        request,
+        pipeline::today(),
+        &mut std::io::stdout().lock(),
+    ) {
         Ok(()) => ExitCode::SUCCESS,
         Err(SearchError::Content(diagnostics)) => {
             diagnostics.print(site);
-            eprintln!("{} Los eerst de fouten op; dan kun je zoeken.", diagnostics.summary());
+            eprintln!(
+                "{} Los eerst de fouten op; dan kun je zoeken.",
+                diagnostics.summary()
+            );
             ExitCode::from(1)
         }
         Err(SearchError::Usage(message)) => {

@@ -307,3 +307,59 @@ fn broken_input_gets_a_dutch_message() {
     );
     assert!(err.contains("kan") && err.contains("niet lezen"), "{err}");
 }
+
+#[test]
+fn the_cli_reports_every_marker_and_check_names_them() {
+    let site = empty_site();
+    let source = hsds_schema::hsds_dir().join("examples/csv");
+    let run = site.run(&["import", "--hsds", source.to_str().unwrap()]);
+    assert_eq!(
+        run.code, 1,
+        "markers left for the editor give exit code 1:\n{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("content/aanbod/community-counselling.md:6: te doen: HSDS noemt geen thema."),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("1 aanbieders en 1 aanbod uit"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("punten voor de redactie: zoek '# TODO redactie:'"),
+        "{}",
+        run.stderr
+    );
+    let check = site.build();
+    assert_eq!(check.code, 1, "{}", check.stderr);
+    assert!(
+        check
+            .stderr
+            .contains("community-counselling.md:12:3: fout: [gemeenten[0]]"),
+        "{}",
+        check.stderr
+    );
+    let again = site.run(&["import", "--hsds", source.to_str().unwrap()]);
+    assert_eq!(again.code, 2, "{}", again.stderr);
+    assert!(
+        again
+            .stderr
+            .contains("bestaan al en worden niet overschreven"),
+        "{}",
+        again.stderr
+    );
+    let missing = site.run(&["import", "--hsds", "bestaat-niet.json"]);
+    assert_eq!(missing.code, 2);
+    assert!(
+        missing
+            .stderr
+            .contains("fout: kan bestaat-niet.json niet lezen"),
+        "{}",
+        missing.stderr
+    );
+}
