@@ -189,4 +189,23 @@ fn a_build_publishes_the_exports() {
             "{path} was not published"
         );
     }
+    let home = scraper::Html::parse_document(&site.page("/"));
+    let feed =
+        scraper::Selector::parse("link[rel=alternate][type='application/atom+xml']").unwrap();
+    assert_eq!(
+        home.select(&feed)
+            .filter_map(|l| l.value().attr("href"))
+            .collect::<Vec<_>>(),
+        ["/feed.xml"]
+    );
+    let offer = scraper::Html::parse_document(&site.page("/aanbod/cursus-positief-opvoeden/"));
+    let agenda =
+        scraper::Selector::parse("a[href='/aanbod/cursus-positief-opvoeden/agenda.ics']").unwrap();
+    let links: Vec<String> = offer.select(&agenda).map(|a| a.text().collect()).collect();
+    assert_eq!(links, ["Zet in je agenda"]);
+    assert!(
+        site.public()
+            .join("aanbod/cursus-positief-opvoeden/agenda.ics")
+            .is_file()
+    );
 }
