@@ -460,6 +460,7 @@ impl Importer<'_> {
                 None => fm.comment(&format!("Let op (import): het logo staat op {logo}; zet het bestand in content/logos/ en vul 'logo' in.")),
             }
         }
+        self.unmapped(&mut fm, "organization", row, UNMAPPED_ORGANIZATION);
         fm.finish(format!("content/aanbieders/{slug}.md"), &body)
     }
 
@@ -883,7 +884,41 @@ impl Importer<'_> {
         if let Some(owner) = text(row, "assurer_email") {
             fm.field("eigenaar", owner);
         }
+        self.unmapped(&mut fm, "service", row, UNMAPPED_SERVICE);
         fm.finish(format!("content/aanbod/{slug}.md"), &body)
+    }
+
+    /// One comment naming what HSDS has here that the content model has
+    /// no key for, so that an editor sees what was left behind.
+    fn unmapped(&self, fm: &mut FrontMatter, table: &str, row: &Record, fields: &[&str]) {
+        let id = text(row, "id").unwrap_or_default();
+        let fk = format!("{table}_id");
+        let mut left: Vec<String> = fields
+            .iter()
+            .filter_map(|f| text(row, f).map(|v| format!("{f}: \"{}\"", shorten(&v))))
+            .collect();
+        for child in UNMAPPED_TABLES {
+            let count = self
+                .data
+                .rows(child)
+                .filter(|r| text(r, &fk).as_deref() == Some(id.as_str()))
+                .count();
+            if count > 0 {
+                left.push(format!("{child} ({count})"));
+            }
+        }
+        if let Some(program) = text(row, "program_id")
+            .and_then(|p| self.data.get("program", &p))
+            .and_then(|p| text(p, "name"))
+        {
+            left.push(format!("program: \"{}\"", shorten(&program)));
+        }
+        if !left.is_empty() {
+            fm.comment(&format!(
+                "Let op (import): niet overgenomen uit HSDS: {}",
+                left.join("; ")
+            ));
+        }
     }
 
     fn costs(&self, fm: &mut FrontMatter, id: &str, row: &Record) {
@@ -951,17 +986,28 @@ impl Importer<'_> {
             .linked("phone", "service_id", id)
             .filter(|p| text(p, "contact_id").is_none())
             .collect();
-        if let Some(phone) = phones
+        let chosen = phones
             .iter()
             .find(|p| text(p, "description").as_deref() == Some(AANMELD_URL_LABEL))
-            .or(phones.first())
-        {
+            .or(phones.first());
+        if let Some(phone) = chosen {
             aanmelden.insert(
                 "telefoon",
                 text(phone, "number")
                     .map(|n| clean_phone(&n))
                     .unwrap_or_default(),
             );
+            let others: Vec<String> = phones
+                .iter()
+                .filter(|p| text(p, "id") != text(phone, "id"))
+                .filter_map(|p| text(p, "number").map(|n| clean_phone(&n)))
+                .collect();
+            if !others.is_empty() {
+                fm.comment(&format!(
+                    "Let op (import): nog meer telefoonnummers in HSDS: {}",
+                    others.join(", ")
+                ));
+            }
         }
         if let Some(email) = text(row, "email") {
             aanmelden.insert("email", email);
@@ -1084,6 +1130,44 @@ fn short_slug(name: &str) -> String {
     }
     let cut = slug[..60].rfind('-').unwrap_or(60);
     slug[..cut].to_string()
+}
+
+/// Organization fields without a key in the content model.
+const UNMAPPED_ORGANIZATION: &[&str] = &[
+    "alternate_name",
+    "tax_status",
+    "tax_id",
+    "year_incorporated",
+    "legal_status",
+];
+
+/// Service fields without a key in the content model.
+const UNMAPPED_SERVICE: &[&str] = &[
+    "alternate_name",
+    "interpretation_services",
+    "wait_time",
+    "fees",
+    "licenses",
+    "alert",
+];
+
+/// Tables linked to an organization or service that the content model has no place for.
+const UNMAPPED_TABLES: &[&str] = &[
+    "funding",
+    "program",
+    "required_document",
+    "service_capacity",
+    "organization_identifier",
+];
+
+/// At most 80 characters of a value, for a comment.
+fn shorten(text: &str) -> String {
+    let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.chars().count() <= 80 {
+        one_line
+    } else {
+        format!("{}…", one_line.chars().take(79).collect::<String>())
+    }
 }
 
 /// What an area name from HSDS may be.
