@@ -3,6 +3,7 @@
 //! and publishes the result as a new [`Snapshot`] for the web server.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc;
@@ -96,8 +97,15 @@ impl Rebuilder {
     pub fn start(mut self, builds: Arc<watch::Sender<Arc<Snapshot>>>) -> Result<()> {
         let started = Instant::now();
         let first = self.rebuild(ChangeKind::Config);
-        report(&self.root, &first, started.elapsed(), &[]);
+        let failed = first.snapshot.error_page.is_some();
         builds.send_replace(Arc::new(first.snapshot));
+        report(
+            &self.root,
+            &first.diagnostics,
+            failed,
+            started.elapsed(),
+            &[],
+        );
 
         let (sender, events) = mpsc::channel::<DebounceEventResult>();
         let mut debouncer = new_debouncer(DEBOUNCE, None, sender)
@@ -129,9 +137,9 @@ impl Rebuilder {
                             Ok(batch) => batch,
                             Err(errors) => {
                                 for err in errors {
-                                    eprintln!(
+                                    say(&format!(
                                         "waarschuwing: wijzigingen volgen lukt niet helemaal: {err}"
-                                    );
+                                    ));
                                 }
                                 continue;
                             }
@@ -160,8 +168,16 @@ impl Rebuilder {
                     let Some(kind) = kind else { continue };
                     let build = self.rebuild(kind);
                     let changed: Vec<String> = changed.into_iter().collect();
-                    report(&self.root, &build, started.elapsed(), &changed);
+                    // Publish first: the page should not wait for the terminal.
+                    let failed = build.snapshot.error_page.is_some();
                     builds.send_replace(Arc::new(build.snapshot));
+                    report(
+                        &self.root,
+                        &build.diagnostics,
+                        failed,
+                        started.elapsed(),
+                        &changed,
+                    );
                 }
             })
             .context("kan de voorvertoning niet starten")?;
@@ -280,28 +296,38 @@ fn classify(root: &Path, path: &Path) -> Option<(ChangeKind, String)> {
 }
 
 /// Tells the editor in the terminal what happened.
-fn report(root: &Path, build: &Build, took: Duration, changed: &[String]) {
+fn report(
+    root: &Path,
+    diagnostics: &Diagnostics,
+    failed: bool,
+    took: Duration,
+    changed: &[String],
+) {
     let time = chrono::Local::now().format("%H:%M:%S");
     let what = match changed {
         [] => String::new(),
         [one] => format!("{one} gewijzigd; "),
         [first, rest @ ..] => format!("{first} en {} andere bestanden gewijzigd; ", rest.len()),
     };
-    build.diagnostics.print(root);
+    diagnostics.print(root);
     let ms = took.as_millis();
-    if build.snapshot.error_page.is_some() {
-        eprintln!(
-            "[{time}] {what}{} De browser toont de fouten tot ze zijn verbeterd.",
-            build.diagnostics.summary()
-        );
-    } else if build.diagnostics.is_empty() {
-        eprintln!("[{time}] {what}bijgewerkt in {ms} ms.");
+    let summary = diagnostics.summary();
+    say(&if failed {
+        format!("[{time}] {what}{summary} De browser toont de fouten tot ze zijn verbeterd.")
+    } else if diagnostics.is_empty() {
+        format!("[{time}] {what}bijgewerkt in {ms} ms.")
     } else {
-        eprintln!(
+        format!(
             "[{time}] {what}bijgewerkt in {ms} ms, {}",
-            build.diagnostics.summary().to_lowercase()
-        );
-    }
+            summary.to_lowercase()
+        )
+    });
+}
+
+/// A line for the editor on stderr. A closed stderr (the terminal went
+/// away) must not stop the preview, so write errors are ignored.
+fn say(line: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
 }
 
 /// The page every page request gets while the site does not build: the
@@ -309,41 +335,68 @@ fn report(root: &Path, build: &Build, took: Duration, changed: &[String]) {
 /// problem. Plain HTML with an external stylesheet and script, so the
 /// site's Content-Security-Policy holds.
 fn error_page(root: &Path, diagnostics: &Diagnostics, build_id: &str) -> String {
-    let mut by_file: BTreeMap<&str, Vec<&crate::diagnostics::Diagnostic>> = BTreeMap::new();
-    for d in diagnostics.iter() {
-        by_file.entry(d.file.as_str()).or_default().push(d);
-    }
-    let mut body = String::new();
-    for (file, items) in &by_file {
-        let source = std::fs::read(root.join(file))
-            .ok()
-            .map(|bytes| String::from_utf8_lossy(&bytes).replace("\r\n", "\n"));
-        body.push_str(&format!(
-            "<section><h2><code>{}</code></h2><ol>",
-            xml_escape(file)
-        ));
-        for d in items {
-            let (class, label) = match d.severity {
-                Severity::Error => ("fout", "Fout"),
-                Severity::Warning => ("waarschuwing", "Waarschuwing"),
-            };
-            body.push_str(&format!("<li class=\"{class}\"><p class=\"plek\"><strong>{label}</strong> op regel {}, kolom {}", d.line, d.column));
-            if let Some(key) = &d.key {
-                body.push_str(&format!(", bij <code>{}</code>", xml_escape(key)));
-            }
-            body.push_str(&format!(
-                "</p><p class=\"melding\">{}</p>",
-                xml_escape(&d.message)
-            ));
-            if let Some(hint) = &d.hint {
-                body.push_str(&format!("<p class=\"tip\">Tip: {}</p>", xml_escape(hint)));
-            }
-            if let Some(excerpt) = source.as_deref().and_then(|s| excerpt(s, d.line, d.column)) {
-                body.push_str(&format!("<pre><code>{}</code></pre>", xml_escape(&excerpt)));
-            }
-            body.push_str("</li>");
+    let mut sources: BTreeMap<&str, Option<String>> = BTreeMap::new();
+    let mut errors = String::new();
+    let mut warnings = String::new();
+    let mut files_with_errors = BTreeMap::new();
+    for severity in [Severity::Error, Severity::Warning] {
+        let mut by_file: BTreeMap<&str, Vec<&crate::diagnostics::Diagnostic>> = BTreeMap::new();
+        for d in diagnostics.iter().filter(|d| d.severity == severity) {
+            by_file.entry(d.file.as_str()).or_default().push(d);
         }
-        body.push_str("</ol></section>");
+        let out = if severity == Severity::Error {
+            &mut errors
+        } else {
+            &mut warnings
+        };
+        for (file, items) in by_file {
+            if severity == Severity::Error {
+                files_with_errors.insert(file, ());
+            }
+            let source = sources.entry(file).or_insert_with(|| {
+                std::fs::read(root.join(file))
+                    .ok()
+                    .map(|bytes| String::from_utf8_lossy(&bytes).replace("\r\n", "\n"))
+            });
+            out.push_str(&format!(
+                "<section><h3><code>{}</code></h3><ol>",
+                xml_escape(file)
+            ));
+            for d in items {
+                out.push_str(&format!(
+                    "<li class=\"{}\"><p class=\"plek\">Regel {}, kolom {}",
+                    if severity == Severity::Error {
+                        "fout"
+                    } else {
+                        "waarschuwing"
+                    },
+                    d.line,
+                    d.column
+                ));
+                if let Some(key) = &d.key {
+                    out.push_str(&format!(", bij <code>{}</code>", xml_escape(key)));
+                }
+                out.push_str(&format!(
+                    "</p><p class=\"melding\">{}</p>",
+                    xml_escape(&d.message)
+                ));
+                if let Some(hint) = &d.hint {
+                    out.push_str(&format!("<p class=\"tip\">Tip: {}</p>", xml_escape(hint)));
+                }
+                if let Some(excerpt) = source.as_deref().and_then(|s| excerpt(s, d.line, d.column))
+                {
+                    out.push_str(&format!("<pre><code>{}</code></pre>", xml_escape(&excerpt)));
+                }
+                out.push_str("</li>");
+            }
+            out.push_str("</ol></section>");
+        }
+    }
+    let mut body = format!("<h2>Fouten</h2>{errors}");
+    if !warnings.is_empty() {
+        body.push_str(&format!(
+            "<h2>Waarschuwingen</h2><p>Deze houden het bijwerken niet tegen, maar kijk er wel naar.</p>{warnings}"
+        ));
     }
     format!(
         "<!doctype html><html lang=\"nl\"><head><meta charset=\"utf-8\">\
@@ -353,7 +406,7 @@ fn error_page(root: &Path, diagnostics: &Diagnostics, build_id: &str) -> String 
          <body><main class=\"sk-fouten\"><h1>De sociale kaart kan niet worden bijgewerkt</h1>\
          <p class=\"samenvatting\">{} Verbeter {} en sla op: deze pagina laadt dan vanzelf opnieuw.</p>{body}</main>{}</body></html>",
         xml_escape(&diagnostics.summary()),
-        if by_file.len() == 1 {
+        if files_with_errors.len() == 1 {
             "het bestand hieronder"
         } else {
             "de bestanden hieronder"
