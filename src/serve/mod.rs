@@ -36,6 +36,8 @@ pub const DEFAULT_PORT: u16 = 1111;
 const PREVIEW_PREFIX: &str = "/__sociale-kaart/";
 const RELOAD_SCRIPT: &str = include_str!("reload.js");
 const PREVIEW_STYLES: &str = include_str!("preview.css");
+/// The tab icon of the error page: a red sign that the site does not build.
+const ERROR_ICON: &str = include_str!("icon.svg");
 
 pub struct ServeOptions {
     /// The site folder (with site.yaml).
@@ -108,6 +110,10 @@ fn router(builds: Builds) -> Router {
         .route(
             "/__sociale-kaart/preview.css",
             get(|| async { asset("text/css; charset=utf-8", PREVIEW_STYLES) }),
+        )
+        .route(
+            "/__sociale-kaart/icon.svg",
+            get(|| async { asset("image/svg+xml", ERROR_ICON) }),
         )
         .fallback(site_file)
         .with_state(builds)

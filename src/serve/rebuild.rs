@@ -402,6 +402,7 @@ fn error_page(root: &Path, diagnostics: &Diagnostics, build_id: &str) -> String 
         "<!doctype html><html lang=\"nl\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>De sociale kaart kan niet worden bijgewerkt</title>\
+         <link rel=\"icon\" href=\"/__sociale-kaart/icon.svg\">\
          <link rel=\"stylesheet\" href=\"/__sociale-kaart/preview.css\"></head>\
          <body><main class=\"sk-fouten\"><h1>De sociale kaart kan niet worden bijgewerkt</h1>\
          <p class=\"samenvatting\">{} Verbeter {} en sla op: deze pagina laadt dan vanzelf opnieuw.</p>{body}</main>{}</body></html>",
