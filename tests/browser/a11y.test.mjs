@@ -46,8 +46,9 @@ describe('axe-core: zero WCAG 2.1 A/AA violations', () => {
   }
 });
 
-/** Opens every collapsible filter group the search page has, if any. */
+/** Waits for the search results, then opens every collapsible filter group. */
 async function openAllFacets(page) {
+  await page.locator('main .kaart').first().waitFor();
   await page.evaluate(() => {
     for (const details of document.querySelectorAll('details')) details.open = true;
   });
