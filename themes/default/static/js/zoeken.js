@@ -822,8 +822,11 @@
       this.controls = new Map();
       const box = this.filtersBox;
       box.replaceChildren();
+      const wide = window.matchMedia('(min-width: 60em)').matches;
       const group = (facet, ...content) => {
-        const details = el('details', { class: 'filter', 'data-facet': facet.param, open: facet.param === 'leeftijd' || facet.param === 'kern' });
+        // Open on a wide screen, closed on a phone unless the group is in use.
+        const inUse = facet.param === 'leeftijd' ? this.state.filters.leeftijd !== null : facet.param === 'gratis' ? this.state.filters.gratis : this.state.filters[facet.key].length > 0;
+        const details = el('details', { class: 'filter', 'data-facet': facet.param, open: wide || inUse });
         details.append(el('summary', { class: 'filter__kop', text: facet.legend }), el('fieldset', { class: 'filter__groep' }, el('legend', { class: 'filter__legenda', text: facet.legend }), ...content));
         box.append(details);
         return details;
@@ -1064,7 +1067,7 @@
       FACETS.forEach((facet, bit) => {
         const n = result.without[bit];
         if (n === 0) return;
-        const button = el('button', { type: 'button', class: 'knop knop--licht', text: `Zonder filter ${facet.legend.toLowerCase()}: ${plural(n, 'resultaat', 'resultaten')}` });
+        const button = el('button', { type: 'button', class: 'knop knop--tweede', text: `Zonder filter ${facet.legend.toLowerCase()}: ${plural(n, 'resultaat', 'resultaten')}` });
         button.addEventListener('click', () => this.dropFacet(facet, result));
         drops.push(el('li', {}, button));
       });
