@@ -1111,7 +1111,7 @@ impl Importer<'_> {
                     .flatten()
                     .collect::<Vec<_>>()
                     .join("-");
-                    fm.comment(&format!("Let op (import): tijden van deze dienst in HSDS (geen veld in de sociale kaart): {description} {times}").trim().to_string());
+                    fm.comment(format!("Let op (import): tijden van deze dienst in HSDS (geen veld in de sociale kaart): {description} {times}").trim());
                 }
             }
         }
