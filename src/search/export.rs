@@ -17,10 +17,10 @@ use super::query::{self, js_cmp};
 use super::{FORMAT, FORMAT_VERSION, INDEX_DIR};
 
 /// A term chunk is closed once its uncompressed size passes this.
-pub const TERM_CHUNK_BYTES: usize = 12 * 1024;
+pub const TERM_CHUNK_BYTES: usize = 6 * 1024;
 
 /// Result data of this many documents share one file.
-pub const DOCS_PER_CHUNK: usize = 16;
+pub const DOCS_PER_CHUNK: usize = 8;
 
 /// The files of the static index: path under the output root, contents.
 pub fn export(index: &SearchIndex) -> Result<Vec<(String, Vec<u8>)>> {
@@ -48,19 +48,25 @@ pub fn export(index: &SearchIndex) -> Result<Vec<(String, Vec<u8>)>> {
         vocabulary.insert(first.to_string(), Json::String(files.add("w", "bin", bytes)));
     }
 
-    let doc_chunks: Vec<Json> = index
+    // Result data: one hash for the whole set keeps meta.json small however
+    // many chunks there are.
+    let doc_chunks: Vec<Vec<u8>> = index
         .docs
         .chunks(DOCS_PER_CHUNK)
         .map(|chunk| {
             let rows: Vec<Json> = chunk.iter().map(|d| json!([d.url, d.title, d.provider, d.summary, d.status])).collect();
-            Json::String(files.add("d", "json", serde_json::to_vec(&rows).expect("JSON")))
+            serde_json::to_vec(&rows).expect("JSON")
         })
         .collect();
+    let docs_prefix = format!("d-{}-", content_hash(doc_chunks.iter().map(Vec::as_slice)));
+    let doc_count = doc_chunks.len();
+    for (n, bytes) in doc_chunks.into_iter().enumerate() {
+        files.list.push((format!("{INDEX_DIR}/{docs_prefix}{n}.json"), bytes));
+    }
 
-    let facets = facets_json(index);
-    let facets_file = files.add("f", "json", serde_json::to_vec(&facets).expect("JSON"));
-
-    let meta = meta_json(index, term_table, vocabulary, doc_chunks, facets_file);
+    let facets_file = files.add("f", "bin", gzip(&encode_facets(index)));
+    let docs = json!({ "per_chunk": DOCS_PER_CHUNK, "count": doc_count, "prefix": docs_prefix });
+    let meta = meta_json(index, term_table, vocabulary, docs, facets_file);
     files.list.push((format!("{INDEX_DIR}/meta.json"), serde_json::to_vec(&meta).expect("JSON")));
     Ok(files.list)
 }
@@ -75,22 +81,32 @@ struct Files {
 
 impl Files {
     fn add(&mut self, kind: &str, extension: &str, bytes: Vec<u8>) -> String {
-        let mut hasher = fnv::FnvHasher::default();
-        hasher.write(&bytes);
-        let hash = hasher.finish();
-        let mut name = format!("{kind}-{hash:016x}.{extension}");
+        let hash = content_hash([bytes.as_slice()]);
+        let mut name = format!("{kind}-{hash}.{extension}");
         let mut attempt = 1;
         while let Some(&existing) = self.names.get(&name) {
             if self.list[existing].1 == bytes {
                 return name;
             }
             attempt += 1;
-            name = format!("{kind}-{hash:016x}-{attempt}.{extension}");
+            name = format!("{kind}-{hash}-{attempt}.{extension}");
         }
         self.names.insert(name.clone(), self.list.len());
         self.list.push((format!("{INDEX_DIR}/{name}"), bytes));
         name
     }
+}
+
+/// 40 bits of FNV-1a over the parts, as 10 hex digits: enough to tell
+/// versions of a file apart (same-named clashes within a build are resolved
+/// in [`Files::add`]).
+fn content_hash<'a>(parts: impl IntoIterator<Item = &'a [u8]>) -> String {
+    let mut hasher = fnv::FnvHasher::default();
+    for part in parts {
+        hasher.write(part);
+        hasher.write_u8(0xff);
+    }
+    format!("{:010x}", hasher.finish() >> 24)
 }
 
 fn gzip(bytes: &[u8]) -> Vec<u8> {
@@ -172,19 +188,37 @@ fn encode_vocabulary(terms: &[(&str, u32)]) -> Vec<u8> {
     out
 }
 
-fn facets_json(index: &SearchIndex) -> Json {
+/// The facet columns (see the wire format): per document a flags byte,
+/// the age range, then the lists.
+fn encode_facets(index: &SearchIndex) -> Vec<u8> {
     let docs = &index.docs;
-    let column = |f: &dyn Fn(&super::documents::SearchDoc) -> Json| Json::Array(docs.iter().map(f).collect());
-    json!({
-        "kind": column(&|d| json!(if d.kind == Kind::Aanbod { 0 } else { 1 })),
-        "themes": column(&|d| json!(d.facets.themas)),
-        "municipalities": column(&|d| json!(d.facets.gemeenten)),
-        "villages": column(&|d| json!(d.facets.kernen)),
-        "audiences": column(&|d| json!(d.facets.doelgroepen)),
-        "access": column(&|d| json!(d.facets.toegang.map_or(-1, i64::from))),
-        "free": column(&|d| json!(u8::from(d.facets.gratis))),
-        "age": column(&|d| json!(d.facets.leeftijd.map(|(van, tot)| [van, tot]))),
-    })
+    let mut out = Vec::with_capacity(docs.len() * 10);
+    varint(&mut out, docs.len() as u64);
+    for d in docs {
+        let f = &d.facets;
+        let access = f.toegang.map_or(0, |t| u64::from(t) + 1);
+        varint(&mut out, u64::from(d.kind == Kind::Aanbieder) | u64::from(f.gratis) << 1 | access << 2);
+        match f.leeftijd {
+            Some((van, tot)) => {
+                varint(&mut out, u64::from(van) + 1);
+                varint(&mut out, u64::from(tot));
+            }
+            None => varint(&mut out, 0),
+        }
+        for list in [&f.themas, &f.gemeenten, &f.kernen, &f.doelgroepen] {
+            varint(&mut out, list.len() as u64);
+            for &value in list {
+                varint(&mut out, u64::from(value));
+            }
+        }
+    }
+    out
+}
+
+/// The highest field length code in any posting: the table in meta.json
+/// stops there.
+fn max_fieldnorm_id(index: &SearchIndex) -> u8 {
+    index.terms.values().flat_map(|t| &t.fields).flat_map(|f| f.postings.iter().map(|&(_, _, norm)| norm)).max().unwrap_or(0)
 }
 
 /// An `f32` constant as the decimal it was written as, so that JavaScript's
@@ -193,7 +227,7 @@ fn decimal(value: f32) -> Json {
     json!(value.to_string().parse::<f64>().expect("a float prints as a number"))
 }
 
-fn meta_json(index: &SearchIndex, term_table: Vec<Json>, vocabulary: serde_json::Map<String, Json>, doc_chunks: Vec<Json>, facets_file: String) -> Json {
+fn meta_json(index: &SearchIndex, term_table: Vec<Json>, vocabulary: serde_json::Map<String, Json>, docs: Json, facets_file: String) -> Json {
     let mut fields: Vec<Json> = TEXT_FIELDS
         .iter()
         .zip(&index.total_tokens)
@@ -203,17 +237,17 @@ fn meta_json(index: &SearchIndex, term_table: Vec<Json>, vocabulary: serde_json:
     let themes: Vec<Json> = index
         .themes
         .iter()
-        .map(|t| json!({ "id": t.id, "name": t.name, "url": format!("/themas/{}/", t.id), "phrases": t.phrases, "related": t.related }))
+        .map(|t| json!({ "id": t.id, "name": t.name, "phrases": t.phrases, "related": t.related }))
         .collect();
     let municipalities: Vec<Json> = index
         .municipalities
         .iter()
-        .map(|p| json!({ "id": p.id, "name": p.name, "url": format!("/gemeenten/{}/", p.id), "phrase": p.phrase }))
+        .map(|p| json!({ "id": p.id, "name": p.name, "phrase": p.phrase }))
         .collect();
     let villages: Vec<Json> = index
         .villages
         .iter()
-        .map(|p| json!({ "id": p.id, "name": p.name, "url": format!("/kernen/{}/", p.id), "phrase": p.phrase, "municipality": p.municipality }))
+        .map(|p| json!({ "id": p.id, "name": p.name, "phrase": p.phrase, "municipality": p.municipality }))
         .collect();
     let named = |list: &[(String, String)]| -> Vec<Json> { list.iter().map(|(id, name)| json!({ "id": id, "name": name })).collect() };
     json!({
@@ -223,7 +257,7 @@ fn meta_json(index: &SearchIndex, term_table: Vec<Json>, vocabulary: serde_json:
         "bm25": {
             "k1": 1.2,
             "b": 0.75,
-            "fieldnorms": (0..=255u8).map(tantivy::fieldnorm::FieldNormReader::id_to_fieldnorm).collect::<Vec<u32>>(),
+            "fieldnorms": (0..=max_fieldnorm_id(index)).map(tantivy::fieldnorm::FieldNormReader::id_to_fieldnorm).collect::<Vec<u32>>(),
         },
         "fields": fields,
         "analyzer": {
@@ -254,7 +288,7 @@ fn meta_json(index: &SearchIndex, term_table: Vec<Json>, vocabulary: serde_json:
         "max_age": index.max_age,
         "terms": term_table,
         "vocabulary": vocabulary,
-        "docs": { "per_chunk": DOCS_PER_CHUNK, "chunks": doc_chunks },
+        "docs": docs,
         "facets": facets_file,
     })
 }

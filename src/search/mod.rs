@@ -15,8 +15,9 @@
 //!
 //! Version [`FORMAT_VERSION`] of format [`FORMAT`]. Everything lives under
 //! `/zoekindex/`. Only `meta.json` has a fixed name; every other file is
-//! named after a hash of its contents (`t-<hash>.bin`), so a host may let
-//! browsers cache those for ever. A reader must check `format` and
+//! named after a hash of its contents (`t-<hash>.bin`, ten hex digits; the
+//! result data share one hash), so a host may let browsers cache those for
+//! ever. A reader must check `format` and
 //! `version` and refuse anything else.
 //!
 //! ## `meta.json` (the entry point, JSON)
@@ -25,22 +26,22 @@
 //! |---|---|
 //! | `format`, `version` | `"sociale-kaart-zoekindex"`, `1` |
 //! | `documents` | number of documents *N*; document numbers run `0..N`: offers by title, then providers by name |
-//! | `bm25` | `{k1, b, fieldnorms}`: 1.2 and 0.75 as in tantivy, and the field length of each of tantivy's 256 one-byte field length codes |
+//! | `bm25` | `{k1, b, fieldnorms}`: 1.2 and 0.75 as in tantivy, and the field length of tantivy's one-byte field length codes, from 0 up to the highest code the postings use |
 //! | `fields` | per field, in field-number order: `{name, weight, tokens, keyword}`. `tokens` is tantivy's total number of tokens of the field; the BM25 average field length is `f32(tokens) / f32(N)`. Fields 0-6 are text fields, field 7 (`thema`, `keyword: true`) holds theme ids |
 //! | `analyzer` | `stop_words` (folded, sorted), `max_word_chars`, `min_compound_chars`, `min_part_chars`: see [`analyzer`] |
 //! | `query` | the boosts and limits of [`query`]: `exact`, `prefix`, `compound`, `typo1`, `typo2`, `related_theme`, `prefix_min_chars`, `prefix_max_terms`, `typo1_min_chars`, `typo2_min_chars`, `typo_max_terms`, `age_words` |
-//! | `themes` | per theme: `{id, name, url, phrases, related}`; `phrases` are the stemmed name and synonyms (lists of terms), `related` indexes into `themes` |
-//! | `municipalities` | `{id, name, url, phrase}` |
-//! | `villages` | `{id, name, url, phrase, municipality}` (index into `municipalities`) |
+//! | `themes` | per theme: `{id, name, phrases, related}`; `phrases` are the stemmed name and synonyms (lists of terms), `related` indexes into `themes`; its page is `/themas/<id>/` |
+//! | `municipalities` | `{id, name, phrase}` |
+//! | `villages` | `{id, name, phrase, municipality}` (index into `municipalities`) |
 //! | `audiences`, `access` | `{id, name}` in site order |
 //! | `max_age` | the highest age the age filter offers |
 //! | `terms` | the term chunks: `[first term, file]` sorted by first term (JavaScript string order); the first chunk's first term is `""`. A term lives in the last chunk whose first term is not greater than it |
 //! | `vocabulary` | `{first character: file}`: the text-field terms that start with that character, for typo correction |
-//! | `docs` | `{per_chunk, chunks}`: document *d* is row `d % per_chunk` of file `chunks[d / per_chunk]` |
+//! | `docs` | `{per_chunk, count, prefix}`: document *d* is row `d % per_chunk` of file `<prefix><d / per_chunk>.json` |
 //! | `facets` | the facet file |
 //!
-//! Numbers inside `.bin` files are unsigned LEB128 varints. Both `.bin`
-//! kinds are gzip-compressed by the generator (browsers inflate them with
+//! Numbers inside `.bin` files are unsigned LEB128 varints. The `.bin`
+//! files are gzip-compressed by the generator (browsers inflate them with
 //! `DecompressionStream`), so their size on the wire does not depend on the
 //! host; the JSON files are left to the host's compression.
 //!
@@ -85,19 +86,25 @@
 //! The text-field terms with one first character and their `doc_freq`,
 //! sorted.
 //!
-//! ## Result data `d-<hash>.json`
+//! ## Result data `d-<hash>-<n>.json`
 //!
 //! An array with one row per document: `[url, title, provider, summary,
 //! status]`; `provider` is the offer's provider names (empty for a
 //! provider), `status` is `"gepland"`, `"gepauzeerd"` or `null`.
 //!
-//! ## Facets `f-<hash>.json`
+//! ## Facets `f-<hash>.bin` (gzip)
 //!
-//! Columns with one entry per document: `kind` (0 offer, 1 provider),
-//! `themes`, `municipalities`, `villages`, `audiences` (lists of indexes into
-//! the lists in `meta.json`), `access` (index or -1), `free` (0 or 1), `age`
-//! (`[from, to]` inclusive, or `null` for every age). An empty `villages`
-//! list means every village of the document's municipalities.
+//! ```text
+//! facets   = count:varint document{count}
+//! document = flags:varint age themes municipalities villages audiences
+//! flags    = bit 0: provider (else offer), bit 1: free, bits 2..: access + 1 (0: none)
+//! age      = 0:varint                          every age
+//!          | from_plus_one:varint to:varint    from..=to years
+//! list     = length:varint index:varint{length}   (index into the list in meta.json)
+//! ```
+//!
+//! An empty villages list means every village of the document's
+//! municipalities.
 
 pub mod analyzer;
 pub mod cli;

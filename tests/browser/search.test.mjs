@@ -85,7 +85,7 @@ describe('search page', () => {
       const after = await status(page, new RegExp(`^${count} resulta`));
       assert.ok(count < total, `${after} < ${before}`);
       assert.deepEqual(params(page).getAll('thema'), ['scheiding']);
-      assert.equal((await titles(page)).length, Math.min(count, 20));
+      assert.equal((await titles(page)).length, Math.min(count, 10));
       // The chosen filter is shown and can be removed.
       await page.click('.filterlabel:has-text("Thema: Scheiding")');
       await status(page, new RegExp(`^${total} resulta`));
@@ -198,8 +198,8 @@ describe('search page', () => {
       if (await more.isVisible()) {
         await more.focus();
         await page.keyboard.press('Enter');
-        await page.waitForFunction(() => document.querySelectorAll('[data-zoek="lijst"] > li').length > 20);
-        const focused = await page.evaluate(() => document.activeElement.closest('li') === document.querySelectorAll('[data-zoek="lijst"] > li')[20]);
+        await page.waitForFunction(() => document.querySelectorAll('[data-zoek="lijst"] > li').length > 10);
+        const focused = await page.evaluate(() => document.activeElement.closest('li') === document.querySelectorAll('[data-zoek="lijst"] > li')[10]);
         assert.ok(focused, 'focus is on the first new result');
       }
       // Enter in the search box keeps the page (no reload) and searches.
@@ -235,7 +235,7 @@ describe('search page', () => {
       await status(page, /‘scheiding’/);
       const index = requests.filter((r) => r.includes('/zoekindex/'));
       assert.ok(index.some((r) => r.endsWith('/zoekindex/meta.json')));
-      const termChunks = index.filter((r) => /\/t-[0-9a-f]{16}\.bin$/.test(r));
+      const termChunks = index.filter((r) => /\/t-[0-9a-f]{10}\.bin$/.test(r));
       assert.ok(termChunks.length >= 1);
     });
   });

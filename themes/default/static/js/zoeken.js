@@ -222,6 +222,31 @@
     }
   }
 
+  /** The facet columns of facets.bin (see the wire format). */
+  function decodeFacets(bytes) {
+    const reader = new Reader(bytes);
+    const count = reader.varint();
+    const columns = { kind: new Uint8Array(count), free: new Uint8Array(count), access: new Int16Array(count), age: new Array(count), themes: new Array(count), municipalities: new Array(count), villages: new Array(count), audiences: new Array(count) };
+    const list = () => {
+      const values = new Array(reader.varint());
+      for (let i = 0; i < values.length; i++) values[i] = reader.varint();
+      return values;
+    };
+    for (let d = 0; d < count; d++) {
+      const flags = reader.varint();
+      columns.kind[d] = flags & 1;
+      columns.free[d] = (flags >> 1) & 1;
+      columns.access[d] = (flags >> 2) - 1;
+      const from = reader.varint();
+      columns.age[d] = from === 0 ? null : [from - 1, reader.varint()];
+      columns.themes[d] = list();
+      columns.municipalities[d] = list();
+      columns.villages[d] = list();
+      columns.audiences[d] = list();
+    }
+    return columns;
+  }
+
   /** How a browser fetches index files: same origin, as bytes. */
   async function fetchBytes(url) {
     const response = await fetch(url, url.endsWith('meta.json') ? { cache: 'no-cache' } : {});
@@ -240,7 +265,7 @@
       if (meta.format !== FORMAT || meta.version !== VERSION) {
         throw new Error(`zoekindex heeft formaat ${meta.format} ${meta.version}, dit script leest ${FORMAT} ${VERSION}`);
       }
-      const facets = JSON.parse(utf8.decode(new Uint8Array(await load(base + meta.facets))));
+      const facets = decodeFacets(await gunzip(await load(base + meta.facets)));
       return new SearchIndex(base, load, meta, facets);
     }
 
@@ -380,11 +405,11 @@
 
     /** Result rows `[url, title, provider, summary, status]` of documents. */
     async rows(docNumbers) {
-      const perChunk = this.meta.docs.per_chunk;
+      const { per_chunk: perChunk, prefix } = this.meta.docs;
       const chunks = await Promise.all(
         [...new Set(docNumbers.map((d) => Math.floor(d / perChunk)))].map(async (c) => [
           c,
-          await this.cached(this.docChunks, c, this.meta.docs.chunks[c], (buffer) => JSON.parse(utf8.decode(new Uint8Array(buffer)))),
+          await this.cached(this.docChunks, c, `${prefix}${c}.json`, (buffer) => JSON.parse(utf8.decode(new Uint8Array(buffer)))),
         ]),
       );
       const byChunk = new Map(chunks);
@@ -572,7 +597,13 @@
     villagesOfDoc(doc) {
       const explicit = this.facets.villages[doc];
       if (explicit.length > 0) return explicit;
-      return this.facets.municipalities[doc].flatMap((g) => this.villagesOf[g]);
+      this.derivedVillages ??= new Map();
+      let derived = this.derivedVillages.get(doc);
+      if (!derived) {
+        derived = this.facets.municipalities[doc].flatMap((g) => this.villagesOf[g]);
+        this.derivedVillages.set(doc, derived);
+      }
+      return derived;
     }
 
     /** Bit set of the facets (FACETS order) that document `doc` fails. */
@@ -673,7 +704,7 @@
   // ---------------------------------------------------------------------
   // The search page
 
-  const PAGE_SIZE = 20;
+  const PAGE_SIZE = 10;
   const TYPING_PAUSE_MS = 1000;
 
   /** Facets as they appear in the URL and on the page, in failing() bit order. */
@@ -1092,7 +1123,7 @@
       }
       this.empty.append(
         el('p', { text: 'Controleer de spelling, gebruik minder woorden, of kijk bij een thema:' }),
-        el('ul', { class: 'woorden' }, ...themes.map((t) => el('li', {}, el('a', { href: this.meta.themes[t].url, text: this.meta.themes[t].name })))),
+        el('ul', { class: 'woorden' }, ...themes.map((t) => el('li', {}, el('a', { href: `/themas/${this.meta.themes[t].id}/`, text: this.meta.themes[t].name })))),
       );
     }
 
