@@ -11,14 +11,30 @@ pub mod feed;
 pub mod hsds;
 pub mod open_data;
 
+use rayon::prelude::*;
+
 use crate::model::Site;
 use crate::render::Output;
 
-/// Adds every export of `site` to `output`.
+/// Adds every export of `site` to `output`. The exports are independent,
+/// so they are made in parallel, each into its own `Output`.
 pub fn build(site: &Site, output: &mut Output) {
-    open_data::write(site, output);
-    hsds::write(site, &hsds::dataset(site), output);
-    feed::write(site, output);
-    agenda::write(site, output);
-    embed::write(site, output);
+    let writers: [fn(&Site, &mut Output); 5] = [
+        open_data::write,
+        |site, output| hsds::write(site, &hsds::dataset(site), output),
+        feed::write,
+        agenda::write,
+        embed::write,
+    ];
+    let parts: Vec<Output> = writers
+        .par_iter()
+        .map(|write| {
+            let mut part = Output::default();
+            write(site, &mut part);
+            part
+        })
+        .collect();
+    for part in parts {
+        output.files.extend(part.files);
+    }
 }
