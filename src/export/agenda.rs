@@ -13,15 +13,15 @@ use icalendar::{Calendar, Component, Event, EventLike};
 use crate::model::{Aanbod, Site};
 use crate::render::{Output, dutch_date, offer_url};
 
-fn calendar(site: &Site, name: &str) -> Calendar {
+fn calendar(name: &str, description: Option<&str>) -> Calendar {
     let mut calendar = Calendar::empty();
     calendar.append_property(("VERSION", "2.0"));
     calendar.append_property(("PRODID", "-//sociale-kaart//agenda//NL"));
     calendar.append_property(("CALSCALE", "GREGORIAN"));
     calendar.append_property(("METHOD", "PUBLISH"));
     calendar.name(name);
-    if let Some(omschrijving) = &site.config.omschrijving {
-        calendar.description(omschrijving);
+    if let Some(description) = description {
+        calendar.description(description);
     }
     calendar
 }
@@ -114,10 +114,13 @@ pub fn events(site: &Site, a: &Aanbod) -> Vec<Event> {
 }
 
 pub fn write(site: &Site, output: &mut Output) {
-    let mut all = calendar(site, &format!("{}: agenda", site.config.titel));
+    let mut all = calendar(
+        &format!("{}: agenda", site.config.titel),
+        site.config.omschrijving.as_deref(),
+    );
     for a in site.aanbod.iter().filter(|a| !a.data.is_empty()) {
         let events = events(site, a);
-        let mut own = calendar(site, &a.titel);
+        let mut own = calendar(&a.titel, Some(&a.samenvatting));
         for event in &events {
             own.push(event.clone());
             all.push(event.clone());

@@ -122,7 +122,6 @@ pub fn write(site: &Site, data: &Dataset, output: &mut Output) {
         "data/hsds/index.json",
         compact(&json!({
             "version": hsds::VERSION,
-            "openapi_url": "https://raw.githubusercontent.com/openreferral/specification/3.1/schema/openapi.json",
             "title": site.config.titel,
             "url": site.config.absolute_url("/data/hsds/"),
         })),
