@@ -696,13 +696,11 @@ impl Importer<'_> {
         } else {
             fm.field("titel", &name);
         }
-        let mut providers: Vec<String> = Vec::new();
-        if let Some(org) = text(row, "organization_id") {
-            match self.organizations.get(&org) {
-                Some(slug) => providers.push(slug.clone()),
-                None => fm.todo(&format!("de organisatie {org} staat niet in de HSDS-gegevens. Kies de aanbieder (bestandsnaam uit content/aanbieders/).")),
-            }
-        }
+        let primary = text(row, "organization_id");
+        let mut providers: Vec<String> = primary
+            .iter()
+            .filter_map(|org| self.organizations.get(org).cloned())
+            .collect();
         for other in self.field_values(&id, VELD_MEDEAANBIEDER) {
             if let Some(slug) = self.organizations.get(&other)
                 && !providers.contains(slug)
@@ -710,17 +708,30 @@ impl Importer<'_> {
                 providers.push(slug.clone());
             }
         }
-        if providers.is_empty() {
-            fm.missing("aanbieder", "HSDS noemt geen organisatie voor deze dienst. Vul de bestandsnaam van de aanbieder in.");
-        } else {
-            fm.field(
+        match primary {
+            // Without its main provider the offer is not complete, whatever else is known.
+            Some(org) if !self.organizations.contains_key(&org) => {
+                let also = if providers.is_empty() {
+                    String::new()
+                } else {
+                    format!(" Samen met: {}.", providers.join(", "))
+                };
+                fm.missing(
+                    "aanbieder",
+                    &format!("de organisatie {org} staat niet in de HSDS-gegevens.{also} Vul de bestandsnaam van de aanbieder in (uit content/aanbieders/)."),
+                );
+            }
+            _ if providers.is_empty() => {
+                fm.missing("aanbieder", "HSDS noemt geen organisatie voor deze dienst. Vul de bestandsnaam van de aanbieder in.");
+            }
+            _ => fm.field(
                 "aanbieder",
                 if providers.len() == 1 {
                     Yaml::String(providers[0].clone())
                 } else {
                     serde_yaml::to_value(&providers).expect("strings")
                 },
-            );
+            ),
         }
         let (summary, body) = split_description(
             &text(row, "description").unwrap_or_default(),
