@@ -222,30 +222,47 @@
     }
   }
 
-  /** The facet columns of facets.bin (see the wire format). */
+  /**
+   * The facet columns of facets.bin (see the wire format), in typed arrays:
+   * a list column is `{start, values}`, document d's values being
+   * `values[start[d] .. start[d + 1]]`.
+   */
   function decodeFacets(bytes) {
     const reader = new Reader(bytes);
     const count = reader.varint();
-    const columns = { kind: new Uint8Array(count), free: new Uint8Array(count), access: new Int16Array(count), age: new Array(count), themes: new Array(count), municipalities: new Array(count), villages: new Array(count), audiences: new Array(count) };
-    const list = () => {
-      const values = new Array(reader.varint());
-      for (let i = 0; i < values.length; i++) values[i] = reader.varint();
-      return values;
+    const column = () => ({ start: new Int32Array(count + 1), values: [] });
+    const facets = {
+      count,
+      kind: new Uint8Array(count),
+      free: new Uint8Array(count),
+      access: new Int16Array(count),
+      ageFrom: new Int16Array(count),
+      ageTo: new Int16Array(count),
+      themes: column(),
+      municipalities: column(),
+      villages: column(),
+      audiences: column(),
     };
+    const lists = [facets.themes, facets.municipalities, facets.villages, facets.audiences];
     for (let d = 0; d < count; d++) {
       const flags = reader.varint();
-      columns.kind[d] = flags & 1;
-      columns.free[d] = (flags >> 1) & 1;
-      columns.access[d] = (flags >> 2) - 1;
+      facets.kind[d] = flags & 1;
+      facets.free[d] = (flags >> 1) & 1;
+      facets.access[d] = (flags >> 2) - 1;
       const from = reader.varint();
-      columns.age[d] = from === 0 ? null : [from - 1, reader.varint()];
-      columns.themes[d] = list();
-      columns.municipalities[d] = list();
-      columns.villages[d] = list();
-      columns.audiences[d] = list();
+      facets.ageFrom[d] = from - 1;
+      facets.ageTo[d] = from === 0 ? -1 : reader.varint();
+      for (const list of lists) {
+        for (let n = reader.varint(); n > 0; n--) list.values.push(reader.varint());
+        list.start[d + 1] = list.values.length;
+      }
     }
-    return columns;
+    for (const list of lists) list.values = Uint16Array.from(list.values);
+    return facets;
   }
+
+  /** The values of document `doc` in a list column. */
+  const valuesOf = (list, doc) => list.values.subarray(list.start[doc], list.start[doc + 1]);
 
   /** How a browser fetches index files: same origin, as bytes. */
   async function fetchBytes(url) {
@@ -293,9 +310,19 @@
         }
         return cache;
       });
-      // Villages of each municipality, for documents that name none.
-      this.villagesOf = meta.municipalities.map(() => []);
-      meta.villages.forEach((v, i) => this.villagesOf[v.municipality].push(i));
+      // Villages where each document is offered: the ones it names, or else
+      // every village of its municipalities.
+      const villagesOf = meta.municipalities.map(() => []);
+      meta.villages.forEach((v, i) => villagesOf[v.municipality].push(i));
+      const effective = { start: new Int32Array(facets.count + 1), values: [] };
+      for (let d = 0; d < facets.count; d++) {
+        const named = valuesOf(facets.villages, d);
+        if (named.length > 0) effective.values.push(...named);
+        else for (const g of valuesOf(facets.municipalities, d)) effective.values.push(...villagesOf[g]);
+        effective.start[d + 1] = effective.values.length;
+      }
+      effective.values = Uint16Array.from(effective.values);
+      this.offeredIn = effective;
     }
 
     words(text) {
@@ -545,12 +572,17 @@
     // -------------------------------------------------------------------
     // Ranking: tantivy's BM25 in f32
 
-    /** Every matching document as `{doc, score}`, best first. */
+    /**
+     * Scores every document the plan matches: `{docs, scores}`, by document
+     * number. Every document, with score 0, when the plan browses.
+     */
     async rank(plan) {
       const N = this.meta.documents;
       if (plan.terms.length === 0 && plan.relatedThemes.length === 0) {
         // Nothing left to search for browses; words that match nothing find nothing.
-        return plan.words === 0 ? Array.from({ length: N }, (_, doc) => ({ doc, score: 0 })) : [];
+        const docs = new Int32Array(plan.words === 0 ? N : 0);
+        for (let d = 0; d < docs.length; d++) docs[d] = d;
+        return { docs, scores: new Float32Array(docs.length) };
       }
       const scores = new Float32Array(N);
       const matched = new Uint8Array(N);
@@ -585,51 +617,69 @@
         const field = entry && entry.fields.find((f) => f.field === themeField);
         if (field) addField(entry, field, f32(f32(fields[themeField].weight) * f32(this.meta.query.related_theme)));
       }
-      const hits = [];
-      for (let doc = 0; doc < N; doc++) if (matched[doc]) hits.push({ doc, score: scores[doc] });
-      hits.sort((a, b) => b.score - a.score || a.doc - b.doc);
-      return hits;
+      let count = 0;
+      for (let d = 0; d < N; d++) count += matched[d];
+      const docs = new Int32Array(count);
+      const docScores = new Float32Array(count);
+      for (let d = 0, k = 0; d < N; d++) {
+        if (matched[d]) {
+          docs[k] = d;
+          docScores[k++] = scores[d];
+        }
+      }
+      return { docs, scores: docScores };
     }
 
     // -------------------------------------------------------------------
     // Filters and facet counts
 
-    villagesOfDoc(doc) {
-      const explicit = this.facets.villages[doc];
-      if (explicit.length > 0) return explicit;
-      this.derivedVillages ??= new Map();
-      let derived = this.derivedVillages.get(doc);
-      if (!derived) {
-        derived = this.facets.municipalities[doc].flatMap((g) => this.villagesOf[g]);
-        this.derivedVillages.set(doc, derived);
-      }
-      return derived;
-    }
-
-    /** Bit set of the facets (FACETS order) that document `doc` fails. */
-    failing(doc, filters) {
+    /**
+     * A test that tells which facets (FACETS order, as bits) document `doc`
+     * fails: `() => 0` when no filter is set.
+     */
+    failingTest(filters) {
       const f = this.facets;
-      const offer = f.kind[doc] === 0;
-      const any = (values, selected) => selected.length === 0 || values.some((v) => selected.includes(v));
-      let bits = 0;
-      if (!(filters.soort.length === 0 || filters.soort.includes(f.kind[doc]))) bits |= 1;
-      if (!any(f.themes[doc], filters.themas)) bits |= 2;
-      if (!any(f.municipalities[doc], filters.gemeenten)) bits |= 4;
-      if (!(filters.kernen.length === 0 || this.villagesOfDoc(doc).some((v) => filters.kernen.includes(v)))) bits |= 8;
-      if (filters.leeftijd !== null) {
-        const range = f.age[doc];
-        if (!(offer && (range === null || (range[0] <= filters.leeftijd && filters.leeftijd <= range[1])))) bits |= 16;
-      }
-      if (!(filters.doelgroepen.length === 0 || (offer && any(f.audiences[doc], filters.doelgroepen)))) bits |= 32;
-      if (!(filters.toegang.length === 0 || (offer && f.access[doc] >= 0 && filters.toegang.includes(f.access[doc])))) bits |= 64;
-      if (filters.gratis && !(offer && f.free[doc] === 1)) bits |= 128;
-      return bits;
+      const meta = this.meta;
+      const mask = (selected, size) => {
+        if (selected.length === 0) return null;
+        const m = new Uint8Array(size);
+        for (const v of selected) m[v] = 1;
+        return m;
+      };
+      const kinds = mask(filters.soort, 2);
+      const themes = mask(filters.themas, meta.themes.length);
+      const municipalities = mask(filters.gemeenten, meta.municipalities.length);
+      const villages = mask(filters.kernen, meta.villages.length);
+      const audiences = mask(filters.doelgroepen, meta.audiences.length);
+      const access = mask(filters.toegang, meta.access.length);
+      const age = filters.leeftijd;
+      const free = filters.gratis;
+      if (!kinds && !themes && !municipalities && !villages && !audiences && !access && age === null && !free) return () => 0;
+      const any = (list, doc, m) => {
+        for (let i = list.start[doc]; i < list.start[doc + 1]; i++) if (m[list.values[i]]) return true;
+        return false;
+      };
+      const offeredIn = this.offeredIn;
+      return (doc) => {
+        const offer = f.kind[doc] === 0;
+        let bits = 0;
+        if (kinds && !kinds[f.kind[doc]]) bits |= 1;
+        if (themes && !any(f.themes, doc, themes)) bits |= 2;
+        if (municipalities && !any(f.municipalities, doc, municipalities)) bits |= 4;
+        if (villages && !any(offeredIn, doc, villages)) bits |= 8;
+        if (age !== null && !(offer && (f.ageFrom[doc] < 0 || (f.ageFrom[doc] <= age && age <= f.ageTo[doc])))) bits |= 16;
+        if (audiences && !(offer && any(f.audiences, doc, audiences))) bits |= 32;
+        if (access && !(offer && f.access[doc] >= 0 && access[f.access[doc]])) bits |= 64;
+        if (free && !(offer && f.free[doc] === 1)) bits |= 128;
+        return bits;
+      };
     }
 
     /**
-     * Filters ranked hits and counts, for every facet value, the hits that
-     * pass the other facets and have that value. `without[bit]` counts the
-     * hits that fail only that facet: what dropping it would show.
+     * Filters scored documents and sorts them best first (ties to the lower
+     * document number), and counts, for every facet value, the documents
+     * that pass the other facets and have that value. `without[bit]` counts
+     * the documents that fail only that facet: what dropping it would show.
      */
     filter(ranked, filters) {
       const f = this.facets;
@@ -645,28 +695,42 @@
         gratis: 0,
       };
       const without = new Array(8).fill(0);
-      const hits = [];
-      for (const hit of ranked) {
-        const doc = hit.doc;
-        const bits = this.failing(doc, filters);
-        if (bits === 0) hits.push(hit);
+      const failing = this.failingTest(filters);
+      const maxAge = meta.max_age;
+      // Ages by difference: +1 where a range starts, -1 after it ends.
+      const ageSteps = new Int32Array(maxAge + 2);
+      const tally = (list, doc, into) => {
+        for (let i = list.start[doc]; i < list.start[doc + 1]; i++) into[list.values[i]]++;
+      };
+      const { docs, scores } = ranked;
+      const passing = new Int32Array(docs.length);
+      let passed = 0;
+      for (let k = 0; k < docs.length; k++) {
+        const doc = docs[k];
+        const bits = failing(doc);
+        if (bits === 0) passing[passed++] = k;
         else if ((bits & (bits - 1)) === 0) without[31 - Math.clz32(bits)]++;
         else continue;
-        const counts_for = (bit) => bits === 0 || bits === bit;
-        const offer = f.kind[doc] === 0;
-        if (counts_for(1)) counts.soort[f.kind[doc]]++;
-        if (counts_for(2)) for (const v of f.themes[doc]) counts.thema[v]++;
-        if (counts_for(4)) for (const v of f.municipalities[doc]) counts.gemeente[v]++;
-        if (counts_for(8)) for (const v of this.villagesOfDoc(doc)) counts.kern[v]++;
-        if (offer && counts_for(16)) {
-          const range = f.age[doc] || [0, meta.max_age];
-          for (let age = range[0]; age <= Math.min(range[1], meta.max_age); age++) counts.leeftijd[age]++;
+        if (bits === 0 || bits === 1) counts.soort[f.kind[doc]]++;
+        if (bits === 0 || bits === 2) tally(f.themes, doc, counts.thema);
+        if (bits === 0 || bits === 4) tally(f.municipalities, doc, counts.gemeente);
+        if (bits === 0 || bits === 8) tally(this.offeredIn, doc, counts.kern);
+        if (f.kind[doc] !== 0) continue;
+        if (bits === 0 || bits === 16) {
+          const from = f.ageFrom[doc];
+          if (from < 0) {
+            ageSteps[0]++;
+          } else if (from <= maxAge) {
+            ageSteps[from]++;
+            ageSteps[Math.min(f.ageTo[doc], maxAge) + 1]--;
+          }
         }
-        if (offer && counts_for(32)) for (const v of f.audiences[doc]) counts.doelgroep[v]++;
-        if (offer && counts_for(64) && f.access[doc] >= 0) counts.toegang[f.access[doc]]++;
-        if (offer && f.free[doc] === 1 && counts_for(128)) counts.gratis++;
+        if (bits === 0 || bits === 32) tally(f.audiences, doc, counts.doelgroep);
+        if ((bits === 0 || bits === 64) && f.access[doc] >= 0) counts.toegang[f.access[doc]]++;
+        if ((bits === 0 || bits === 128) && f.free[doc] === 1) counts.gratis++;
       }
-      return { hits, counts, without };
+      for (let age = 0, running = 0; age <= maxAge; age++) counts.leeftijd[age] = running += ageSteps[age];
+      return { hits: sortHits(docs, scores, passing.subarray(0, passed)), counts, without };
     }
 
     /** Adds the places and age that the query named to the chosen filters. */
@@ -687,8 +751,38 @@
       const plan = await this.plan(query);
       const effective = this.effectiveFilters(filters, plan);
       const ranked = await this.rank(plan);
-      return { plan, filters: effective, ranked, ...this.filter(ranked, effective) };
+      return { plan, filters: effective, ...this.filter(ranked, effective) };
     }
+  }
+
+  const scoreBits = new Uint32Array(1);
+  const scoreFloat = new Float32Array(scoreBits.buffer);
+  const DOC_LIMIT = 2 ** 20;
+
+  /**
+   * `{doc, score}` of the chosen documents (`picked` indexes into `docs`),
+   * best first, ties to the lower document number. A non-negative f32's
+   * bits grow with its value, so score and document fit one sortable
+   * float64 key, and a typed-array sort needs no comparator.
+   */
+  function sortHits(docs, scores, picked) {
+    if (docs.length > 0 && docs[docs.length - 1] >= DOC_LIMIT) {
+      return Array.from(picked, (k) => ({ doc: docs[k], score: scores[k] })).sort((a, b) => b.score - a.score || a.doc - b.doc);
+    }
+    const keys = new Float64Array(picked.length);
+    for (let i = 0; i < picked.length; i++) {
+      scoreFloat[0] = scores[picked[i]];
+      keys[i] = scoreBits[0] * DOC_LIMIT + (DOC_LIMIT - 1 - docs[picked[i]]);
+    }
+    keys.sort();
+    const hits = new Array(keys.length);
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[keys.length - 1 - i];
+      const bits = Math.floor(key / DOC_LIMIT);
+      scoreBits[0] = bits;
+      hits[i] = { doc: DOC_LIMIT - 1 - (key - bits * DOC_LIMIT), score: scoreFloat[0] };
+    }
+    return hits;
   }
 
   /** Filters by facet; values are indexes into the lists of meta.json. */
@@ -971,12 +1065,12 @@
       const [url, title, provider, summary, status] = row;
       const f = this.index.facets;
       const offer = f.kind[doc] === 0;
+      const age = f.ageFrom[doc] < 0 ? null : [f.ageFrom[doc], f.ageTo[doc]];
       const labels = el('ul', { class: 'labels', 'aria-label': 'Kenmerken' });
       const label = (text, modifier) => labels.append(el('li', { class: modifier ? `label label--${modifier}` : 'label', text }));
       if (!offer) label('Organisatie');
       if (status === 'gepland') label('Nog niet beschikbaar', 'let-op');
       if (status === 'gepauzeerd') label('Tijdelijk gestopt', 'let-op');
-      const age = f.age[doc];
       if (offer && age) label(age[0] === 0 && age[1] >= 99 ? 'alle leeftijden' : `${age[0]} tot en met ${age[1]} jaar`);
       if (offer && f.free[doc] === 1) label('Gratis', 'gratis');
       if (offer && f.access[doc] === 0) label('Zelf aanmelden', 'zelf');
@@ -1111,9 +1205,10 @@
       if (themes.length === 0) {
         // Nothing in the query pointed to a theme: offer the largest ones.
         const offers = new Array(this.meta.themes.length).fill(0);
-        this.index.facets.themes.forEach((list, doc) => {
-          if (this.index.facets.kind[doc] === 0) for (const t of list) offers[t]++;
-        });
+        const f = this.index.facets;
+        for (let doc = 0; doc < f.count; doc++) {
+          if (f.kind[doc] === 0) for (const t of valuesOf(f.themes, doc)) offers[t]++;
+        }
         themes = offers
           .map((n, i) => [n, i])
           .filter(([n]) => n > 0)
