@@ -95,6 +95,7 @@ impl Theme {
     fn tera(&self) -> Result<Tera, Diagnostics> {
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml", ".svg"]);
+        tera.set_escape_fn(escape_html);
         let raw: Vec<(&str, &str)> = self.templates.iter().map(|(name, (_, text))| (name.as_str(), text.as_str())).collect();
         if let Err(err) = tera.add_raw_templates(raw) {
             let mut diagnostics = Diagnostics::default();
@@ -111,6 +112,19 @@ impl Theme {
                     .hint("Controleer de tera-codes ({{ }} en {% %}) rond deze plek."),
             );
             return Err(diagnostics);
+        }
+        // The sources parsed, so errors above point at the editor's lines.
+        // Rendering uses minified templates: the pages come out minified
+        // without minifying every page again.
+        let minified: Vec<(String, String)> = self
+            .templates
+            .iter()
+            .filter(|(name, _)| name.ends_with(".html"))
+            .map(|(name, (_, text))| (name.clone(), minify_template(text)))
+            .collect();
+        let mut compact = tera.clone();
+        if compact.add_raw_templates(minified.iter().map(|(n, t)| (n.as_str(), t.as_str()))).is_ok() {
+            tera = compact;
         }
         tera.register_filter("datum", datum_filter);
         Ok(tera)
@@ -554,17 +568,25 @@ fn provider_json(site: &Site, p: &Aanbieder, views: &Views) -> Json {
     })
 }
 
+/// Page-specific variables, computed by the worker that renders the page,
+/// so that no more than a page's worth of data per thread is alive at once.
+type Vars<'a> = Box<dyn Fn() -> Vec<(&'static str, Json)> + Send + Sync + 'a>;
+
+fn vars<'a>(f: impl Fn() -> Vec<(&'static str, Json)> + Send + Sync + 'a) -> Vars<'a> {
+    Box::new(f)
+}
+
 /// One page to render: template, output path and page-specific variables.
-struct Page {
+struct Page<'a> {
     template: &'static str,
     /// URL path, e.g. `/aanbod/x/`.
     url: String,
     title: String,
     description: String,
-    vars: Vec<(&'static str, Json)>,
+    vars: Vars<'a>,
 }
 
-impl Page {
+impl Page<'_> {
     fn output_path(&self) -> String {
         if self.url.ends_with('/') {
             format!("{}index.html", &self.url[1..])
@@ -573,6 +595,9 @@ impl Page {
         }
     }
 }
+
+/// Offers per page of a theme, municipality, village or age-group list.
+pub const LIST_PAGE_SIZE: usize = 50;
 
 /// Renders every page of the site and copies the theme's static files.
 pub fn render(site: &Site, theme: &Theme) -> Result<Output, Diagnostics> {
@@ -593,19 +618,22 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Output, Diagnostics> {
         }
         return Err(diagnostics.sorted());
     }
-    let mut base = Context::new();
-    base.insert("site", &views.site);
     let results: Vec<Result<(String, Vec<u8>), Diagnostic>> = pages
         .par_iter()
         .map(|page| {
-            let mut context = base.clone();
-            context.insert("pagina", &json!({
-                "titel": page.title, "beschrijving": page.description, "url": page.url,
-                "canonical": site.config.absolute_url(&page.url), "template": page.template,
-            }));
-            for (key, value) in &page.vars {
-                context.insert(*key, value);
+            let mut context = serde_json::Map::new();
+            context.insert("site".into(), views.site.clone());
+            context.insert(
+                "pagina".into(),
+                json!({
+                    "titel": page.title, "beschrijving": page.description, "url": page.url,
+                    "canonical": site.config.absolute_url(&page.url), "template": page.template,
+                }),
+            );
+            for (key, value) in (page.vars)() {
+                context.insert(key.into(), value);
             }
+            let context = Context::from_value(Json::Object(context)).expect("a JSON object is a valid context");
             let html = tera.render(page.template, &context).map_err(|err| {
                 let file = theme
                     .templates
@@ -615,7 +643,7 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Output, Diagnostics> {
                 Diagnostic::error(&file, Position::START, format!("Fout bij het maken van {}: {}", page.url, error_chain(&err)))
                     .hint("Controleer het sjabloon; gebruik alleen variabelen die bestaan.")
             })?;
-            Ok((page.output_path(), minify_html(html.as_bytes())))
+            Ok((page.output_path(), html.into_bytes()))
         })
         .collect();
     let mut output = Output::default();
@@ -661,31 +689,87 @@ fn copy_logos(site: &Site, output: &mut Output, diagnostics: &mut Diagnostics) {
     }
 }
 
-fn pages(site: &Site, views: &Views) -> Vec<Page> {
+/// What a list page is about; shared by all pages of one list.
+struct ListHead {
+    soort: &'static str,
+    titel: String,
+    omschrijving: Option<String>,
+    description: String,
+    overzicht: (&'static str, &'static str),
+    extra: Json,
+    jsonld: Option<String>,
+}
+
+/// Adds the pages of one list: `/themas/x/`, then `/themas/x/2/`, ...
+fn push_list<'a>(pages: &mut Vec<Page<'a>>, views: &'a Views<'a>, url: String, head: ListHead, offers: Vec<&'a Aanbod>) {
+    let head = std::sync::Arc::new(head);
+    let offers = std::sync::Arc::new(offers);
+    let page_count = offers.len().div_ceil(LIST_PAGE_SIZE).max(1);
+    let page_url = move |n: usize| if n == 1 { url.clone() } else { format!("{url}{n}/") };
+    for number in 1..=page_count {
+        let head = head.clone();
+        let offers = offers.clone();
+        let numbers: Vec<Json> = (1..=page_count)
+            .map(|n| json!({ "nummer": n, "url": page_url(n), "huidig": n == number }))
+            .collect();
+        let paginering = (page_count > 1).then(|| {
+            json!({
+                "huidige": number, "totaal": page_count, "paginas": numbers,
+                "vorige": (number > 1).then(|| page_url(number - 1)),
+                "volgende": (number < page_count).then(|| page_url(number + 1)),
+            })
+        });
+        let title = if number == 1 { head.titel.clone() } else { format!("{} (pagina {number} van {page_count})", head.titel) };
+        pages.push(Page {
+            template: "lijst.html",
+            url: page_url(number),
+            title,
+            description: head.description.clone(),
+            vars: vars(move || {
+                let slice = offers.iter().skip((number - 1) * LIST_PAGE_SIZE).take(LIST_PAGE_SIZE);
+                let cards: Vec<Json> = slice.map(|a| views.cards[&a.source.slug].clone()).collect();
+                let mut vars = vec![(
+                    "lijst",
+                    json!({
+                        "soort": head.soort, "titel": head.titel, "omschrijving": head.omschrijving,
+                        "aanbod": cards, "totaal": offers.len(), "paginering": paginering,
+                        "overzicht": { "titel": head.overzicht.0, "url": head.overzicht.1 }, "extra": head.extra,
+                    }),
+                )];
+                if let Some(script) = &head.jsonld {
+                    vars.push(("jsonld", Json::String(script.clone())));
+                }
+                vars
+            }),
+        });
+    }
+}
+
+fn pages<'a>(site: &'a Site, views: &'a Views<'a>) -> Vec<Page<'a>> {
     let c = &site.config;
-    let cards_where = |f: &dyn Fn(&Aanbod) -> bool| -> Vec<Json> {
-        site.aanbod.iter().filter(|a| f(a)).map(|a| views.cards[&a.source.slug].clone()).collect()
-    };
+    let offers_where = |f: &dyn Fn(&Aanbod) -> bool| -> Vec<&'a Aanbod> { site.aanbod.iter().filter(|a| f(a)).collect() };
     let mut pages = Vec::new();
 
-    let mut upcoming: Vec<(NaiveDate, &Aanbod, &crate::model::Datum)> = site
-        .aanbod
-        .iter()
-        .flat_map(|a| a.data.iter().filter(|d| d.last_day() >= site.today).map(move |d| (d.start, a, d)))
-        .collect();
-    upcoming.sort_by(|x, y| (x.0, &x.1.source.slug).cmp(&(y.0, &y.1.source.slug)));
-    let upcoming: Vec<Json> = upcoming
-        .into_iter()
-        .take(6)
-        .map(|(start, a, d)| json!({ "aanbod": views.cards[&a.source.slug], "start": start.to_string(),
-            "start_tekst": dutch_date(start), "omschrijving": d.omschrijving }))
-        .collect();
     pages.push(Page {
         template: "index.html",
         url: "/".into(),
         title: c.titel.clone(),
         description: c.omschrijving.clone().unwrap_or_default(),
-        vars: vec![("aankomend", Json::Array(upcoming)), ("jsonld", Json::String(jsonld::to_script(&jsonld::website(site))))],
+        vars: vars(move || {
+            let mut upcoming: Vec<(NaiveDate, &Aanbod, &crate::model::Datum)> = site
+                .aanbod
+                .iter()
+                .flat_map(|a| a.data.iter().filter(|d| d.last_day() >= site.today).map(move |d| (d.start, a, d)))
+                .collect();
+            upcoming.sort_by(|x, y| (x.0, &x.1.source.slug).cmp(&(y.0, &y.1.source.slug)));
+            let upcoming: Vec<Json> = upcoming
+                .into_iter()
+                .take(6)
+                .map(|(start, a, d)| json!({ "aanbod": views.cards[&a.source.slug], "start": start.to_string(),
+                    "start_tekst": dutch_date(start), "omschrijving": d.omschrijving }))
+                .collect();
+            vec![("aankomend", Json::Array(upcoming)), ("jsonld", Json::String(jsonld::to_script(&jsonld::website(site))))]
+        }),
     });
 
     for a in &site.aanbod {
@@ -694,10 +778,12 @@ fn pages(site: &Site, views: &Views) -> Vec<Page> {
             url: offer_url(&a.source.slug),
             title: a.titel.clone(),
             description: a.samenvatting.clone(),
-            vars: vec![
-                ("aanbod", offer_json(site, a, views)),
-                ("jsonld", Json::String(jsonld::to_script(&jsonld::offer_graph(site, a)))),
-            ],
+            vars: vars(move || {
+                vec![
+                    ("aanbod", offer_json(site, a, views)),
+                    ("jsonld", Json::String(jsonld::to_script(&jsonld::offer_graph(site, a)))),
+                ]
+            }),
         });
     }
     for p in &site.aanbieders {
@@ -706,17 +792,15 @@ fn pages(site: &Site, views: &Views) -> Vec<Page> {
             url: provider_url(&p.source.slug),
             title: p.naam.clone(),
             description: p.samenvatting.clone(),
-            vars: vec![
-                ("aanbieder", provider_json(site, p, views)),
-                ("jsonld", Json::String(jsonld::to_script(&jsonld::organization(site, p)))),
-            ],
+            vars: vars(move || {
+                vec![
+                    ("aanbieder", provider_json(site, p, views)),
+                    ("jsonld", Json::String(jsonld::to_script(&jsonld::organization(site, p)))),
+                ]
+            }),
         });
     }
 
-    let list = |soort: &str, titel: &str, omschrijving: Option<String>, overzicht: (&str, &str), items: Vec<Json>, extra: Json| {
-        json!({ "soort": soort, "titel": titel, "omschrijving": omschrijving, "aanbod": items,
-            "overzicht": { "titel": overzicht.0, "url": overzicht.1 }, "extra": extra })
-    };
     for t in &c.themas {
         let related: Vec<Json> = t
             .verwant
@@ -724,61 +808,55 @@ fn pages(site: &Site, views: &Views) -> Vec<Page> {
             .filter_map(|id| c.thema(id))
             .map(|r| json!({ "naam": r.naam, "url": format!("/themas/{}/", r.id) }))
             .collect();
-        pages.push(Page {
-            template: "lijst.html",
-            url: format!("/themas/{}/", t.id),
-            title: t.naam.clone(),
+        let offers = views.offers_by_theme.get(t.id.as_str()).cloned().unwrap_or_default();
+        let head = ListHead {
+            soort: "thema",
+            titel: t.naam.clone(),
+            omschrijving: t.omschrijving.clone(),
             description: t.omschrijving.clone().unwrap_or_else(|| format!("Aanbod over {}", t.naam.to_lowercase())),
-            vars: vec![(
-                "lijst",
-                list("thema", &t.naam, t.omschrijving.clone(), ("Alle thema's", "/themas/"), cards_where(&|a| a.themas.contains(&t.id)),
-                    json!({ "verwant": related })),
-            )],
-        });
+            overzicht: ("Alle thema's", "/themas/"),
+            extra: json!({ "verwant": related }),
+            jsonld: None,
+        };
+        push_list(&mut pages, views, format!("/themas/{}/", t.id), head, offers);
     }
     for g in &c.gemeenten {
         let kernen: Vec<Json> = g.kernen.iter().map(|k| json!({ "naam": k.naam, "url": format!("/kernen/{}/", k.id) })).collect();
-        pages.push(Page {
-            template: "lijst.html",
-            url: format!("/gemeenten/{}/", g.id),
-            title: format!("Gemeente {}", g.naam),
+        let head = ListHead {
+            soort: "gemeente",
+            titel: format!("Gemeente {}", g.naam),
+            omschrijving: None,
             description: format!("Hulp en activiteiten voor kinderen, jongeren en gezinnen in {}.", g.naam),
-            vars: vec![(
-                "lijst",
-                list("gemeente", &format!("Gemeente {}", g.naam), None, ("Alle gemeenten", "/gemeenten/"),
-                    cards_where(&|a| a.gemeenten.contains(&g.id)), json!({ "kernen": kernen })),
-            )],
-        });
+            overzicht: ("Alle gemeenten", "/gemeenten/"),
+            extra: json!({ "kernen": kernen }),
+            jsonld: None,
+        };
+        push_list(&mut pages, views, format!("/gemeenten/{}/", g.id), head, offers_where(&|a| a.gemeenten.contains(&g.id)));
         for k in &g.kernen {
-            pages.push(Page {
-                template: "lijst.html",
-                url: format!("/kernen/{}/", k.id),
-                title: k.naam.clone(),
+            let head = ListHead {
+                soort: "kern",
+                titel: k.naam.clone(),
+                omschrijving: Some(format!("Kern in de gemeente {}.", g.naam)),
                 description: format!("Hulp en activiteiten voor kinderen, jongeren en gezinnen in {}.", k.naam),
-                vars: vec![
-                    (
-                        "lijst",
-                        list("kern", &k.naam, Some(format!("Kern in de gemeente {}.", g.naam)), ("Alle kernen", "/kernen/"),
-                            cards_where(&|a| offered_in_kern(a, &g.id, &k.id)),
-                            json!({ "gemeente": { "naam": g.naam, "url": format!("/gemeenten/{}/", g.id) }, "lat": k.lat, "lon": k.lon })),
-                    ),
-                    ("jsonld", Json::String(jsonld::to_script(&jsonld::place(site, g, k)))),
-                ],
-            });
+                overzicht: ("Alle kernen", "/kernen/"),
+                extra: json!({ "gemeente": { "naam": g.naam, "url": format!("/gemeenten/{}/", g.id) }, "lat": k.lat, "lon": k.lon }),
+                jsonld: Some(jsonld::to_script(&jsonld::place(site, g, k))),
+            };
+            push_list(&mut pages, views, format!("/kernen/{}/", k.id), head, offers_where(&|a| offered_in_kern(a, &g.id, &k.id)));
         }
     }
     for l in &c.leeftijdsgroepen {
-        pages.push(Page {
-            template: "lijst.html",
-            url: format!("/leeftijd/{}/", l.id),
-            title: format!("{} ({})", l.naam, age_text(l.van, l.tot)),
+        let titel = format!("{} ({})", l.naam, age_text(l.van, l.tot));
+        let head = ListHead {
+            soort: "leeftijd",
+            titel: titel.clone(),
+            omschrijving: None,
             description: format!("Aanbod voor {} van {}.", l.naam.to_lowercase(), age_text(l.van, l.tot)),
-            vars: vec![(
-                "lijst",
-                list("leeftijd", &format!("{} ({})", l.naam, age_text(l.van, l.tot)), None, ("Alle leeftijden", "/leeftijd/"),
-                    cards_where(&|a| a.overlaps_ages(l.van, l.tot)), Json::Null),
-            )],
-        });
+            overzicht: ("Alle leeftijden", "/leeftijd/"),
+            extra: Json::Null,
+            jsonld: None,
+        };
+        push_list(&mut pages, views, format!("/leeftijd/{}/", l.id), head, offers_where(&|a| a.overlaps_ages(l.van, l.tot)));
     }
     for (soort, url, title) in [
         ("themas", "/themas/", "Thema's"),
@@ -791,54 +869,63 @@ fn pages(site: &Site, views: &Views) -> Vec<Page> {
             url: url.into(),
             title: title.into(),
             description: format!("{title} in de sociale kaart."),
-            vars: vec![("overzicht", json!({ "soort": soort }))],
+            vars: vars(move || vec![("overzicht", json!({ "soort": soort }))]),
         });
     }
 
-    let mut az: BTreeMap<String, Vec<Json>> = BTreeMap::new();
-    let mut sorted: Vec<&Aanbod> = site.aanbod.iter().collect();
-    sorted.sort_by_cached_key(|a| (sort_key(&a.titel), a.source.slug.clone()));
-    for a in sorted {
-        let letter = sort_key(&a.titel).chars().next().filter(char::is_ascii_alphabetic).map_or("#".to_string(), |c| c.to_ascii_uppercase().to_string());
-        az.entry(letter).or_default().push(views.cards[&a.source.slug].clone());
-    }
-    let groups: Vec<Json> = az.into_iter().map(|(letter, items)| json!({ "letter": letter, "aanbod": items })).collect();
     pages.push(Page {
         template: "aanbod-az.html",
         url: "/aanbod/".into(),
         title: "Alle aanbod van A tot Z".into(),
         description: format!("Alle {} vormen van hulp en ondersteuning op een rij.", site.aanbod.len()),
-        vars: vec![("groepen", Json::Array(groups))],
+        vars: vars(move || {
+            let mut sorted: Vec<(String, &Aanbod)> = site.aanbod.iter().map(|a| (sort_key(&a.titel), a)).collect();
+            sorted.sort_by(|x, y| (&x.0, &x.1.source.slug).cmp(&(&y.0, &y.1.source.slug)));
+            let mut az: BTreeMap<String, Vec<Json>> = BTreeMap::new();
+            for (key, a) in sorted {
+                let letter = key.chars().next().filter(char::is_ascii_alphabetic).map_or("#".to_string(), |c| c.to_ascii_uppercase().to_string());
+                let card = &views.cards[&a.source.slug];
+                az.entry(letter).or_default().push(json!({
+                    "titel": a.titel, "url": card["url"], "aanbieders": card["aanbieders"],
+                    "gepland": card["gepland"], "gepauzeerd": card["gepauzeerd"],
+                }));
+            }
+            let groups: Vec<Json> = az.into_iter().map(|(letter, items)| json!({ "letter": letter, "aanbod": items })).collect();
+            vec![("groepen", Json::Array(groups))]
+        }),
     });
 
     let mut providers: Vec<&Aanbieder> = site.aanbieders.iter().collect();
     providers.sort_by_cached_key(|p| (sort_key(&p.naam), p.source.slug.clone()));
+    let providers = std::sync::Arc::new(providers);
+    let sorted_providers = providers.clone();
     pages.push(Page {
         template: "aanbieders.html",
         url: "/aanbieders/".into(),
         title: "Aanbieders".into(),
         description: "Alle organisaties in de sociale kaart.".into(),
-        vars: vec![("aanbieders", Json::Array(providers.iter().map(|p| provider_summary(p)).collect()))],
+        vars: vars(move || vec![("aanbieders", Json::Array(sorted_providers.iter().map(|p| provider_summary(p)).collect()))]),
     });
-
-    let who: Vec<Json> = providers
-        .iter()
-        .filter(|p| !p.contactpersonen.is_empty())
-        .map(|p| {
-            let mut by_role: BTreeMap<String, Vec<Json>> = BTreeMap::new();
-            for person in &p.contactpersonen {
-                by_role.entry(person.rol.clone().unwrap_or_else(|| "Contact".into())).or_default().push(contact_json(person));
-            }
-            let roles: Vec<Json> = by_role.into_iter().map(|(rol, mensen)| json!({ "rol": rol, "personen": mensen })).collect();
-            json!({ "aanbieder": provider_summary(p), "soort": p.soort, "rollen": roles })
-        })
-        .collect();
     pages.push(Page {
         template: "wie-is-wie.html",
         url: "/wie-is-wie/".into(),
         title: "Wie is wie".into(),
         description: "Contactpersonen per organisatie en rol, voor professionals.".into(),
-        vars: vec![("organisaties", Json::Array(who))],
+        vars: vars(move || {
+            let who: Vec<Json> = providers
+                .iter()
+                .filter(|p| !p.contactpersonen.is_empty())
+                .map(|p| {
+                    let mut by_role: BTreeMap<String, Vec<Json>> = BTreeMap::new();
+                    for person in &p.contactpersonen {
+                        by_role.entry(person.rol.clone().unwrap_or_else(|| "Contact".into())).or_default().push(contact_json(person));
+                    }
+                    let roles: Vec<Json> = by_role.into_iter().map(|(rol, mensen)| json!({ "rol": rol, "personen": mensen })).collect();
+                    json!({ "aanbieder": provider_summary(p), "soort": p.soort, "rollen": roles })
+                })
+                .collect();
+            vec![("organisaties", Json::Array(who))]
+        }),
     });
 
     pages.push(Page {
@@ -846,7 +933,7 @@ fn pages(site: &Site, views: &Views) -> Vec<Page> {
         url: "/zoeken/".into(),
         title: "Zoeken".into(),
         description: "Zoek hulp en activiteiten voor kinderen, jongeren en gezinnen.".into(),
-        vars: vec![],
+        vars: vars(Vec::new),
     });
     for p in &site.paginas {
         pages.push(Page {
@@ -854,7 +941,7 @@ fn pages(site: &Site, views: &Views) -> Vec<Page> {
             url: format!("/{}/", p.source.slug),
             title: p.titel.clone(),
             description: p.samenvatting.clone().unwrap_or_default(),
-            vars: vec![("inhoud", Json::String(markdown_to_html(&p.source.body)))],
+            vars: vars(move || vec![("inhoud", Json::String(markdown_to_html(&p.source.body)))]),
         });
     }
     pages.push(Page {
@@ -862,7 +949,7 @@ fn pages(site: &Site, views: &Views) -> Vec<Page> {
         url: "/404.html".into(),
         title: "Pagina niet gevonden".into(),
         description: String::new(),
-        vars: vec![],
+        vars: vars(Vec::new),
     });
     pages
 }
@@ -893,6 +980,29 @@ pub fn xml_escape(text: &str) -> String {
 
 fn html_cfg() -> minify_html::Cfg {
     minify_html::Cfg { minify_css: true, minify_js: true, ..minify_html::Cfg::new() }
+}
+
+/// Escapes what HTML requires and no more: tera's default also escapes `/`,
+/// which doubles the size of every URL.
+fn escape_html(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&#39;"),
+            c => escaped.push(c),
+        }
+    }
+    escaped
+}
+
+/// Minifies a tera template's HTML, leaving `{{ }}`, `{% %}` and `{# #}` as they are.
+fn minify_template(source: &str) -> String {
+    let cfg = minify_html::Cfg { preserve_brace_template_syntax: true, ..minify_html::Cfg::new() };
+    String::from_utf8(minify_html::minify(source.as_bytes(), &cfg)).unwrap_or_else(|_| source.to_string())
 }
 
 pub fn minify_html(html: &[u8]) -> Vec<u8> {
@@ -927,6 +1037,20 @@ mod tests {
         assert!(!html.contains("onclick"), "{html}");
         assert!(!html.to_lowercase().contains("javascript:"), "{html}");
         assert!(html.contains("href=\"/aanbod/x/\""), "{html}");
+    }
+
+    #[test]
+    fn the_builtin_templates_stay_parseable_when_minified() {
+        let mut theme = Theme { templates: BTreeMap::new(), statics: BTreeMap::new() };
+        collect_embedded(&DEFAULT_THEME, &mut theme);
+        let minified: Vec<(String, String)> =
+            theme.templates.iter().map(|(name, (_, text))| (name.clone(), minify_template(text))).collect();
+        let mut tera = Tera::default();
+        tera.add_raw_templates(minified.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+            .unwrap_or_else(|e| panic!("{}", error_chain(&e)));
+        for (name, text) in &minified {
+            assert!(text.len() < theme.templates[name].1.len(), "{name} got smaller");
+        }
     }
 
     #[test]

@@ -35,6 +35,23 @@ fn listed_offers(html: &str) -> BTreeSet<String> {
         .collect()
 }
 
+/// Offers listed on a paginated list, following the "next" links.
+fn listed_on_all_pages(built: &SiteTest, url: &str) -> BTreeSet<String> {
+    let mut listed = BTreeSet::new();
+    let mut next = Some(url.to_string());
+    let mut pages = 0;
+    while let Some(url) = next {
+        let html = built.page(&url);
+        listed.extend(listed_offers(&html));
+        let doc = scraper::Html::parse_document(&html);
+        let sel = scraper::Selector::parse("a[rel=next]").unwrap();
+        next = doc.select(&sel).next().and_then(|a| a.value().attr("href")).map(String::from);
+        pages += 1;
+        assert!(pages < 100, "pagination of {url} does not end");
+    }
+    listed
+}
+
 #[test]
 fn example_content_covers_the_content_model() {
     let site = example_site();
@@ -155,31 +172,27 @@ fn every_page_type_renders_the_right_content() {
     }
 
     for t in &site.config.themas {
-        let page = built.page(&format!("/themas/{}/", t.id));
         let expected: BTreeSet<String> = site.aanbod.iter().filter(|a| a.themas.contains(&t.id)).map(|a| a.source.slug.clone()).collect();
-        assert_eq!(listed_offers(&page), expected, "theme {}", t.id);
+        assert_eq!(listed_on_all_pages(&built, &format!("/themas/{}/", t.id)), expected, "theme {}", t.id);
     }
     for g in &site.config.gemeenten {
-        let page = built.page(&format!("/gemeenten/{}/", g.id));
         let expected: BTreeSet<String> =
             site.aanbod.iter().filter(|a| a.gemeenten.contains(&g.id)).map(|a| a.source.slug.clone()).collect();
-        assert_eq!(listed_offers(&page), expected, "municipality {}", g.id);
+        assert_eq!(listed_on_all_pages(&built, &format!("/gemeenten/{}/", g.id)), expected, "municipality {}", g.id);
         for k in &g.kernen {
-            let page = built.page(&format!("/kernen/{}/", k.id));
             let expected: BTreeSet<String> = site
                 .aanbod
                 .iter()
                 .filter(|a| sociale_kaart::render::offered_in_kern(a, &g.id, &k.id))
                 .map(|a| a.source.slug.clone())
                 .collect();
-            assert_eq!(listed_offers(&page), expected, "village {}", k.id);
+            assert_eq!(listed_on_all_pages(&built, &format!("/kernen/{}/", k.id)), expected, "village {}", k.id);
         }
     }
     for l in &site.config.leeftijdsgroepen {
-        let page = built.page(&format!("/leeftijd/{}/", l.id));
         let expected: BTreeSet<String> =
             site.aanbod.iter().filter(|a| a.overlaps_ages(l.van, l.tot)).map(|a| a.source.slug.clone()).collect();
-        assert_eq!(listed_offers(&page), expected, "age group {}", l.id);
+        assert_eq!(listed_on_all_pages(&built, &format!("/leeftijd/{}/", l.id)), expected, "age group {}", l.id);
     }
     for overview in ["/themas/", "/gemeenten/", "/kernen/", "/leeftijd/", "/aanbieders/"] {
         assert_eq!(select_text(&built.page(overview), "h1").len(), 1, "{overview}");
@@ -209,6 +222,35 @@ fn every_page_type_renders_the_right_content() {
         assert!(sitemap.contains(&format!("https://sociale-kaart.example.org/aanbod/{}/", a.source.slug)));
     }
     assert!(built.page("/robots.txt").contains("Sitemap: https://sociale-kaart.example.org/sitemap.xml"));
+}
+
+#[test]
+fn pages_are_minified() {
+    let built = built_example();
+    for url in ["/", "/aanbod/kies-voor-het-kind/", "/themas/scheiding/", "/wie-is-wie/"] {
+        let page = built.page(url);
+        assert!(!page.contains("\n  ") && !page.contains("\n\n"), "{url} is not minified");
+        assert!(!page.contains("&#x2F;"), "{url} escapes slashes");
+    }
+}
+
+#[test]
+fn long_lists_are_split_into_linked_pages() {
+    let site = SiteTest::from_fixture("minimaal");
+    let offer = site.read("content/aanbod/opvoedspreekuur.md");
+    let count = sociale_kaart::render::LIST_PAGE_SIZE * 2 + 3;
+    for i in 0..count {
+        site.write(&format!("content/aanbod/extra-{i:03}.md"), offer.replace("titel: Opvoedspreekuur", &format!("titel: Extra {i:03}")));
+    }
+    site.build_ok();
+    let first = site.page("/themas/opvoeden/");
+    assert!(page_text(&first).contains(&format!("{} keer aanbod, pagina 1 van 3", count + 1)), "{}", page_text(&first));
+    assert_eq!(listed_offers(&first).len(), sociale_kaart::render::LIST_PAGE_SIZE);
+    let third = site.page("/themas/opvoeden/3/");
+    assert_eq!(listed_offers(&third).len(), count + 1 - 2 * sociale_kaart::render::LIST_PAGE_SIZE);
+    assert_eq!(listed_on_all_pages(&site, "/themas/opvoeden/").len(), count + 1);
+    assert_eq!(select_text(&third, "h1").len(), 1);
+    assert!(site.page("/sitemap.xml").contains("/themas/opvoeden/3/"));
 }
 
 #[test]
