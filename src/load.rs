@@ -65,8 +65,34 @@ pub struct RawSite {
 
 pub const CONFIG_FILE: &str = "site.yaml";
 
+/// Parsed content files, reused while a file keeps its size and
+/// modification time: `serve` re-reads only the files that changed.
+#[derive(Debug, Default)]
+pub struct FileCache {
+    files: HashMap<PathBuf, (FileStamp, Result<SourceFile, Vec<Diagnostic>>)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct FileStamp {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+}
+
+impl FileCache {
+    /// Drops a file, so that it is read again even if its stamp is unchanged
+    /// (file systems with coarse modification times).
+    pub fn forget(&mut self, path: &Path) {
+        self.files.remove(path);
+    }
+}
+
 /// Reads `site.yaml` and every content file under `root`.
 pub fn load(root: &Path) -> (RawSite, Diagnostics) {
+    load_cached(root, &mut FileCache::default())
+}
+
+/// `load`, taking unchanged content files from `cache` and updating it.
+pub fn load_cached(root: &Path, cache: &mut FileCache) -> (RawSite, Diagnostics) {
     let mut diagnostics = Diagnostics::default();
     let config = match read_text(root, &root.join(CONFIG_FILE)) {
         Ok(text) => match parse_yaml(CONFIG_FILE, &text, 1) {
@@ -90,17 +116,37 @@ pub fn load(root: &Path) -> (RawSite, Diagnostics) {
                 .map(|p| (kind, p)),
         );
     }
-    let results: Vec<Result<SourceFile, Vec<Diagnostic>>> = paths
-        .par_iter()
-        .map(|(kind, path)| load_content_file(root, *kind, path))
+    let stamps: Vec<Option<FileStamp>> = paths
+        .iter()
+        .map(|(_, path)| {
+            let meta = std::fs::symlink_metadata(path).ok()?;
+            Some(FileStamp { len: meta.len(), modified: meta.modified().ok() })
+        })
         .collect();
-    let mut files = Vec::with_capacity(results.len());
-    for result in results {
-        match result {
-            Ok(file) => files.push(file),
-            Err(ds) => ds.into_iter().for_each(|d| diagnostics.push(d)),
+    let fresh: Vec<Option<Result<SourceFile, Vec<Diagnostic>>>> = paths
+        .par_iter()
+        .zip(&stamps)
+        .map(|((kind, path), stamp)| match (stamp, cache.files.get(path)) {
+            (Some(stamp), Some((cached, _))) if cached == stamp => None,
+            _ => Some(load_content_file(root, *kind, path)),
+        })
+        .collect();
+    let mut kept = HashMap::with_capacity(paths.len());
+    let mut files = Vec::with_capacity(paths.len());
+    for (((_, path), stamp), fresh) in paths.into_iter().zip(stamps).zip(fresh) {
+        let result = match fresh {
+            Some(result) => result,
+            None => cache.files.remove(&path).map(|(_, result)| result).expect("a cached file"),
+        };
+        match &result {
+            Ok(file) => files.push(file.clone()),
+            Err(ds) => ds.iter().for_each(|d| diagnostics.push(d.clone())),
+        }
+        if let Some(stamp) = stamp {
+            kept.insert(path, (stamp, result));
         }
     }
+    cache.files = kept;
     // A misnamed file still gets its content checked; report its name here.
     for file in &files {
         if !file.valid_slug {
@@ -536,6 +582,33 @@ mod tests {
         assert_eq!(yaml, "titel: a\n");
         assert_eq!(line, 2);
         assert_eq!(body, "Tekst\n");
+    }
+
+    #[test]
+    fn the_cache_rereads_only_changed_or_forgotten_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(root.join(CONFIG_FILE), "titel: x\n").unwrap();
+        std::fs::create_dir_all(root.join("content/paginas")).unwrap();
+        let page = root.join("content/paginas/over.md");
+        let title = |raw: &RawSite| raw.files[0].front.value["titel"].as_str().unwrap().to_string();
+        std::fs::write(&page, "---\ntitel: A\n---\n").unwrap();
+        let mut cache = FileCache::default();
+        assert_eq!(title(&load_cached(root, &mut cache).0), "A");
+
+        // Same size and modification time: taken from the cache.
+        let modified = std::fs::metadata(&page).unwrap().modified().unwrap();
+        std::fs::write(&page, "---\ntitel: B\n---\n").unwrap();
+        std::fs::File::options().write(true).open(&page).unwrap().set_modified(modified).unwrap();
+        assert_eq!(title(&load_cached(root, &mut cache).0), "A");
+        cache.forget(&page);
+        assert_eq!(title(&load_cached(root, &mut cache).0), "B");
+
+        std::fs::write(&page, "---\ntitel: Langer\n---\n").unwrap();
+        assert_eq!(title(&load_cached(root, &mut cache).0), "Langer");
+        std::fs::remove_file(&page).unwrap();
+        assert!(load_cached(root, &mut cache).0.files.is_empty());
+        assert!(cache.files.is_empty());
     }
 
     #[test]

@@ -69,7 +69,12 @@ impl<'a> Timer<'a> {
 
 /// Loads and validates a site: what `check`, `search` and `serve` start from.
 pub fn load_site(root: &Path, today: NaiveDate) -> (Option<Site>, Diagnostics) {
-    let (raw, mut diagnostics) = load::load(root);
+    load_site_cached(root, today, &mut load::FileCache::default())
+}
+
+/// `load_site`, re-reading only the content files not in `cache`.
+pub fn load_site_cached(root: &Path, today: NaiveDate, cache: &mut load::FileCache) -> (Option<Site>, Diagnostics) {
+    let (raw, mut diagnostics) = load::load_cached(root, cache);
     let (site, more) = validate::validate(&raw, today);
     diagnostics.extend(more);
     let site = if diagnostics.has_errors() { None } else { site };
