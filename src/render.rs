@@ -618,34 +618,8 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Output, Diagnostics> {
         }
         return Err(diagnostics.sorted());
     }
-    let results: Vec<Result<(String, Vec<u8>), Diagnostic>> = pages
-        .par_iter()
-        .map(|page| {
-            let mut context = serde_json::Map::new();
-            context.insert("site".into(), views.site.clone());
-            context.insert(
-                "pagina".into(),
-                json!({
-                    "titel": page.title, "beschrijving": page.description, "url": page.url,
-                    "canonical": site.config.absolute_url(&page.url), "template": page.template,
-                }),
-            );
-            for (key, value) in (page.vars)() {
-                context.insert(key.into(), value);
-            }
-            let context = Context::from_value(Json::Object(context)).expect("a JSON object is a valid context");
-            let html = tera.render(page.template, &context).map_err(|err| {
-                let file = theme
-                    .templates
-                    .get(page.template)
-                    .map(|(f, _)| f.clone())
-                    .unwrap_or_else(|| page.template.to_string());
-                Diagnostic::error(&file, Position::START, format!("Fout bij het maken van {}: {}", page.url, error_chain(&err)))
-                    .hint("Controleer het sjabloon; gebruik alleen variabelen die bestaan.")
-            })?;
-            Ok((page.output_path(), html.into_bytes()))
-        })
-        .collect();
+    let results: Vec<Result<(String, Vec<u8>), Diagnostic>> =
+        pages.par_iter().map(|page| render_one(site, theme, &tera, &views, page)).collect();
     let mut output = Output::default();
     let mut diagnostics = Diagnostics::default();
     for result in results {
@@ -669,6 +643,52 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Output, Diagnostics> {
     output.add("sitemap.xml", sitemap(site, &output));
     output.add("robots.txt", format!("User-agent: *\nAllow: /\n\nSitemap: {}\n", site.config.absolute_url("/sitemap.xml")));
     if diagnostics.has_errors() { Err(diagnostics) } else { Ok(output) }
+}
+
+/// Renders the one page with output path `path` (`aanbod/x/index.html`),
+/// or `None` when the site has no such page: the live preview renders a
+/// changed site page by page, as the browser asks for them.
+pub fn render_page(site: &Site, theme: &Theme, path: &str) -> Result<Option<Vec<u8>>, Diagnostics> {
+    let tera = theme.tera()?;
+    let views = Views::new(site);
+    let pages = pages(site, &views);
+    let Some(page) = pages.iter().find(|p| p.output_path() == path) else {
+        return Ok(None);
+    };
+    match render_one(site, theme, &tera, &views, page) {
+        Ok((_, html)) => Ok(Some(html)),
+        Err(d) => {
+            let mut diagnostics = Diagnostics::default();
+            diagnostics.push(d);
+            Err(diagnostics)
+        }
+    }
+}
+
+fn render_one(site: &Site, theme: &Theme, tera: &Tera, views: &Views, page: &Page) -> Result<(String, Vec<u8>), Diagnostic> {
+    let mut context = serde_json::Map::new();
+    context.insert("site".into(), views.site.clone());
+    context.insert(
+        "pagina".into(),
+        json!({
+            "titel": page.title, "beschrijving": page.description, "url": page.url,
+            "canonical": site.config.absolute_url(&page.url), "template": page.template,
+        }),
+    );
+    for (key, value) in (page.vars)() {
+        context.insert(key.into(), value);
+    }
+    let context = Context::from_value(Json::Object(context)).expect("a JSON object is a valid context");
+    let html = tera.render(page.template, &context).map_err(|err| {
+        let file = theme
+            .templates
+            .get(page.template)
+            .map(|(f, _)| f.clone())
+            .unwrap_or_else(|| page.template.to_string());
+        Diagnostic::error(&file, Position::START, format!("Fout bij het maken van {}: {}", page.url, error_chain(&err)))
+            .hint("Controleer het sjabloon; gebruik alleen variabelen die bestaan.")
+    })?;
+    Ok((page.output_path(), html.into_bytes()))
 }
 
 fn copy_logos(site: &Site, output: &mut Output, diagnostics: &mut Diagnostics) {

@@ -9,6 +9,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
 use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
 
@@ -24,6 +25,8 @@ struct Preview {
     child: Child,
     base: String,
     agent: ureq::Agent,
+    /// What the preview tells the editor, line by line.
+    log: Mutex<Receiver<String>>,
 }
 
 impl Preview {
@@ -40,8 +43,8 @@ impl Preview {
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
-        let lines = lines_of(child.stderr.take().unwrap());
-        let base = wait_for(&lines, |line| {
+        let log = lines_of(child.stderr.take().unwrap());
+        let base = wait_for(&log, |line| {
             line.split_once("draait op ")
                 .map(|(_, url)| url.trim_end_matches('/').to_string())
         });
@@ -57,6 +60,7 @@ impl Preview {
             child,
             base,
             agent,
+            log: Mutex::new(log),
         }
     }
 
@@ -310,6 +314,19 @@ fn a_saved_change_is_rebuilt_and_announced() {
     assert_eq!(status, 200);
     assert!(body.contains("Opvoedspreekuur op maandag"), "{body}");
     assert!(body.contains(&reload_tag(&second)));
+    // Other pages that show the offer follow too.
+    assert!(
+        preview
+            .get("/aanbod/")
+            .2
+            .contains("Opvoedspreekuur op maandag")
+    );
+    assert!(
+        preview
+            .get("/aanbieders/welzijn-voorbeeld/")
+            .2
+            .contains("Opvoedspreekuur op maandag")
+    );
 
     // A new file appears, a deleted one disappears.
     preview.write(
@@ -400,4 +417,88 @@ fn serve_needs_a_site() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("geen site.yaml"), "{}", run.stderr);
     assert!(!Path::new(&dir.path().join("public")).exists());
+}
+
+#[test]
+fn the_complete_build_follows_a_content_change_in_the_background() {
+    let preview = Preview::start();
+    let builds = preview.builds();
+    let first = builds.recv_timeout(PATIENCE).unwrap();
+    preview.write(
+        "content/paginas/nieuw.md",
+        "---\ntitel: Een nieuwe pagina\n---\nHallo.\n",
+    );
+    next_build(&builds, &first);
+    // Files that are not pages (sitemap, search index, open data) come
+    // with the complete build, which the preview announces in the terminal.
+    wait_for(&preview.log.lock().unwrap(), |line| {
+        line.contains("alle pagina's, de zoekindex en de open data bijgewerkt")
+            .then_some(())
+    });
+    let (status, _, sitemap) = preview.get("/sitemap.xml");
+    assert_eq!(status, 200);
+    assert!(sitemap.contains("/nieuw/"), "{sitemap}");
+}
+
+#[test]
+fn a_template_change_rebuilds_everything_and_a_broken_template_shows_its_error() {
+    let preview = Preview::start();
+    let builds = preview.builds();
+    let first = builds.recv_timeout(PATIENCE).unwrap();
+    std::fs::create_dir_all(preview.site.join("templates")).unwrap();
+    preview.write(
+        "templates/pagina.html",
+        "<!doctype html><html lang=nl><title>{{ pagina.titel }}</title><h1>Eigen sjabloon: {{ pagina.titel }}</h1></html>",
+    );
+    let second = next_build(&builds, &first);
+    let (status, _, body) = preview.get("/over/");
+    assert_eq!(status, 200);
+    assert!(
+        body.contains("Eigen sjabloon: Over deze sociale kaart"),
+        "{body}"
+    );
+
+    preview.write("templates/pagina.html", "<h1>{{ pagina.titel </h1>");
+    let third = next_build(&builds, &second);
+    let (status, _, body) = preview.get("/over/");
+    assert_eq!(status, 500);
+    assert!(
+        body.contains("<code>templates/pagina.html</code>"),
+        "{body}"
+    );
+    assert!(body.contains(&reload_tag(&third)));
+
+    std::fs::remove_file(preview.site.join("templates/pagina.html")).unwrap();
+    next_build(&builds, &third);
+    let (status, _, body) = preview.get("/over/");
+    assert_eq!(status, 200);
+    assert!(!body.contains("Eigen sjabloon"), "{body}");
+}
+
+#[test]
+fn a_page_rendered_on_demand_equals_the_page_of_a_complete_build() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(run_in(dir.path(), &["init", "kaart"]).code, 0);
+    let root = dir.path().join("kaart");
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+    let (site, _) = sociale_kaart::pipeline::load_site(&root, today);
+    let site = site.expect("the new site is valid");
+    let theme = sociale_kaart::render::Theme::load(&root, &site.config.thema).unwrap();
+    let output = sociale_kaart::render::render(&site, &theme).unwrap();
+    let mut pages = 0;
+    for (path, bytes) in output.files.iter().filter(|(p, _)| p.ends_with(".html")) {
+        let page = sociale_kaart::render::render_page(&site, &theme, path).unwrap();
+        assert_eq!(page.as_deref(), Some(bytes.as_slice()), "{path}");
+        pages += 1;
+    }
+    assert!(pages > 10);
+    assert_eq!(
+        sociale_kaart::render::render_page(&site, &theme, "bestaat/niet/index.html").unwrap(),
+        None
+    );
+    assert_eq!(
+        sociale_kaart::render::render_page(&site, &theme, "css/site.css").unwrap(),
+        None,
+        "only pages"
+    );
 }

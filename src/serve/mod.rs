@@ -10,6 +10,7 @@
 
 mod headers;
 mod rebuild;
+mod snapshot;
 
 use std::convert::Infallible;
 use std::net::{IpAddr, SocketAddr};
@@ -27,7 +28,7 @@ use futures_util::Stream;
 use percent_encoding::percent_decode_str;
 use tokio::sync::watch;
 
-pub use rebuild::Snapshot;
+pub use snapshot::Snapshot;
 
 /// The port `serve` listens on unless `--port` says otherwise (as Zola's).
 pub const DEFAULT_PORT: u16 = 1111;
@@ -53,10 +54,9 @@ pub struct ServeOptions {
 pub fn serve(options: ServeOptions) -> Result<()> {
     let root = std::fs::canonicalize(&options.root)
         .with_context(|| format!("kan de map {} niet openen", options.root.display()))?;
-    let initial = rebuild::Rebuilder::new(root.clone());
     let (builds, _) = watch::channel(Arc::new(Snapshot::empty()));
     let builds = Arc::new(builds);
-    initial.start(builds.clone())?;
+    rebuild::Rebuilder::new(root, builds.clone()).start()?;
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -160,43 +160,63 @@ async fn site_file(State(builds): State<Builds>, uri: Uri) -> Response {
             (StatusCode::BAD_REQUEST, "Ongeldig webadres.").into_response(),
         );
     };
-    let is_page =
-        key.ends_with(".html") || !key.rsplit('/').next().unwrap_or_default().contains('.');
+    let is_page = is_page(&key);
     if is_page && let Some(page) = &snapshot.error_page {
-        let response = (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            html_headers(),
-            page.as_str().to_owned(),
-        )
-            .into_response();
-        return with_headers(&snapshot, raw, response);
+        return with_headers(&snapshot, raw, error_response(page.clone()));
     }
-    if let Some(bytes) = snapshot.output.files.get(&key) {
-        return with_headers(
-            &snapshot,
-            raw,
-            file_response(&snapshot, &key, bytes, StatusCode::OK),
-        );
-    }
-    if !raw.ends_with('/')
-        && snapshot
-            .output
-            .files
-            .contains_key(&format!("{key}/index.html"))
-    {
-        let target = match uri.query() {
-            Some(query) => format!("{raw}/?{query}"),
-            None => format!("{raw}/"),
-        };
-        let response =
-            (StatusCode::PERMANENT_REDIRECT, [(header::LOCATION, target)]).into_response();
-        return with_headers(&snapshot, raw, response);
-    }
-    let response = match snapshot.output.files.get("404.html") {
-        Some(bytes) => file_response(&snapshot, "404.html", bytes, StatusCode::NOT_FOUND),
-        None => (StatusCode::NOT_FOUND, "Deze pagina bestaat niet.").into_response(),
+    let response = match lookup(&snapshot, &key).await {
+        Ok(Some(bytes)) => file_response(&snapshot, &key, &bytes, StatusCode::OK),
+        Ok(None)
+            if !raw.ends_with('/')
+                && is_page
+                && matches!(
+                    lookup(&snapshot, &format!("{key}/index.html")).await,
+                    Ok(Some(_))
+                ) =>
+        {
+            let target = match uri.query() {
+                Some(query) => format!("{raw}/?{query}"),
+                None => format!("{raw}/"),
+            };
+            (StatusCode::PERMANENT_REDIRECT, [(header::LOCATION, target)]).into_response()
+        }
+        Ok(None) => match lookup(&snapshot, "404.html").await {
+            Ok(Some(bytes)) => file_response(&snapshot, "404.html", &bytes, StatusCode::NOT_FOUND),
+            _ => (StatusCode::NOT_FOUND, "Deze pagina bestaat niet.").into_response(),
+        },
+        // A page of a build in progress that does not render: its errors.
+        Err(diagnostics) => error_response(rebuild::error_page(
+            &snapshot.root,
+            &diagnostics,
+            &snapshot.build_id,
+        )),
     };
     with_headers(&snapshot, raw, response)
+}
+
+/// Pages are what the preview renders on demand and replaces by the error
+/// page; everything with another extension is a file.
+fn is_page(key: &str) -> bool {
+    key.ends_with(".html") || !key.rsplit('/').next().unwrap_or_default().contains('.')
+}
+
+/// A file of the snapshot; a page of a build in progress is rendered on
+/// a blocking thread, away from the threads that answer requests.
+async fn lookup(
+    snapshot: &Arc<Snapshot>,
+    key: &str,
+) -> Result<Option<Vec<u8>>, crate::diagnostics::Diagnostics> {
+    if is_page(key) && snapshot.renders_on_demand() {
+        let (snapshot, key) = (snapshot.clone(), key.to_string());
+        return tokio::task::spawn_blocking(move || snapshot.page(&key))
+            .await
+            .unwrap_or(Ok(None));
+    }
+    Ok(snapshot.files().output.files.get(key).cloned())
+}
+
+fn error_response(page: String) -> Response {
+    (StatusCode::INTERNAL_SERVER_ERROR, html_headers(), page).into_response()
 }
 
 /// The output file a request path asks for: `/aanbod/x/` is
@@ -287,7 +307,7 @@ pub(crate) fn reload_tag(build_id: &str) -> String {
 /// a preview must always show the latest build.
 fn with_headers(snapshot: &Snapshot, path: &str, mut response: Response) -> Response {
     let headers = response.headers_mut();
-    for (name, value) in snapshot.headers.for_path(path) {
+    for (name, value) in snapshot.files().headers.for_path(path) {
         headers.insert(name.clone(), value.clone());
     }
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

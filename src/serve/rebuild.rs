@@ -1,12 +1,13 @@
 //! The preview's builder: watches the site's sources, sorts each batch of
 //! changes by what it touches (Zola's `ChangeKind`), rebuilds into memory
 //! and publishes the result as a new [`Snapshot`] for the web server.
+//! Only changed content files are read again, and after a content change
+//! pages are rendered as the browser asks for them.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::mpsc;
+use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
@@ -17,104 +18,124 @@ use notify::{
 use notify_debouncer_full::{DebounceEventResult, new_debouncer};
 use tokio::sync::watch;
 
-use super::headers::HeaderRules;
+use super::snapshot::{Complete, Snapshot};
 use crate::diagnostics::{Diagnostics, Severity};
-use crate::load::CONFIG_FILE;
+use crate::load::{CONFIG_FILE, FileCache};
+use crate::model::Site;
 use crate::pipeline;
-use crate::render::{Output, Theme, xml_escape};
+use crate::render::{Theme, xml_escape};
 
 /// Long enough to fold an editor's save (write, rename, chmod) into one
 /// rebuild, short enough that the page follows the typing.
 const DEBOUNCE: Duration = Duration::from_millis(40);
 
+/// How long the builds must stop before the complete build starts, so that
+/// it does not compete with the next save for the processor.
+const SETTLE: Duration = Duration::from_millis(250);
+
 /// The folders under the site root that the preview watches, recursively.
 const WATCHED_FOLDERS: [&str; 3] = ["content", "templates", "themes"];
-
-/// One build as the web server sees it.
-pub struct Snapshot {
-    /// Different for every build, also across restarts of `serve`.
-    pub build_id: String,
-    /// The last output that built. While the site is broken it stays, so
-    /// that the error page's neighbours (styles, images) still load.
-    pub output: Arc<Output>,
-    /// The headers from the output's `_headers` file.
-    pub headers: Arc<HeaderRules>,
-    /// The page of diagnostics, while the last build failed.
-    pub error_page: Option<String>,
-}
-
-impl Snapshot {
-    pub fn empty() -> Self {
-        Snapshot {
-            build_id: String::new(),
-            output: Arc::new(Output::default()),
-            headers: Arc::new(HeaderRules::default()),
-            error_page: None,
-        }
-    }
-}
 
 /// What a batch of changes touched; a higher kind needs more rebuilt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum ChangeKind {
-    /// A content file: the theme stays loaded.
+    /// A content file: the theme stays loaded and pages are rendered on
+    /// demand until the complete build is ready.
     Content,
-    /// A template or static file of a theme.
+    /// A template or static file of a theme: rebuilt completely, so that
+    /// styles and scripts are never stale.
     Theme,
     /// `site.yaml`, which may also switch to another theme.
     Config,
 }
 
-pub(super) struct Rebuilder {
+/// What the builder thread and the background renders share.
+struct Shared {
     root: PathBuf,
-    /// The loaded theme and its name, kept between content-only changes.
-    theme: Option<(String, Theme)>,
     /// Start time of this `serve`, so that build ids differ across restarts.
     session: u128,
-    builds_done: u64,
-    last_good: Arc<Output>,
-    last_headers: Arc<HeaderRules>,
+    builds: Arc<watch::Sender<Arc<Snapshot>>>,
+    state: Mutex<State>,
+}
+
+struct State {
+    /// Builds published so far; the newest build has this number.
+    generation: u64,
+    last_complete: Complete,
+}
+
+impl Shared {
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Publishes the snapshot `make` builds for the next build id.
+    fn publish(
+        &self,
+        state: &mut State,
+        make: impl FnOnce(String, &Complete) -> Snapshot,
+    ) -> Arc<Snapshot> {
+        state.generation += 1;
+        let id = format!("{}-{}", self.session, state.generation);
+        let snapshot = Arc::new(make(id, &state.last_complete));
+        self.builds.send_replace(snapshot.clone());
+        snapshot
+    }
+
+    fn publish_broken(&self, state: &mut State, diagnostics: &Diagnostics) {
+        self.publish(state, |id, last| {
+            let page = error_page(&self.root, diagnostics, &id);
+            Snapshot::broken(id, self.root.clone(), last.clone(), page)
+        });
+    }
+}
+
+pub(super) struct Rebuilder {
+    shared: Arc<Shared>,
+    /// The loaded theme and its name, kept between content-only changes.
+    theme: Option<(String, Arc<Theme>)>,
+    /// Parsed content files, so that a change re-reads only its own file.
+    files: FileCache,
 }
 
 impl Rebuilder {
-    pub fn new(root: PathBuf) -> Self {
+    pub fn new(root: PathBuf, builds: Arc<watch::Sender<Arc<Snapshot>>>) -> Self {
         let session = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_millis())
             .unwrap_or_default();
+        let state = State {
+            generation: 0,
+            last_complete: Complete::default(),
+        };
         Rebuilder {
-            root,
+            shared: Arc::new(Shared {
+                root,
+                session,
+                builds,
+                state: Mutex::new(state),
+            }),
             theme: None,
-            session,
-            builds_done: 0,
-            last_good: Arc::new(Output::default()),
-            last_headers: Arc::new(HeaderRules::default()),
+            files: FileCache::default(),
         }
     }
 
     /// Builds the site once, then rebuilds it on every change in a thread
-    /// of its own, publishing each build on `builds`.
-    pub fn start(mut self, builds: Arc<watch::Sender<Arc<Snapshot>>>) -> Result<()> {
-        let started = Instant::now();
-        let first = self.rebuild(ChangeKind::Config);
-        let failed = first.snapshot.error_page.is_some();
-        builds.send_replace(Arc::new(first.snapshot));
-        report(
-            &self.root,
-            &first.diagnostics,
-            failed,
-            started.elapsed(),
-            &[],
-        );
+    /// of its own, publishing each build.
+    pub fn start(mut self) -> Result<()> {
+        let root = self.shared.root.clone();
+        self.rebuild(ChangeKind::Config, &[]);
 
         let (sender, events) = mpsc::channel::<DebounceEventResult>();
         let mut debouncer = new_debouncer(DEBOUNCE, None, sender)
             .context("kan wijzigingen in de map niet volgen")?;
         debouncer
-            .watch(&self.root, RecursiveMode::NonRecursive)
-            .with_context(|| format!("kan de map {} niet volgen", self.root.display()))?;
+            .watch(&root, RecursiveMode::NonRecursive)
+            .with_context(|| format!("kan de map {} niet volgen", root.display()))?;
         for folder in WATCHED_FOLDERS {
-            let path = self.root.join(folder);
+            let path = root.join(folder);
             if path.is_dir() {
                 debouncer
                     .watch(&path, RecursiveMode::Recursive)
@@ -129,7 +150,6 @@ impl Rebuilder {
                 while let Ok(batch) = events.recv() {
                     let mut batches = vec![batch];
                     batches.extend(events.try_iter());
-                    let started = Instant::now();
                     let mut kind = None;
                     let mut changed = BTreeSet::new();
                     for batch in batches {
@@ -149,11 +169,12 @@ impl Rebuilder {
                                 continue;
                             }
                             for path in &event.paths {
-                                if let Some((k, rel)) = classify(&self.root, path) {
+                                if let Some((k, rel)) = classify(&root, path) {
                                     kind = kind.max(Some(k));
                                     changed.insert(rel);
+                                    self.files.forget(path);
                                 }
-                                if path.parent() == Some(self.root.as_path())
+                                if path.parent() == Some(root.as_path())
                                     && path
                                         .file_name()
                                         .is_some_and(|n| WATCHED_FOLDERS.iter().any(|f| n == *f))
@@ -165,100 +186,156 @@ impl Rebuilder {
                             }
                         }
                     }
-                    let Some(kind) = kind else { continue };
-                    let build = self.rebuild(kind);
-                    let changed: Vec<String> = changed.into_iter().collect();
-                    // Publish first: the page should not wait for the terminal.
-                    let failed = build.snapshot.error_page.is_some();
-                    builds.send_replace(Arc::new(build.snapshot));
-                    report(
-                        &self.root,
-                        &build.diagnostics,
-                        failed,
-                        started.elapsed(),
-                        &changed,
-                    );
+                    if let Some(kind) = kind {
+                        let changed: Vec<String> = changed.into_iter().collect();
+                        self.rebuild(kind, &changed);
+                    }
                 }
             })
             .context("kan de voorvertoning niet starten")?;
         Ok(())
     }
 
-    fn rebuild(&mut self, kind: ChangeKind) -> Build {
+    /// Rebuilds after a change of `kind`, publishes the result and tells
+    /// the editor in the terminal.
+    fn rebuild(&mut self, kind: ChangeKind, changed: &[String]) {
+        let started = Instant::now();
+        let shared = self.shared.clone();
         if kind >= ChangeKind::Theme {
             self.theme = None;
         }
-        self.builds_done += 1;
-        let build_id = format!("{}-{}", self.session, self.builds_done);
-        match self.render() {
-            Ok((output, diagnostics)) => {
-                let headers = output
-                    .files
-                    .get("_headers")
-                    .map(|bytes| HeaderRules::parse(&String::from_utf8_lossy(bytes)))
-                    .unwrap_or_default();
-                self.last_good = Arc::new(output);
-                self.last_headers = Arc::new(headers);
-                Build {
-                    snapshot: Snapshot {
-                        build_id,
-                        output: self.last_good.clone(),
-                        headers: self.last_headers.clone(),
-                        error_page: None,
-                    },
-                    diagnostics,
+        let reuse_theme = self.theme.is_some();
+        let (site, mut diagnostics) =
+            pipeline::load_site_cached(&shared.root, pipeline::today(), &mut self.files);
+        let theme = site.as_ref().map(|site| self.theme(&site.config.thema));
+        let (site, theme) = match (site, theme) {
+            (Some(site), Some(Ok(theme))) => (site, theme),
+            (_, theme) => {
+                if let Some(Err(more)) = theme {
+                    diagnostics.extend(more);
                 }
+                let diagnostics = diagnostics.sorted();
+                shared.publish_broken(&mut shared.state(), &diagnostics);
+                report(&shared.root, &diagnostics, true, started.elapsed(), changed);
+                return;
             }
-            Err(diagnostics) => Build {
-                snapshot: Snapshot {
-                    error_page: Some(error_page(&self.root, &diagnostics, &build_id)),
-                    build_id,
-                    output: self.last_good.clone(),
-                    headers: self.last_headers.clone(),
-                },
-                diagnostics,
-            },
+        };
+        if reuse_theme {
+            // Content only: publish now, render pages as they are asked for,
+            // and complete the build in the background.
+            let site = Arc::new(site);
+            let (generation, snapshot) = {
+                let mut state = shared.state();
+                let snapshot = shared.publish(&mut state, |id, last| {
+                    Snapshot::on_demand(
+                        id,
+                        shared.root.clone(),
+                        last.clone(),
+                        site.clone(),
+                        theme.clone(),
+                    )
+                });
+                (state.generation, snapshot)
+            };
+            report(
+                &shared.root,
+                &diagnostics,
+                false,
+                started.elapsed(),
+                changed,
+            );
+            complete_later(shared, generation, snapshot, site, theme);
+            return;
+        }
+        let rendered = pipeline::render_with_theme(&site, &theme);
+        let mut state = shared.state();
+        match rendered {
+            Ok(output) => {
+                let complete = Complete::new(output);
+                state.last_complete = complete.clone();
+                shared.publish(&mut state, |id, _| {
+                    Snapshot::complete(id, shared.root.clone(), complete)
+                });
+                drop(state);
+                report(
+                    &shared.root,
+                    &diagnostics,
+                    false,
+                    started.elapsed(),
+                    changed,
+                );
+            }
+            Err(more) => {
+                diagnostics.extend(more);
+                let diagnostics = diagnostics.sorted();
+                shared.publish_broken(&mut state, &diagnostics);
+                drop(state);
+                report(&shared.root, &diagnostics, true, started.elapsed(), changed);
+            }
         }
     }
 
-    /// Loads, validates and renders; the diagnostics hold every problem.
-    fn render(&mut self) -> Result<(Output, Diagnostics), Diagnostics> {
-        let (site, mut diagnostics) = pipeline::load_site(&self.root, pipeline::today());
-        let Some(site) = site else {
-            return Err(diagnostics);
-        };
-        if self
-            .theme
-            .as_ref()
-            .is_some_and(|(name, _)| *name != site.config.thema)
+    /// The theme `name`, loaded once and kept until a theme or config change.
+    fn theme(&mut self, name: &str) -> Result<Arc<Theme>, Diagnostics> {
+        if let Some((loaded, theme)) = &self.theme
+            && loaded == name
         {
-            self.theme = None;
+            return Ok(theme.clone());
         }
-        let theme = match self.theme.take() {
-            Some((_, theme)) => theme,
-            None => match Theme::load(&self.root, &site.config.thema) {
-                Ok(theme) => theme,
-                Err(more) => {
-                    diagnostics.extend(more);
-                    return Err(diagnostics.sorted());
-                }
-            },
-        };
-        let rendered = pipeline::render_with_theme(&site, &theme);
-        self.theme = Some((site.config.thema.clone(), theme));
-        match rendered {
-            Ok(output) => Ok((output, diagnostics)),
-            Err(more) => {
-                diagnostics.extend(more);
-                Err(diagnostics.sorted())
-            }
-        }
+        let theme = Arc::new(Theme::load(&self.shared.root, name)?);
+        self.theme = Some((name.to_string(), theme.clone()));
+        Ok(theme)
     }
 }
 
-struct Build {
-    snapshot: Snapshot,
-    diagnostics: Diagnostics,
+/// Waits for a burst of saves to settle, then makes the complete build of
+/// `snapshot` (search index, open data, every page) unless a newer build
+/// came in the meantime. A page that does not render shows up here.
+fn complete_later(
+    shared: Arc<Shared>,
+    generation: u64,
+    snapshot: Arc<Snapshot>,
+    site: Arc<Site>,
+    theme: Arc<Theme>,
+) {
+    let spawned = std::thread::Builder::new()
+        .name("voorvertoning-compleet".into())
+        .spawn(move || {
+            std::thread::sleep(SETTLE);
+            if shared.state().generation != generation {
+                return;
+            }
+            let started = Instant::now();
+            let rendered = pipeline::render_with_theme(&site, &theme);
+            let mut state = shared.state();
+            if state.generation != generation {
+                return;
+            }
+            match rendered {
+                Ok(output) => {
+                    let complete = Complete::new(output);
+                    snapshot.set_complete(complete.clone());
+                    state.last_complete = complete;
+                    drop(state);
+                    say(&format!(
+                        "[{}] alle pagina's, de zoekindex en de open data bijgewerkt in {} ms.",
+                        chrono::Local::now().format("%H:%M:%S"),
+                        started.elapsed().as_millis()
+                    ));
+                }
+                Err(diagnostics) => {
+                    let diagnostics = diagnostics.sorted();
+                    shared.publish_broken(&mut state, &diagnostics);
+                    drop(state);
+                    report(&shared.root, &diagnostics, true, started.elapsed(), &[]);
+                }
+            }
+        });
+    if let Err(err) = spawned {
+        say(&format!(
+            "waarschuwing: kan de site niet op de achtergrond afmaken: {err}"
+        ));
+    }
 }
 
 /// Reading a file (which the build itself does) is not a change.
@@ -334,7 +411,7 @@ fn say(line: &str) {
 /// diagnostics per file, each with the source line and a caret under the
 /// problem. Plain HTML with an external stylesheet and script, so the
 /// site's Content-Security-Policy holds.
-fn error_page(root: &Path, diagnostics: &Diagnostics, build_id: &str) -> String {
+pub(super) fn error_page(root: &Path, diagnostics: &Diagnostics, build_id: &str) -> String {
     let mut sources: BTreeMap<&str, Option<String>> = BTreeMap::new();
     let mut errors = String::new();
     let mut warnings = String::new();
