@@ -70,11 +70,16 @@ fn lists(site: &Site) -> Vec<List<'_>> {
     lists
 }
 
+/// An embedded list shows this many offers and links to the rest: a
+/// municipality's page is no place for thousands of entries.
+pub const EMBED_MAX: usize = 20;
+
 fn list_json(site: &Site, list: &List) -> Value {
     let c = &site.config;
     let items: Vec<Value> = list
         .offers
         .iter()
+        .take(EMBED_MAX)
         .map(|a| {
             let providers: Vec<&str> = a
                 .aanbieder
@@ -92,6 +97,7 @@ fn list_json(site: &Site, list: &List) -> Value {
     json!({
         "soort": list.soort, "id": list.id, "titel": list.titel, "naam": list.naam,
         "url": c.absolute_url(&format!("/{}/{}/", list.soort, list.id)), "aanbod": items,
+        "totaal": list.offers.len(),
     })
 }
 

@@ -134,25 +134,16 @@ pub fn write(site: &Site, data: &Dataset, output: &mut Output) {
         ("taxonomy_terms", "taxonomy_term"),
     ] {
         let nester = data.nester();
-        let items: Vec<(String, Value)> = data
+        // One file per list, not per item: a site of 10,000 offers would
+        // otherwise write another 10,000 files that repeat the lists.
+        let items: Vec<Value> = data
             .rows(table)
             .filter_map(|row| {
                 let id = hsds::text(row, "id")?;
-                let item = if table == "taxonomy_term" {
-                    data.term_with_taxonomy(row)
-                } else {
-                    nester.nested(table, &id)?
-                };
-                Some((id, item))
+                if table == "taxonomy_term" { Some(data.term_with_taxonomy(row)) } else { nester.nested(table, &id) }
             })
             .collect();
-        for (id, item) in &items {
-            output.add(format!("data/hsds/{endpoint}/{id}.json"), compact(item));
-        }
-        output.add(
-            format!("data/hsds/{endpoint}.json"),
-            compact(&hsds::page(items.into_iter().map(|(_, v)| v).collect())),
-        );
+        output.add(format!("data/hsds/{endpoint}.json"), compact(&hsds::page(items)));
     }
     let mut resources = Vec::new();
     for table in TABLES {
