@@ -237,10 +237,14 @@ impl Diagnostics {
                 match &source {
                     Some((id, text)) => {
                         let offset = byte_offset(text, d.line, d.column);
-                        let end = text[offset..]
-                            .find(['\n', ':'])
-                            .map(|n| offset + n.max(1))
-                            .unwrap_or(text.len());
+                        // Underline to the end of a key (`titel: `) or of the line.
+                        let rest = &text[offset..];
+                        let length = [rest.find('\n'), rest.find(": ")]
+                            .into_iter()
+                            .flatten()
+                            .min()
+                            .unwrap_or(rest.len());
+                        let end = (offset + length.max(1)).min(text.len());
                         report = report.with_labels(vec![Label::primary(*id, offset..end)]);
                     }
                     None => {
@@ -251,10 +255,36 @@ impl Diagnostics {
                 if let Some(hint) = &d.hint {
                     report = report.with_notes(vec![format!("tip: {hint}")]);
                 }
-                let _ = term::emit_to_write_style(&mut out, &config, &files, &report);
+                let _ = emit_in_dutch(&mut out, &config, &files, &report, d.severity);
             }
         }
     }
+}
+
+/// Emits a codespan report with its severity in Dutch: codespan-reporting
+/// writes `error` and `warning` itself, so the report is rendered into a
+/// buffer and the first such word, which starts the report, is replaced.
+fn emit_in_dutch(
+    out: &mut impl termcolor::WriteColor,
+    config: &term::Config,
+    files: &SimpleFiles<String, String>,
+    report: &Report<usize>,
+    severity: Severity,
+) -> std::io::Result<()> {
+    let mut buffer = if out.supports_color() {
+        termcolor::Buffer::ansi()
+    } else {
+        termcolor::Buffer::no_color()
+    };
+    if term::emit_to_write_style(&mut buffer, config, files, report).is_err() {
+        return Ok(());
+    }
+    let text = String::from_utf8_lossy(buffer.as_slice());
+    let (english, dutch) = match severity {
+        Severity::Error => ("error", "fout"),
+        Severity::Warning => ("warning", "waarschuwing"),
+    };
+    out.write_all(text.replacen(english, dutch, 1).as_bytes())
 }
 
 /// Where diagnostics are printed.
@@ -271,7 +301,7 @@ impl Stream {
             Stream::Stdout => std::io::stdout().is_terminal(),
             Stream::Stderr => std::io::stderr().is_terminal(),
         };
-        terminal && std::env::var_os("NO_COLOR").is_none()
+        terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
     }
 }
 
@@ -295,4 +325,27 @@ fn byte_offset(text: &str, line: usize, column: usize) -> usize {
 pub fn display_path(root: &Path, file: &Path) -> String {
     let rel: PathBuf = file.strip_prefix(root).unwrap_or(file).to_path_buf();
     rel.to_string_lossy().replace('\\', "/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn terminal_reports_name_the_severity_in_dutch() {
+        let mut files = SimpleFiles::new();
+        let id = files.add("x.md".to_string(), "---\ntitel: a\n---\n".to_string());
+        for (severity, report, dutch) in [
+            (Severity::Error, Report::error(), "fout: [titel] Te kort."),
+            (Severity::Warning, Report::warning(), "waarschuwing: [titel] Te kort."),
+        ] {
+            let report = report.with_message("[titel] Te kort.").with_labels(vec![Label::primary(id, 4..9)]);
+            let mut out = termcolor::Buffer::no_color();
+            emit_in_dutch(&mut out, &term::Config::default(), &files, &report, severity).unwrap();
+            let text = String::from_utf8(out.into_inner()).unwrap();
+            assert!(text.starts_with(dutch), "{text}");
+            assert!(text.contains("x.md:2:1"), "{text}");
+            assert!(!text.contains("error") && !text.contains("warning"), "{text}");
+        }
+    }
 }

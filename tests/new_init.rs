@@ -46,6 +46,12 @@ fn init_makes_a_site_that_builds_strictly() {
     let build = run_in(&site, &["build", "--strict"]);
     assert_eq!(build.code, 0, "{}", build.stderr);
     assert!(build.diagnostics().is_empty(), "{}", build.stderr);
+    // In a pipe there is no progress bar, only the closing line.
+    assert!(
+        !build.stderr.contains('\r') && !build.stderr.contains("bouwen"),
+        "{:?}",
+        build.stderr
+    );
     let offer =
         std::fs::read_to_string(site.join("public/aanbod/opvoedspreekuur/index.html")).unwrap();
     assert!(offer.contains("Opvoedspreekuur"));
