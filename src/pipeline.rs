@@ -65,6 +65,12 @@ impl<'a> Timer<'a> {
         self.last = now;
         (self.on_stage)(stage);
     }
+
+    /// Records a stage that ran alongside another, with its own duration.
+    fn note(&mut self, stage: &'static str, duration: Duration) {
+        self.timings.push((stage, duration));
+        (self.on_stage)(stage);
+    }
 }
 
 /// Loads and validates a site: what `check`, `search` and `serve` start from.
@@ -132,19 +138,37 @@ pub fn build_with_progress(
         Some(site) if !blocked => site,
         _ => return Err(BuildError::Content(diagnostics)),
     };
+    drop(raw);
     let theme = Theme::load(root, &site.config.thema).map_err(BuildError::Content)?;
-    let mut output = render_pages(&site, &theme).map_err(BuildError::Content)?;
+    let pages = render_pages(&site, &theme).map_err(BuildError::Content)?;
     timer.lap("pagina's maken");
-    search::build(&site, &mut output).map_err(BuildError::Io)?;
-    timer.lap("zoekindex");
-    export::build(&site, &mut output);
-    timer.lap("open data");
-    write::publish(&output, &options.output).map_err(BuildError::Io)?;
-    timer.lap("wegschrijven");
+    // Pages go to disk while the search index and the exports are made, and
+    // leave memory before those are: a large site never is in memory whole.
+    let staging = write::Staging::new(&options.output).map_err(BuildError::Io)?;
+    let (written, rest) = rayon::join(
+        || staging.write(&pages).map(|()| (pages.files.len(), pages.files.values().map(Vec::len).sum::<usize>())),
+        || -> anyhow::Result<(Output, std::time::Duration, std::time::Duration)> {
+            let started = Instant::now();
+            let mut output = Output::default();
+            search::build(&site, &mut output)?;
+            let indexed = Instant::now();
+            export::build(&site, &mut output);
+            Ok((output, indexed - started, indexed.elapsed()))
+        },
+    );
+    let (page_files, page_bytes) = written.map_err(BuildError::Io)?;
+    let (rest, search_time, export_time) = rest.map_err(BuildError::Io)?;
+    timer.note("zoekindex (tegelijk)", search_time);
+    timer.note("open data (tegelijk)", export_time);
+    timer.lap("pagina's wegschrijven");
+    staging.write(&rest).map_err(BuildError::Io)?;
+    staging.publish().map_err(BuildError::Io)?;
+    timer.lap("rest wegschrijven");
+    let output = rest;
     Ok(BuildReport {
         diagnostics,
         timings: timer.timings,
-        files: output.files.len(),
-        bytes: output.files.values().map(Vec::len).sum(),
+        files: page_files + output.files.len(),
+        bytes: page_bytes + output.files.values().map(Vec::len).sum::<usize>(),
     })
 }

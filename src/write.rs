@@ -12,41 +12,91 @@ use crate::render::Output;
 
 /// Replaces `target` with the contents of `output`.
 pub fn publish(output: &Output, target: &Path) -> Result<()> {
-    let parent = match target.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&parent)
-        .with_context(|| format!("kan de map {} niet maken", parent.display()))?;
-    let staging = tempfile::Builder::new()
-        .prefix(".sociale-kaart-nieuw-")
-        .tempdir_in(&parent)
-        .with_context(|| format!("kan geen tijdelijke map maken in {}", parent.display()))?;
-    write_all(output, staging.path())?;
+    let staging = Staging::new(target)?;
+    staging.write(output)?;
+    staging.publish()
+}
 
-    let staged = staging.keep();
-    let backup = parent.join(format!(
-        ".sociale-kaart-oud-{}",
-        staged.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
-    ));
-    let had_target = std::fs::symlink_metadata(target).is_ok();
-    if had_target {
-        std::fs::rename(target, &backup).with_context(|| {
-            let _ = std::fs::remove_dir_all(&staged);
-            format!("kan {} niet vervangen", target.display())
-        })?;
+/// A fresh folder beside the target that output is written into, part by
+/// part, and that replaces the target only on `publish`. Dropped without
+/// publishing, it is removed and the target stays as it was.
+pub struct Staging {
+    dir: PathBuf,
+    target: PathBuf,
+    published: bool,
+}
+
+impl Staging {
+    pub fn new(target: &Path) -> Result<Staging> {
+        let parent = match target.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&parent)
+            .with_context(|| format!("kan de map {} niet maken", parent.display()))?;
+        let dir = tempfile::Builder::new()
+            .prefix(".sociale-kaart-nieuw-")
+            .tempdir_in(&parent)
+            .with_context(|| format!("kan geen tijdelijke map maken in {}", parent.display()))?
+            .keep();
+        Ok(Staging { dir, target: target.to_path_buf(), published: false })
     }
-    if let Err(err) = std::fs::rename(&staged, target) {
+
+    /// Writes the files of `output` into the staging folder.
+    pub fn write(&self, output: &Output) -> Result<()> {
+        write_all(output, &self.dir)
+    }
+
+    /// Swaps the staging folder in for the target.
+    pub fn publish(mut self) -> Result<()> {
+        let target = self.target.clone();
+        let backup = self.dir.with_file_name(format!(
+            ".sociale-kaart-oud-{}",
+            self.dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+        ));
+        let had_target = std::fs::symlink_metadata(&target).is_ok();
         if had_target {
-            let _ = std::fs::rename(&backup, target);
+            std::fs::rename(&target, &backup).with_context(|| format!("kan {} niet vervangen", target.display()))?;
         }
-        let _ = std::fs::remove_dir_all(&staged);
-        return Err(err).with_context(|| format!("kan {} niet vervangen", target.display()));
+        if let Err(err) = std::fs::rename(&self.dir, &target) {
+            if had_target {
+                let _ = std::fs::rename(&backup, &target);
+            }
+            return Err(err).with_context(|| format!("kan {} niet vervangen", target.display()));
+        }
+        self.published = true;
+        if had_target {
+            remove_tree(&backup);
+        }
+        Ok(())
     }
-    if had_target {
-        let _ = std::fs::remove_dir_all(&backup).or_else(|_| std::fs::remove_file(&backup));
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.published {
+            remove_tree(&self.dir);
+        }
     }
-    Ok(())
+}
+
+/// Removes a folder, its files in parallel: a site has thousands of them.
+fn remove_tree(dir: &Path) {
+    if std::fs::symlink_metadata(dir).is_ok_and(|m| !m.is_dir()) {
+        let _ = std::fs::remove_file(dir);
+        return;
+    }
+    let files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+        .follow_links(false)
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| !e.file_type().is_dir())
+        .map(|e| e.into_path())
+        .collect();
+    files.par_iter().for_each(|f| {
+        let _ = std::fs::remove_file(f);
+    });
+    let _ = std::fs::remove_dir_all(dir);
 }
 
 /// Writes every file of `output` under `dir`.
@@ -85,6 +135,29 @@ fn checked_relative(path: &str) -> Result<&Path> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unpublished_staging_folder_leaves_the_target_alone() {
+        let parent = tempfile::tempdir().unwrap();
+        let target = parent.path().join("public");
+        std::fs::create_dir(&target).unwrap();
+        std::fs::write(target.join("oud.html"), "oud").unwrap();
+        let mut output = Output::default();
+        output.add("nieuw/index.html", "nieuw");
+        let staging = Staging::new(&target).unwrap();
+        staging.write(&output).unwrap();
+        drop(staging);
+        let names: Vec<_> = std::fs::read_dir(parent.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("public")]);
+        assert_eq!(std::fs::read_to_string(target.join("oud.html")).unwrap(), "oud");
+
+        let staging = Staging::new(&target).unwrap();
+        staging.write(&output).unwrap();
+        staging.publish().unwrap();
+        assert!(!target.join("oud.html").exists());
+        assert_eq!(std::fs::read_to_string(target.join("nieuw/index.html")).unwrap(), "nieuw");
+        assert_eq!(std::fs::read_dir(parent.path()).unwrap().count(), 1, "no backup left behind");
+    }
 
     #[test]
     fn paths_outside_the_output_are_refused() {
