@@ -337,15 +337,31 @@ mod tests {
         let id = files.add("x.md".to_string(), "---\ntitel: a\n---\n".to_string());
         for (severity, report, dutch) in [
             (Severity::Error, Report::error(), "fout: [titel] Te kort."),
-            (Severity::Warning, Report::warning(), "waarschuwing: [titel] Te kort."),
+            (
+                Severity::Warning,
+                Report::warning(),
+                "waarschuwing: [titel] Te kort.",
+            ),
         ] {
-            let report = report.with_message("[titel] Te kort.").with_labels(vec![Label::primary(id, 4..9)]);
+            let report = report
+                .with_message("[titel] Te kort.")
+                .with_labels(vec![Label::primary(id, 4..9)]);
             let mut out = termcolor::Buffer::no_color();
-            emit_in_dutch(&mut out, &term::Config::default(), &files, &report, severity).unwrap();
+            emit_in_dutch(
+                &mut out,
+                &term::Config::default(),
+                &files,
+                &report,
+                severity,
+            )
+            .unwrap();
             let text = String::from_utf8(out.into_inner()).unwrap();
             assert!(text.starts_with(dutch), "{text}");
             assert!(text.contains("x.md:2:1"), "{text}");
-            assert!(!text.contains("error") && !text.contains("warning"), "{text}");
+            assert!(
+                !text.contains("error") && !text.contains("warning"),
+                "{text}"
+            );
         }
     }
 }

@@ -435,8 +435,14 @@ fn files_that_are_not_spreadsheets_are_refused() {
 #[test]
 fn the_editors_guide_lists_every_column() {
     let guide = std::fs::read_to_string(common::repo().join("docs/import.md")).unwrap();
-    for kind in [sociale_kaart::load::Kind::Aanbod, sociale_kaart::load::Kind::Aanbieder] {
+    for kind in [
+        sociale_kaart::load::Kind::Aanbod,
+        sociale_kaart::load::Kind::Aanbieder,
+    ] {
         let table = sociale_kaart::import::columns_markdown(kind);
-        assert!(guide.contains(&table), "docs/import.md does not hold the current columns of {kind:?}:\n{table}");
+        assert!(
+            guide.contains(&table),
+            "docs/import.md does not hold the current columns of {kind:?}:\n{table}"
+        );
     }
 }
