@@ -316,7 +316,7 @@ pub fn provider_url(slug: &str) -> String {
 /// Precomputed views and lookups, shared by all pages.
 struct Views<'a> {
     /// Short form of each offer for lists, by slug.
-    cards: BTreeMap<String, Json>,
+    cards: HashMap<&'a str, Json>,
     site: Json,
     providers: HashMap<&'a str, &'a Aanbieder>,
     /// Offers by provider slug and by theme id, each in slug order.
@@ -337,7 +337,7 @@ impl<'a> Views<'a> {
             }
         }
         Views {
-            cards: site.aanbod.iter().map(|a| (a.source.slug.clone(), card(site, a))).collect(),
+            cards: site.aanbod.iter().map(|a| (a.source.slug.as_str(), card(site, a))).collect(),
             site: site_json(site),
             providers: site.aanbieders.iter().map(|p| (p.source.slug.as_str(), p)).collect(),
             offers_by_provider,
@@ -486,7 +486,7 @@ fn offer_json(site: &Site, a: &Aanbod, views: &Views) -> Json {
     let stale = (site.today - a.laatst_gecontroleerd).num_days() > i64::from(c.controle.max_dagen);
     let related = views.related(a);
     json!({
-        "card": views.cards[&a.source.slug],
+        "card": views.cards[a.source.slug.as_str()],
         "slug": a.source.slug,
         "url": offer_url(&a.source.slug),
         "titel": a.titel,
@@ -533,7 +533,7 @@ fn provider_json(site: &Site, p: &Aanbieder, views: &Views) -> Json {
         .get(p.source.slug.as_str())
         .map_or(&[][..], Vec::as_slice)
         .iter()
-        .map(|a| views.cards[&a.source.slug].clone())
+        .map(|a| views.cards[a.source.slug.as_str()].clone())
         .collect();
     let openingstijden = match &p.openingstijden {
         None => Json::Null,
@@ -747,7 +747,7 @@ fn push_list<'a>(pages: &mut Vec<Page<'a>>, views: &'a Views<'a>, url: String, h
             description: head.description.clone(),
             vars: vars(move || {
                 let slice = offers.iter().skip((number - 1) * LIST_PAGE_SIZE).take(LIST_PAGE_SIZE);
-                let cards: Vec<Json> = slice.map(|a| views.cards[&a.source.slug].clone()).collect();
+                let cards: Vec<Json> = slice.map(|a| views.cards[a.source.slug.as_str()].clone()).collect();
                 let mut vars = vec![(
                     "lijst",
                     json!({
@@ -785,7 +785,7 @@ fn pages<'a>(site: &'a Site, views: &'a Views<'a>) -> Vec<Page<'a>> {
             let upcoming: Vec<Json> = upcoming
                 .into_iter()
                 .take(6)
-                .map(|(start, a, d)| json!({ "aanbod": views.cards[&a.source.slug], "start": start.to_string(),
+                .map(|(start, a, d)| json!({ "aanbod": views.cards[a.source.slug.as_str()], "start": start.to_string(),
                     "start_tekst": dutch_date(start), "omschrijving": d.omschrijving }))
                 .collect();
             vec![("aankomend", Json::Array(upcoming)), ("jsonld", Json::String(jsonld::to_script(&jsonld::website(site))))]
@@ -904,7 +904,7 @@ fn pages<'a>(site: &'a Site, views: &'a Views<'a>) -> Vec<Page<'a>> {
             let mut az: BTreeMap<String, Vec<Json>> = BTreeMap::new();
             for (key, a) in sorted {
                 let letter = key.chars().next().filter(char::is_ascii_alphabetic).map_or("#".to_string(), |c| c.to_ascii_uppercase().to_string());
-                let card = &views.cards[&a.source.slug];
+                let card = &views.cards[a.source.slug.as_str()];
                 az.entry(letter).or_default().push(json!({
                     "titel": a.titel, "url": card["url"], "aanbieders": card["aanbieders"],
                     "gepland": card["gepland"], "gepauzeerd": card["gepauzeerd"],
