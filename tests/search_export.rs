@@ -81,6 +81,9 @@ fn a_large_site_is_split_so_a_query_loads_little() {
     let largest = chunks.iter().map(|c| size(c[1].as_str().unwrap())).max().unwrap();
     assert!(largest * 5 < total, "no chunk holds a fifth of the terms ({largest} of {total} bytes)");
     assert!(meta["docs"]["count"].as_u64().unwrap() > 10);
+    // Several indexing threads, several segments: still the same bytes.
+    let again = export::export(&sociale_kaart::search::SearchIndex::build(&search::site(dir.path())).unwrap()).unwrap();
+    assert_eq!(export::export(&exported.index).unwrap(), again);
 }
 
 #[test]

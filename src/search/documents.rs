@@ -2,7 +2,9 @@
 //! provider, with the text of each weighted field, the facet values and the
 //! few words a result shows.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
+
+use rayon::prelude::*;
 
 use crate::model::{Aanbieder, Aanbod, Aanmelden, Site, Status};
 use crate::render::{markdown_to_text, offer_url, provider_url, sort_key};
@@ -86,8 +88,15 @@ pub fn documents(site: &Site) -> Vec<SearchDoc> {
     let mut providers: Vec<&Aanbieder> = site.aanbieders.iter().collect();
     providers.sort_by_cached_key(|p| (sort_key(&p.naam), p.source.slug.clone()));
     let villages = all_villages(site);
-    let mut docs: Vec<SearchDoc> = offers.iter().map(|a| offer_doc(site, &villages, a)).collect();
-    docs.extend(providers.iter().map(|p| provider_doc(site, p)));
+    let by_slug: HashMap<&str, &Aanbieder> = site.aanbieders.iter().map(|p| (p.source.slug.as_str(), p)).collect();
+    let mut offers_of: HashMap<&str, Vec<&Aanbod>> = HashMap::new();
+    for a in &site.aanbod {
+        for slug in &a.aanbieder {
+            offers_of.entry(slug.as_str()).or_default().push(a);
+        }
+    }
+    let mut docs: Vec<SearchDoc> = offers.par_iter().map(|a| offer_doc(site, &villages, &by_slug, a)).collect();
+    docs.par_extend(providers.par_iter().map(|p| provider_doc(site, offers_of.get(p.source.slug.as_str()).map_or(&[], Vec::as_slice), p)));
     docs
 }
 
@@ -105,12 +114,12 @@ fn join<'a>(parts: impl IntoIterator<Item = &'a str>) -> String {
     text
 }
 
-fn offer_doc(site: &Site, villages: &[(usize, &crate::model::Kern)], a: &Aanbod) -> SearchDoc {
+fn offer_doc(site: &Site, villages: &[(usize, &crate::model::Kern)], by_slug: &HashMap<&str, &Aanbieder>, a: &Aanbod) -> SearchDoc {
     let c = &site.config;
     let themes: Vec<&crate::model::Thema> = a.themas.iter().filter_map(|id| c.thema(id)).collect();
     let theme_text = join(themes.iter().flat_map(|t| std::iter::once(t.naam.as_str()).chain(t.synoniemen.iter().map(String::as_str))));
     let providers: Vec<&Aanbieder> =
-        a.aanbieder.iter().filter_map(|slug| site.aanbieders.iter().find(|p| &p.source.slug == slug)).collect();
+        a.aanbieder.iter().filter_map(|slug| by_slug.get(slug.as_str()).copied()).collect();
     let provider_names = providers.iter().map(|p| p.naam.as_str()).collect::<Vec<_>>().join(", ");
     let mut keywords: Vec<&str> = a.trefwoorden.iter().map(String::as_str).collect();
     keywords.extend(a.vorm.iter().map(String::as_str));
@@ -170,9 +179,8 @@ fn offer_doc(site: &Site, villages: &[(usize, &crate::model::Kern)], a: &Aanbod)
     }
 }
 
-fn provider_doc(site: &Site, p: &Aanbieder) -> SearchDoc {
+fn provider_doc(site: &Site, offers: &[&Aanbod], p: &Aanbieder) -> SearchDoc {
     let c = &site.config;
-    let offers: Vec<&Aanbod> = site.aanbod.iter().filter(|a| a.aanbieder.contains(&p.source.slug)).collect();
     let themes: BTreeSet<u16> =
         offers.iter().flat_map(|a| a.themas.iter()).filter_map(|id| position(&c.themas, |t| &t.id == id)).collect();
     let gemeenten: BTreeSet<u16> = p

@@ -2,10 +2,12 @@
 //! lengths back for the export and the query planner.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 
 use anyhow::{Context as _, Result};
+use rayon::prelude::*;
 use tantivy::schema::{Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions};
-use tantivy::tokenizer::{PreTokenizedString, Token};
+use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 use tantivy::postings::Postings;
 use tantivy::{DocSet, Index, IndexReader, ReloadPolicy, Searcher, TERMINATED, TantivyDocument};
 
@@ -92,48 +94,62 @@ impl SearchIndex {
         let themes = theme_entries(site);
         let (municipalities, villages) = place_entries(site);
 
-        // The stems of every word that occurs on its own: the parts a
-        // compound may be split into.
-        let mut memo: HashMap<String, Analysis> = HashMap::new();
-        let mut known: HashSet<String> = HashSet::new();
-        let theme_words = site.config.themas.iter().flat_map(|t| std::iter::once(&t.naam).chain(&t.synoniemen));
-        for text in docs.iter().flat_map(|d| d.text.iter()).chain(theme_words) {
-            let folded = analyzer::fold(text);
-            for word in analyzer::words(&folded) {
-                if word.len() >= MIN_PART_CHARS && !analyzer::is_stop_word(word) && !memo.contains_key(word) {
-                    let stem = analyzer::stem(word).into_owned();
-                    known.insert(stem.clone());
-                    memo.insert(word.to_string(), Analysis { stem, parts: Vec::new() });
+        // Every word of the site, analysed once: its stem, and the parts it
+        // splits into against the stems of every word (of at least
+        // MIN_PART_CHARS letters) that occurs on its own anywhere in the site
+        // or in a theme's name or synonyms.
+        let theme_words: Vec<&String> = site.config.themas.iter().flat_map(|t| std::iter::once(&t.naam).chain(&t.synoniemen)).collect();
+        let texts: Vec<&String> = docs.iter().flat_map(|d| d.text.iter()).chain(theme_words).collect();
+        let words: HashSet<String> = texts
+            .par_chunks(256)
+            .map(|chunk| {
+                let mut found: HashSet<String> = HashSet::new();
+                for text in chunk {
+                    let folded = analyzer::fold(text);
+                    for word in analyzer::words(&folded) {
+                        if !analyzer::is_stop_word(word) && !found.contains(word) {
+                            found.insert(word.to_string());
+                        }
+                    }
                 }
-            }
-        }
+                found
+            })
+            .reduce(HashSet::new, |mut a, b| {
+                if a.len() < b.len() {
+                    return b.into_iter().chain(a).collect();
+                }
+                a.extend(b);
+                a
+            });
+        let stems: Vec<(String, String)> = words.into_par_iter().map(|w| (analyzer::stem(&w).into_owned(), w)).collect();
+        let known: HashSet<&str> = stems.iter().filter(|(_, w)| w.len() >= MIN_PART_CHARS).map(|(stem, _)| stem.as_str()).collect();
         let splitter = Decompounder { known: |s: &str| known.contains(s) };
-        for (word, analysis) in memo.iter_mut() {
-            analysis.parts = splitter.parts(word);
-        }
+        let analyses: HashMap<String, Analysis> =
+            stems.par_iter().map(|(stem, word)| (word.clone(), Analysis { stem: stem.clone(), parts: splitter.parts(word) })).collect();
 
         let mut schema = Schema::builder();
-        let indexing = TextFieldIndexing::default().set_tokenizer("raw").set_index_option(IndexRecordOption::WithFreqs);
-        let text_options = TextOptions::default().set_indexing_options(indexing);
-        let mut fields: Vec<Field> = TEXT_FIELDS.iter().map(|f| schema.add_text_field(f.name, text_options.clone())).collect();
-        fields.push(schema.add_text_field(documents::THEME_FIELD.name, text_options));
+        let options = |tokenizer: &str| {
+            TextOptions::default()
+                .set_indexing_options(TextFieldIndexing::default().set_tokenizer(tokenizer).set_index_option(IndexRecordOption::WithFreqs))
+        };
+        let mut fields: Vec<Field> = TEXT_FIELDS.iter().map(|f| schema.add_text_field(f.name, options(DUTCH))).collect();
+        fields.push(schema.add_text_field(documents::THEME_FIELD.name, options("raw")));
         let number_field = schema.add_u64_field("nummer", NumericOptions::default().set_fast());
         let index = Index::create_in_ram(schema.build());
-        // One thread keeps the documents in one segment in most cases; the
-        // `nummer` fast field maps them back if tantivy makes more.
-        let mut writer = index.writer_with_num_threads(1, 200_000_000).context("kan de zoekindex niet openen")?;
+        index.tokenizers().register(DUTCH, Analysed { analyses: Arc::new(analyses) });
+        // Documents land in one segment per indexing thread, in whatever
+        // order the threads take them; the `nummer` fast field maps them
+        // back, so the export does not depend on it.
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
+        let mut writer = index.writer_with_num_threads(threads, threads * 100_000_000).context("kan de zoekindex niet openen")?;
         for (number, doc) in docs.iter().enumerate() {
             let mut tantivy_doc = TantivyDocument::default();
             for (field, text) in fields.iter().zip(&doc.text) {
-                tantivy_doc.add_pre_tokenized_text(*field, tokens(text, &mut memo));
+                tantivy_doc.add_text(*field, text);
             }
-            let theme_tokens = doc
-                .theme_ids
-                .iter()
-                .enumerate()
-                .map(|(position, id)| Token { position, text: id.clone(), position_length: 1, ..Token::default() })
-                .collect();
-            tantivy_doc.add_pre_tokenized_text(fields[TEXT_FIELDS.len()], PreTokenizedString { text: String::new(), tokens: theme_tokens });
+            for id in &doc.theme_ids {
+                tantivy_doc.add_text(fields[TEXT_FIELDS.len()], id);
+            }
             tantivy_doc.add_u64(number_field, number as u64);
             writer.add_document(tantivy_doc).context("kan een document niet indexeren")?;
         }
@@ -236,17 +252,57 @@ fn read_terms(searcher: &Searcher, fields: &[Field], doc_numbers: &[Vec<u32>]) -
     Ok(terms)
 }
 
-fn tokens(text: &str, memo: &mut HashMap<String, Analysis>) -> PreTokenizedString {
-    let folded = analyzer::fold(text);
-    let mut tokens = Vec::new();
-    for (position, word) in analyzer::words(&folded).filter(|w| !analyzer::is_stop_word(w)).enumerate() {
-        let analysis = memo.entry(word.to_string()).or_insert_with(|| Analysis { stem: analyzer::stem(word).into_owned(), parts: Vec::new() });
-        tokens.push(Token { position, text: analysis.stem.clone(), position_length: 1, ..Token::default() });
-        for part in &analysis.parts {
-            tokens.push(Token { position, text: part.clone(), position_length: 1, ..Token::default() });
-        }
+/// The tokenizer name of the Dutch text fields.
+const DUTCH: &str = "nl";
+
+/// The analyzer as a tantivy tokenizer, over the words analysed up front:
+/// each word yields its stem and then the stems of its parts, at one
+/// position. Stop words, which have no analysis, yield nothing.
+#[derive(Clone)]
+struct Analysed {
+    analyses: Arc<HashMap<String, Analysis>>,
+}
+
+struct AnalysedStream<'a> {
+    words: Vec<&'a Analysis>,
+    word: usize,
+    part: usize,
+    token: Token,
+}
+
+impl Tokenizer for Analysed {
+    type TokenStream<'a> = AnalysedStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> AnalysedStream<'a> {
+        let folded = analyzer::fold(text);
+        let words = analyzer::words(&folded).filter_map(|w| self.analyses.get(w)).collect();
+        AnalysedStream { words, word: 0, part: 0, token: Token::default() }
     }
-    PreTokenizedString { text: String::new(), tokens }
+}
+
+impl TokenStream for AnalysedStream<'_> {
+    fn advance(&mut self) -> bool {
+        let Some(analysis) = self.words.get(self.word) else { return false };
+        let text = if self.part == 0 { &analysis.stem } else { &analysis.parts[self.part - 1] };
+        self.token.text.clear();
+        self.token.text.push_str(text);
+        self.token.position = self.word;
+        if self.part < analysis.parts.len() {
+            self.part += 1;
+        } else {
+            self.word += 1;
+            self.part = 0;
+        }
+        true
+    }
+
+    fn token(&self) -> &Token {
+        &self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.token
+    }
 }
 
 fn dedup_phrases(texts: impl IntoIterator<Item = String>) -> Vec<Vec<String>> {
