@@ -19,13 +19,79 @@ use walkdir::WalkDir;
 /// after c, -end/-ing/-ig/-lijk/-baar/-bar, undoubling, i and y between
 /// vowels, diminutives.
 const EDGE_WORDS: &[&str] = &[
-    "a", "ab", "abc", "y", "yoga", "ayuda", "baaien", "kieien", "mogelijkheden", "gemene", "geheimen", "gemen", "lijsje",
-    "huisjes", "meisjes", "vriendjes", "kindjes", "boompjes", "scheiding", "scheidingen", "vrijheid", "mogelijkheid",
-    "lichtheid", "schaapachtig", "begeleiding", "lezend", "vriendelijk", "lieflijke", "draagbaar", "eetbaarheid",
-    "wonderbare", "tastbare", "opvoedkundig", "koninklijk", "leerlingen", "uitgebreide", "maan", "manen", "zoon",
-    "zonen", "kinderen", "gezinnen", "lessen", "bakken", "bedden", "katten", "gevoelig", "ijverig", "ijskoud",
-    "twintigste", "18", "2027", "a1", "b2b", "zeeën", "coöperatie", "ideeën", "café", "heden", "ene", "se", "s",
-    "jes", "aajes", "baby", "babys", "hobby", "hobbys", "dyslexie", "toiletten", "tieners", "jongeren", "jongere",
+    "a",
+    "ab",
+    "abc",
+    "y",
+    "yoga",
+    "ayuda",
+    "baaien",
+    "kieien",
+    "mogelijkheden",
+    "gemene",
+    "geheimen",
+    "gemen",
+    "lijsje",
+    "huisjes",
+    "meisjes",
+    "vriendjes",
+    "kindjes",
+    "boompjes",
+    "scheiding",
+    "scheidingen",
+    "vrijheid",
+    "mogelijkheid",
+    "lichtheid",
+    "schaapachtig",
+    "begeleiding",
+    "lezend",
+    "vriendelijk",
+    "lieflijke",
+    "draagbaar",
+    "eetbaarheid",
+    "wonderbare",
+    "tastbare",
+    "opvoedkundig",
+    "koninklijk",
+    "leerlingen",
+    "uitgebreide",
+    "maan",
+    "manen",
+    "zoon",
+    "zonen",
+    "kinderen",
+    "gezinnen",
+    "lessen",
+    "bakken",
+    "bedden",
+    "katten",
+    "gevoelig",
+    "ijverig",
+    "ijskoud",
+    "twintigste",
+    "18",
+    "2027",
+    "a1",
+    "b2b",
+    "zeeën",
+    "coöperatie",
+    "ideeën",
+    "café",
+    "heden",
+    "ene",
+    "se",
+    "s",
+    "jes",
+    "aajes",
+    "baby",
+    "babys",
+    "hobby",
+    "hobbys",
+    "dyslexie",
+    "toiletten",
+    "tieners",
+    "jongeren",
+    "jongere",
 ];
 
 fn example_vocabulary() -> BTreeSet<String> {
@@ -54,7 +120,10 @@ fn example_vocabulary() -> BTreeSet<String> {
 #[test]
 fn browser_stems_every_word_like_rust() {
     let vocabulary: Vec<String> = example_vocabulary().into_iter().collect();
-    assert!(vocabulary.len() > 2000, "the example content has a real vocabulary");
+    assert!(
+        vocabulary.len() > 2000,
+        "the example content has a real vocabulary"
+    );
     let answers = search::node(&search::repo(), &json!([{ "stem": vocabulary }]));
     let js = answers[0]["stems"].as_array().unwrap();
     let differences: Vec<String> = vocabulary
@@ -64,7 +133,11 @@ fn browser_stems_every_word_like_rust() {
         .take(20)
         .map(|(word, js_stem)| format!("{word}: rust {} js {js_stem}", stem(word)))
         .collect();
-    assert!(differences.is_empty(), "stems differ:\n{}", differences.join("\n"));
+    assert!(
+        differences.is_empty(),
+        "stems differ:\n{}",
+        differences.join("\n")
+    );
 }
 
 #[test]
@@ -83,7 +156,12 @@ fn browser_splits_text_into_words_like_rust() {
     for (text, answer) in texts.iter().zip(&answers) {
         let folded = fold(text);
         let rust: Vec<&str> = words(&folded).collect();
-        let js: Vec<&str> = answer["words"].as_array().unwrap().iter().map(|w| w.as_str().unwrap()).collect();
+        let js: Vec<&str> = answer["words"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|w| w.as_str().unwrap())
+            .collect();
         assert_eq!(rust, js, "words of {text:?}");
     }
 }
@@ -104,11 +182,20 @@ fn stemming_keeps_unrelated_words_apart() {
     ] {
         assert_ne!(stem(a), stem(b), "{a} and {b}");
     }
-    for (a, b) in [("gezinnen", "gezin"), ("ouders", "ouder"), ("trainingen", "training"), ("vriendjes", "vriend"), ("problemen", "probleem")] {
+    for (a, b) in [
+        ("gezinnen", "gezin"),
+        ("ouders", "ouder"),
+        ("trainingen", "training"),
+        ("vriendjes", "vriend"),
+        ("problemen", "probleem"),
+    ] {
         assert_eq!(stem(a), stem(b), "{a} and {b}");
     }
     // And the browser agrees.
-    let answers = search::node(&search::repo(), &json!([{ "stem": ["gezin", "zin", "begeleiding", "beleid", "gemeente", "meen"] }]));
+    let answers = search::node(
+        &search::repo(),
+        &json!([{ "stem": ["gezin", "zin", "begeleiding", "beleid", "gemeente", "meen"] }]),
+    );
     let js = answers[0]["stems"].as_array().unwrap();
     assert_ne!(js[0], js[1]);
     assert_ne!(js[2], js[3]);
@@ -117,11 +204,16 @@ fn stemming_keeps_unrelated_words_apart() {
 
 #[test]
 fn filler_words_carry_no_weight() {
-    for word in ["de", "het", "een", "mijn", "onze", "van", "sinds", "heeft", "geen", "wordt"] {
+    for word in [
+        "de", "het", "een", "mijn", "onze", "van", "sinds", "heeft", "geen", "wordt",
+    ] {
         assert!(is_stop_word(word), "{word}");
     }
     for word in ["kind", "nee", "elkaar", "hulp", "thuis", "school"] {
         assert!(!is_stop_word(word), "{word}");
     }
-    assert_eq!(phrase_terms("onze dochter van 6 slaapt slecht sinds de verhuizing"), ["dochter", "6", "slaapt", "slecht", "verhuiz"]);
+    assert_eq!(
+        phrase_terms("onze dochter van 6 slaapt slecht sinds de verhuizing"),
+        ["dochter", "6", "slaapt", "slecht", "verhuiz"]
+    );
 }

@@ -109,19 +109,43 @@ fn close(a: f32, b: f32) -> bool {
 fn assert_same_ranking(index: &SearchIndex, query: &str, answer: &Json) {
     let rust = index.search(query, &Filters::default()).unwrap();
     assert_eq!(plan_json(&rust.plan), js_plan(answer), "plan of {query:?}");
-    assert_eq!(answer["total"].as_u64().unwrap() as usize, rust.hits.len(), "number of results for {query:?}");
+    assert_eq!(
+        answer["total"].as_u64().unwrap() as usize,
+        rust.hits.len(),
+        "number of results for {query:?}"
+    );
     let js: Vec<(u32, f32)> = answer["hits"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|h| (h["doc"].as_u64().unwrap() as u32, h["score"].as_f64().unwrap() as f32))
+        .map(|h| {
+            (
+                h["doc"].as_u64().unwrap() as u32,
+                h["score"].as_f64().unwrap() as f32,
+            )
+        })
         .collect();
-    let top: Vec<(u32, f32)> = rust.hits.iter().take(10).map(|h| (h.doc, h.score)).collect();
+    let top: Vec<(u32, f32)> = rust
+        .hits
+        .iter()
+        .take(10)
+        .map(|h| (h.doc, h.score))
+        .collect();
     assert_eq!(js.len(), top.len(), "top of {query:?}");
-    for (position, (&(rust_doc, rust_score), &(js_doc, js_score))) in top.iter().zip(&js).enumerate() {
-        assert!(close(rust_score, js_score), "{query:?} #{}: tantivy {rust_score} vs browser {js_score}", position + 1);
+    for (position, (&(rust_doc, rust_score), &(js_doc, js_score))) in
+        top.iter().zip(&js).enumerate()
+    {
+        assert!(
+            close(rust_score, js_score),
+            "{query:?} #{}: tantivy {rust_score} vs browser {js_score}",
+            position + 1
+        );
         if rust_doc != js_doc {
-            let tied = rust.hits.iter().find(|h| h.doc == js_doc).is_some_and(|h| close(h.score, rust_score));
+            let tied = rust
+                .hits
+                .iter()
+                .find(|h| h.doc == js_doc)
+                .is_some_and(|h| close(h.score, rust_score));
             assert!(
                 tied,
                 "{query:?} #{}: tantivy ranks {} ({rust_score}), the browser {} ({js_score})",
@@ -137,7 +161,10 @@ fn assert_same_ranking(index: &SearchIndex, query: &str, answer: &Json) {
 fn browser_engine_ranks_like_tantivy() {
     assert!(QUERIES.len() >= 30);
     let exported = search::example();
-    let requests: Vec<Json> = QUERIES.iter().map(|q| json!({ "search": q, "top": 10 })).collect();
+    let requests: Vec<Json> = QUERIES
+        .iter()
+        .map(|q| json!({ "search": q, "top": 10 }))
+        .collect();
     let answers = search::node(exported.dir.path(), &Json::Array(requests));
     let mut with_results = 0;
     for (query, answer) in QUERIES.iter().zip(&answers) {
@@ -146,7 +173,10 @@ fn browser_engine_ranks_like_tantivy() {
             with_results += 1;
         }
     }
-    assert!(with_results >= QUERIES.len() - 1, "almost every query finds something");
+    assert!(
+        with_results >= QUERIES.len() - 1,
+        "almost every query finds something"
+    );
 }
 
 #[test]
@@ -161,8 +191,20 @@ fn browser_engine_ranks_like_tantivy_on_a_synthetic_site() {
         .unwrap();
     assert!(status.success());
     let exported = search::exported(dir.path());
-    let queries = ["scheiding ouders", "gepest", "weerbaarheid", "jongeren denekamp", "opvoe", "schulden", "training", "organisatie 12"];
-    let requests: Vec<Json> = queries.iter().map(|q| json!({ "search": q, "top": 10 })).collect();
+    let queries = [
+        "scheiding ouders",
+        "gepest",
+        "weerbaarheid",
+        "jongeren denekamp",
+        "opvoe",
+        "schulden",
+        "training",
+        "organisatie 12",
+    ];
+    let requests: Vec<Json> = queries
+        .iter()
+        .map(|q| json!({ "search": q, "top": 10 }))
+        .collect();
     let answers = search::node(exported.dir.path(), &Json::Array(requests));
     for (query, answer) in queries.iter().zip(&answers) {
         assert_same_ranking(&exported.index, query, answer);

@@ -16,19 +16,33 @@ use std::time::Instant;
 use sociale_kaart::render::Output;
 
 fn main() {
-    let mut args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    let mut args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
     let mut runs = 7;
     if let Some(at) = args.iter().position(|a| a == "--runs") {
-        runs = args.get(at + 1).and_then(|n| n.parse().ok()).unwrap_or(runs);
+        runs = args
+            .get(at + 1)
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(runs);
         args.drain(at..(at + 2).min(args.len()));
     }
-    let sites: Vec<PathBuf> = if args.is_empty() { vec![PathBuf::from(env!("CARGO_MANIFEST_DIR"))] } else { args.iter().map(PathBuf::from).collect() };
+    let sites: Vec<PathBuf> = if args.is_empty() {
+        vec![PathBuf::from(env!("CARGO_MANIFEST_DIR"))]
+    } else {
+        args.iter().map(PathBuf::from).collect()
+    };
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).expect("a date");
     println!("site\tdocuments\tmedian_ms\tmin_ms\tmax_ms\tindex_bytes");
     for root in sites {
         let (site, diagnostics) = sociale_kaart::pipeline::load_site(&root, today);
         let Some(site) = site else {
-            eprintln!("{}: the site does not load ({} problems)", root.display(), diagnostics.error_count());
+            eprintln!(
+                "{}: the site does not load ({} problems)",
+                root.display(),
+                diagnostics.error_count()
+            );
             std::process::exit(1);
         };
         let mut times = Vec::with_capacity(runs);

@@ -42,27 +42,35 @@ pub const MIN_PART_CHARS: usize = 4;
 /// "nee zeggen"), "elkaar" ("uit elkaar"), "kind", "hulp", "thuis".
 /// Single letters are the remains of "'t", "'n", "m'n", "z'n" and "baby's".
 pub const STOP_WORDS: &[&str] = &[
-    "aan", "achter", "al", "alle", "alleen", "alles", "als", "altijd", "ander", "andere", "anders", "ben", "bent",
-    "bij", "binnen", "boven", "buiten", "daar", "daarna", "daarom", "dan", "dat", "de", "deed", "deze", "die", "dit",
-    "doch", "doe", "doen", "doet", "door", "dus", "echter", "een", "eens", "en", "er", "erg", "even", "ge", "geen",
-    "geweest", "had", "hadden", "heb", "hebben", "hebt", "heeft", "hem", "hen", "het", "hier", "hij", "hoe",
-    "hoewel", "hun", "ik", "in", "is", "ja", "je", "jij", "jou", "jouw", "jullie", "kan", "kon", "konden", "kunnen",
-    "kunt", "m", "maar", "mag", "me", "meer", "men", "met", "mij", "mijn", "moest", "moet", "moeten", "mogen", "n",
-    "na", "naar", "naast", "niet", "niets", "noch", "nog", "nu", "of", "om", "omdat", "ons", "onze", "ook", "op",
-    "over", "per", "reeds", "s", "sinds", "t", "te", "tegen", "toch", "toen", "tot", "tussen", "u", "uit", "uw",
-    "van", "veel", "voor", "waar", "waarom", "wanneer", "want", "waren", "was", "wat", "we", "wel", "welk", "welke",
-    "werd", "werden", "wie", "wij", "wil", "wilde", "wilt", "word", "worden", "wordt", "z", "zal", "ze", "zei",
-    "zelf", "zich", "zichzelf", "zij", "zijn", "zo", "zodat", "zonder", "zou", "zouden", "zullen",
+    "aan", "achter", "al", "alle", "alleen", "alles", "als", "altijd", "ander", "andere", "anders",
+    "ben", "bent", "bij", "binnen", "boven", "buiten", "daar", "daarna", "daarom", "dan", "dat",
+    "de", "deed", "deze", "die", "dit", "doch", "doe", "doen", "doet", "door", "dus", "echter",
+    "een", "eens", "en", "er", "erg", "even", "ge", "geen", "geweest", "had", "hadden", "heb",
+    "hebben", "hebt", "heeft", "hem", "hen", "het", "hier", "hij", "hoe", "hoewel", "hun", "ik",
+    "in", "is", "ja", "je", "jij", "jou", "jouw", "jullie", "kan", "kon", "konden", "kunnen",
+    "kunt", "m", "maar", "mag", "me", "meer", "men", "met", "mij", "mijn", "moest", "moet",
+    "moeten", "mogen", "n", "na", "naar", "naast", "niet", "niets", "noch", "nog", "nu", "of",
+    "om", "omdat", "ons", "onze", "ook", "op", "over", "per", "reeds", "s", "sinds", "t", "te",
+    "tegen", "toch", "toen", "tot", "tussen", "u", "uit", "uw", "van", "veel", "voor", "waar",
+    "waarom", "wanneer", "want", "waren", "was", "wat", "we", "wel", "welk", "welke", "werd",
+    "werden", "wie", "wij", "wil", "wilde", "wilt", "word", "worden", "wordt", "z", "zal", "ze",
+    "zei", "zelf", "zich", "zichzelf", "zij", "zijn", "zo", "zodat", "zonder", "zou", "zouden",
+    "zullen",
 ];
 
-static STOP_SET: LazyLock<HashSet<&'static str>> = LazyLock::new(|| STOP_WORDS.iter().copied().collect());
+static STOP_SET: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| STOP_WORDS.iter().copied().collect());
 
 static STEMMER: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::Dutch));
 
 /// Step 1: NFKD, without combining marks, lower case.
 pub fn fold(text: &str) -> Cow<'_, str> {
     if text.is_ascii() {
-        if text.bytes().any(|b| b.is_ascii_uppercase()) { Cow::Owned(text.to_ascii_lowercase()) } else { Cow::Borrowed(text) }
+        if text.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(text.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(text)
+        }
     } else {
         let stripped: String = text.nfkd().filter(|c| !is_combining_mark(*c)).collect();
         Cow::Owned(stripped.to_lowercase())
@@ -71,9 +79,9 @@ pub fn fold(text: &str) -> Cow<'_, str> {
 
 /// Step 2: the words of folded text.
 pub fn words(folded: &str) -> impl Iterator<Item = &str> {
-    folded
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty() && (w.len() <= MAX_WORD_CHARS || w.chars().count() <= MAX_WORD_CHARS))
+    folded.split(|c: char| !c.is_alphanumeric()).filter(|w| {
+        !w.is_empty() && (w.len() <= MAX_WORD_CHARS || w.chars().count() <= MAX_WORD_CHARS)
+    })
 }
 
 pub fn is_stop_word(word: &str) -> bool {
@@ -106,14 +114,21 @@ pub fn stem(word: &str) -> Cow<'_, str> {
     if n >= 4 && bytes[n - 1] == bytes[n - 2] && is_consonant(bytes[n - 1]) {
         stem.pop();
     }
-    if stem == word { Cow::Borrowed(word) } else { Cow::Owned(stem) }
+    if stem == word {
+        Cow::Borrowed(word)
+    } else {
+        Cow::Owned(stem)
+    }
 }
 
 /// The terms of a short text without compound splitting: how names of
 /// themes and places are matched against a query.
 pub fn phrase_terms(text: &str) -> Vec<String> {
     let folded = fold(text);
-    words(&folded).filter(|w| !is_stop_word(w)).map(|w| stem(w).into_owned()).collect()
+    words(&folded)
+        .filter(|w| !is_stop_word(w))
+        .map(|w| stem(w).into_owned())
+        .collect()
 }
 
 /// Splits compound words against a set of known stems (step 5).
@@ -201,12 +216,21 @@ mod tests {
     fn folding_removes_accents_and_case() {
         assert_eq!(fold("Coördinatie Één"), "coordinatie een");
         assert_eq!(fold("ĳsbaan"), "ijsbaan");
-        assert_eq!(words("ib'er, ex-partner 18+").collect::<Vec<_>>(), ["ib", "er", "ex", "partner", "18"]);
+        assert_eq!(
+            words("ib'er, ex-partner 18+").collect::<Vec<_>>(),
+            ["ib", "er", "ex", "partner", "18"]
+        );
     }
 
     #[test]
     fn unrelated_words_keep_apart() {
-        for (a, b) in [("gezin", "zin"), ("begeleiding", "beleid"), ("gemeente", "meen"), ("weerbaarheid", "weer"), ("opvoeding", "voeding")] {
+        for (a, b) in [
+            ("gezin", "zin"),
+            ("begeleiding", "beleid"),
+            ("gemeente", "meen"),
+            ("weerbaarheid", "weer"),
+            ("opvoeding", "voeding"),
+        ] {
             assert_ne!(stem(a), stem(b), "{a} and {b} must not share a stem");
         }
     }
@@ -230,17 +254,34 @@ mod tests {
 
     #[test]
     fn filler_words_are_dropped() {
-        assert_eq!(terms("Mijn zoon heeft geen vriendjes"), ["zoon", "vriendjes"].map(|w| stem(w).into_owned()));
-        assert_eq!(terms("onze dochter van 6 slaapt slecht sinds de verhuizing").len(), 5);
+        assert_eq!(
+            terms("Mijn zoon heeft geen vriendjes"),
+            ["zoon", "vriendjes"].map(|w| stem(w).into_owned())
+        );
+        assert_eq!(
+            terms("onze dochter van 6 slaapt slecht sinds de verhuizing").len(),
+            5
+        );
     }
 
     #[test]
     fn compounds_split_into_known_parts() {
-        let known: HashSet<String> = ["weerbaarheid", "training", "echtscheiding", "loket", "jongeren", "werk", "scheiding", "echt"]
-            .iter()
-            .map(|w| stem(w).into_owned())
-            .collect();
-        let splitter = Decompounder { known: |s: &str| known.contains(s) };
+        let known: HashSet<String> = [
+            "weerbaarheid",
+            "training",
+            "echtscheiding",
+            "loket",
+            "jongeren",
+            "werk",
+            "scheiding",
+            "echt",
+        ]
+        .iter()
+        .map(|w| stem(w).into_owned())
+        .collect();
+        let splitter = Decompounder {
+            known: |s: &str| known.contains(s),
+        };
         let sorted = |word: &str| {
             let mut parts = splitter.parts(word);
             parts.sort();
@@ -251,8 +292,14 @@ mod tests {
             stems.sort();
             stems
         };
-        assert_eq!(sorted("weerbaarheidstraining"), stems(&["weerbaarheid", "training"]));
-        assert_eq!(sorted("echtscheidingsloket"), stems(&["echtscheiding", "loket", "echt", "scheiding"]));
+        assert_eq!(
+            sorted("weerbaarheidstraining"),
+            stems(&["weerbaarheid", "training"])
+        );
+        assert_eq!(
+            sorted("echtscheidingsloket"),
+            stems(&["echtscheiding", "loket", "echt", "scheiding"])
+        );
         assert_eq!(sorted("jongerenwerk"), stems(&["jongeren", "werk"]));
         assert!(splitter.parts("begeleiding").is_empty());
         assert!(splitter.parts("gemeente").is_empty());

@@ -36,18 +36,34 @@ fn ids_to_indexes(kind: &str, given: &[String], known: &[&str]) -> Result<Vec<u1
     given
         .iter()
         .map(|id| {
-            known.iter().position(|k| k == id).map(|i| i as u16).ok_or_else(|| {
-                SearchError::Usage(format!("onbekende {kind} '{id}'. Kies uit: {}.", known.join(", ")))
-            })
+            known
+                .iter()
+                .position(|k| k == id)
+                .map(|i| i as u16)
+                .ok_or_else(|| {
+                    SearchError::Usage(format!(
+                        "onbekende {kind} '{id}'. Kies uit: {}.",
+                        known.join(", ")
+                    ))
+                })
         })
         .collect()
 }
 
 /// Loads the site at `root`, searches it and writes the results to `out`.
-pub fn run(root: &Path, request: &SearchRequest, today: chrono::NaiveDate, out: &mut dyn Write) -> Result<(), SearchError> {
+pub fn run(
+    root: &Path,
+    request: &SearchRequest,
+    today: chrono::NaiveDate,
+    out: &mut dyn Write,
+) -> Result<(), SearchError> {
     let (site, diagnostics) = crate::pipeline::load_site(root, today);
-    let Some(site) = site else { return Err(SearchError::Content(diagnostics)) };
-    let index = SearchIndex::build(&site).map_err(|err| SearchError::Usage(format!("de zoekindex kon niet worden gemaakt: {err:#}")))?;
+    let Some(site) = site else {
+        return Err(SearchError::Content(diagnostics));
+    };
+    let index = SearchIndex::build(&site).map_err(|err| {
+        SearchError::Usage(format!("de zoekindex kon niet worden gemaakt: {err:#}"))
+    })?;
     let themes: Vec<&str> = index.themes.iter().map(|t| t.id.as_str()).collect();
     let municipalities: Vec<&str> = index.municipalities.iter().map(|p| p.id.as_str()).collect();
     let villages: Vec<&str> = index.villages.iter().map(|p| p.id.as_str()).collect();
@@ -63,15 +79,23 @@ pub fn run(root: &Path, request: &SearchRequest, today: chrono::NaiveDate, out: 
         gratis: request.free,
         soort: Vec::new(),
     };
-    let results = index.search(&request.query, &filters).map_err(|err| SearchError::Usage(format!("zoeken mislukte: {err:#}")))?;
-    write_results(&index, request, &results, out).map_err(|err| SearchError::Usage(format!("kan niet schrijven: {err}")))
+    let results = index
+        .search(&request.query, &filters)
+        .map_err(|err| SearchError::Usage(format!("zoeken mislukte: {err:#}")))?;
+    write_results(&index, request, &results, out)
+        .map_err(|err| SearchError::Usage(format!("kan niet schrijven: {err}")))
 }
 
 fn score_text(score: f32) -> String {
     format!("{score:.2}").replace('.', ",")
 }
 
-fn write_results(index: &SearchIndex, request: &SearchRequest, results: &super::Results, out: &mut dyn Write) -> std::io::Result<()> {
+fn write_results(
+    index: &SearchIndex,
+    request: &SearchRequest,
+    results: &super::Results,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     if request.explain {
         write_plan(index, &results.plan, out)?;
     }
@@ -81,18 +105,39 @@ fn write_results(index: &SearchIndex, request: &SearchRequest, results: &super::
         (0, false) => writeln!(out, "Niets gevonden voor \"{query}\".")?,
         (0, true) => writeln!(out, "Niets gevonden met deze filters.")?,
         (1, _) => writeln!(out, "1 resultaat:")?,
-        (n, _) => writeln!(out, "{n} resultaten{}:", if n > request.count { format!(", de eerste {}", request.count) } else { String::new() })?,
+        (n, _) => writeln!(
+            out,
+            "{n} resultaten{}:",
+            if n > request.count {
+                format!(", de eerste {}", request.count)
+            } else {
+                String::new()
+            }
+        )?,
     }
     if total == 0 {
         return Ok(());
     }
     let shown: Vec<_> = results.hits.iter().take(request.count).collect();
-    let title_width = shown.iter().map(|h| index.docs[h.doc as usize].title.chars().count()).max().unwrap_or(5).clamp(5, 60);
-    writeln!(out, "{:>3}  {:>6}  {:<title_width$}  Adres", "Nr", "Score", "Titel")?;
+    let title_width = shown
+        .iter()
+        .map(|h| index.docs[h.doc as usize].title.chars().count())
+        .max()
+        .unwrap_or(5)
+        .clamp(5, 60);
+    writeln!(
+        out,
+        "{:>3}  {:>6}  {:<title_width$}  Adres",
+        "Nr", "Score", "Titel"
+    )?;
     for (rank, hit) in shown.iter().enumerate() {
         let doc = &index.docs[hit.doc as usize];
         let title: String = if doc.title.chars().count() > title_width {
-            doc.title.chars().take(title_width - 1).chain(['…']).collect()
+            doc.title
+                .chars()
+                .take(title_width - 1)
+                .chain(['…'])
+                .collect()
         } else {
             doc.title.clone()
         };
@@ -100,17 +145,33 @@ fn write_results(index: &SearchIndex, request: &SearchRequest, results: &super::
             Kind::Aanbod => format!("aanbod/{}", doc.slug),
             Kind::Aanbieder => format!("aanbieders/{}", doc.slug),
         };
-        let score = if results.plan.browses() { "-".to_string() } else { score_text(hit.score) };
-        writeln!(out, "{:>3}  {:>6}  {:<title_width$}  {path}", rank + 1, score, title)?;
+        let score = if results.plan.browses() {
+            "-".to_string()
+        } else {
+            score_text(hit.score)
+        };
+        writeln!(
+            out,
+            "{:>3}  {:>6}  {:<title_width$}  {path}",
+            rank + 1,
+            score,
+            title
+        )?;
     }
     Ok(())
 }
 
 fn write_plan(index: &SearchIndex, plan: &Plan, out: &mut dyn Write) -> std::io::Result<()> {
     if plan.browses() {
-        writeln!(out, "Zoektermen: geen (alles wat bij de filters past, van A tot Z)")?;
+        writeln!(
+            out,
+            "Zoektermen: geen (alles wat bij de filters past, van A tot Z)"
+        )?;
     } else if plan.terms.is_empty() {
-        writeln!(out, "Zoektermen: geen; deze woorden komen op de site niet voor")?;
+        writeln!(
+            out,
+            "Zoektermen: geen; deze woorden komen op de site niet voor"
+        )?;
     } else {
         writeln!(out, "Zoektermen (woordstam, gewicht):")?;
         for term in &plan.terms {
@@ -118,21 +179,43 @@ fn write_plan(index: &SearchIndex, plan: &Plan, out: &mut dyn Write) -> std::io:
                 Match::Exact => "zoals getypt".to_string(),
                 Match::Prefix => format!("begint met '{}'", term.word),
                 Match::Compound => format!("deel van '{}'", term.word),
-                Match::Typo(n) => format!("verbeterd uit '{}' ({n} {})", term.word, if n == 1 { "tikfout" } else { "tikfouten" }),
+                Match::Typo(n) => format!(
+                    "verbeterd uit '{}' ({n} {})",
+                    term.word,
+                    if n == 1 { "tikfout" } else { "tikfouten" }
+                ),
             };
             writeln!(out, "  {:<24} {}  {how}", term.term, score_text(term.boost))?;
         }
     }
-    let names = |list: &[usize], f: &dyn Fn(usize) -> String| list.iter().map(|&i| f(i)).collect::<Vec<_>>().join(", ");
+    let names = |list: &[usize], f: &dyn Fn(usize) -> String| {
+        list.iter().map(|&i| f(i)).collect::<Vec<_>>().join(", ")
+    };
     if !plan.matched_themes.is_empty() {
-        writeln!(out, "Thema's in de zoekvraag: {}", names(&plan.matched_themes, &|i| index.themes[i].name.clone()))?;
+        writeln!(
+            out,
+            "Thema's in de zoekvraag: {}",
+            names(&plan.matched_themes, &|i| index.themes[i].name.clone())
+        )?;
     }
     if !plan.related_themes.is_empty() {
-        writeln!(out, "Verwante thema's tellen mee: {}", names(&plan.related_themes, &|i| index.themes[i].name.clone()))?;
+        writeln!(
+            out,
+            "Verwante thema's tellen mee: {}",
+            names(&plan.related_themes, &|i| index.themes[i].name.clone())
+        )?;
     }
     if !plan.municipalities.is_empty() || !plan.villages.is_empty() {
-        let mut places: Vec<String> = plan.municipalities.iter().map(|&i| format!("gemeente {}", index.municipalities[i].name)).collect();
-        places.extend(plan.villages.iter().map(|&i| index.villages[i].name.clone()));
+        let mut places: Vec<String> = plan
+            .municipalities
+            .iter()
+            .map(|&i| format!("gemeente {}", index.municipalities[i].name))
+            .collect();
+        places.extend(
+            plan.villages
+                .iter()
+                .map(|&i| index.villages[i].name.clone()),
+        );
         writeln!(out, "Plaats uit de zoekvraag: {}", places.join(", "))?;
     }
     if let Some(age) = plan.age {

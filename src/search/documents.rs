@@ -19,17 +19,41 @@ pub struct TextField {
 /// The weighted text fields, in the order of [`SearchDoc::text`]. A term
 /// found in a field scores that field's BM25 times its weight.
 pub const TEXT_FIELDS: [TextField; 7] = [
-    TextField { name: "titel", weight: 3.0 },
-    TextField { name: "trefwoorden", weight: 3.0 },
-    TextField { name: "themas", weight: 2.0 },
-    TextField { name: "samenvatting", weight: 1.5 },
-    TextField { name: "inhoud", weight: 1.0 },
-    TextField { name: "aanbieder", weight: 0.8 },
-    TextField { name: "plaatsen", weight: 0.6 },
+    TextField {
+        name: "titel",
+        weight: 3.0,
+    },
+    TextField {
+        name: "trefwoorden",
+        weight: 3.0,
+    },
+    TextField {
+        name: "themas",
+        weight: 2.0,
+    },
+    TextField {
+        name: "samenvatting",
+        weight: 1.5,
+    },
+    TextField {
+        name: "inhoud",
+        weight: 1.0,
+    },
+    TextField {
+        name: "aanbieder",
+        weight: 0.8,
+    },
+    TextField {
+        name: "plaatsen",
+        weight: 0.6,
+    },
 ];
 
 /// The keyword field of theme ids, which a query's related themes boost.
-pub const THEME_FIELD: TextField = TextField { name: "thema", weight: 1.0 };
+pub const THEME_FIELD: TextField = TextField {
+    name: "thema",
+    weight: 1.0,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -73,7 +97,12 @@ pub struct SearchDoc {
 /// The villages of every municipality, in site order: the index space of
 /// [`Facets::kernen`].
 pub fn all_villages(site: &Site) -> Vec<(usize, &crate::model::Kern)> {
-    site.config.gemeenten.iter().enumerate().flat_map(|(g, gemeente)| gemeente.kernen.iter().map(move |k| (g, k))).collect()
+    site.config
+        .gemeenten
+        .iter()
+        .enumerate()
+        .flat_map(|(g, gemeente)| gemeente.kernen.iter().map(move |k| (g, k)))
+        .collect()
 }
 
 fn position<T>(list: &[T], found: impl Fn(&T) -> bool) -> Option<u16> {
@@ -88,15 +117,30 @@ pub fn documents(site: &Site) -> Vec<SearchDoc> {
     let mut providers: Vec<&Aanbieder> = site.aanbieders.iter().collect();
     providers.sort_by_cached_key(|p| (sort_key(&p.naam), p.source.slug.clone()));
     let villages = all_villages(site);
-    let by_slug: HashMap<&str, &Aanbieder> = site.aanbieders.iter().map(|p| (p.source.slug.as_str(), p)).collect();
+    let by_slug: HashMap<&str, &Aanbieder> = site
+        .aanbieders
+        .iter()
+        .map(|p| (p.source.slug.as_str(), p))
+        .collect();
     let mut offers_of: HashMap<&str, Vec<&Aanbod>> = HashMap::new();
     for a in &site.aanbod {
         for slug in &a.aanbieder {
             offers_of.entry(slug.as_str()).or_default().push(a);
         }
     }
-    let mut docs: Vec<SearchDoc> = offers.par_iter().map(|a| offer_doc(site, &villages, &by_slug, a)).collect();
-    docs.par_extend(providers.par_iter().map(|p| provider_doc(site, offers_of.get(p.source.slug.as_str()).map_or(&[], Vec::as_slice), p)));
+    let mut docs: Vec<SearchDoc> = offers
+        .par_iter()
+        .map(|a| offer_doc(site, &villages, &by_slug, a))
+        .collect();
+    docs.par_extend(providers.par_iter().map(|p| {
+        provider_doc(
+            site,
+            offers_of
+                .get(p.source.slug.as_str())
+                .map_or(&[], Vec::as_slice),
+            p,
+        )
+    }));
     docs
 }
 
@@ -114,21 +158,45 @@ fn join<'a>(parts: impl IntoIterator<Item = &'a str>) -> String {
     text
 }
 
-fn offer_doc(site: &Site, villages: &[(usize, &crate::model::Kern)], by_slug: &HashMap<&str, &Aanbieder>, a: &Aanbod) -> SearchDoc {
+fn offer_doc(
+    site: &Site,
+    villages: &[(usize, &crate::model::Kern)],
+    by_slug: &HashMap<&str, &Aanbieder>,
+    a: &Aanbod,
+) -> SearchDoc {
     let c = &site.config;
     let themes: Vec<&crate::model::Thema> = a.themas.iter().filter_map(|id| c.thema(id)).collect();
-    let theme_text = join(themes.iter().flat_map(|t| std::iter::once(t.naam.as_str()).chain(t.synoniemen.iter().map(String::as_str))));
-    let providers: Vec<&Aanbieder> =
-        a.aanbieder.iter().filter_map(|slug| by_slug.get(slug.as_str()).copied()).collect();
-    let provider_names = providers.iter().map(|p| p.naam.as_str()).collect::<Vec<_>>().join(", ");
+    let theme_text = join(themes.iter().flat_map(|t| {
+        std::iter::once(t.naam.as_str()).chain(t.synoniemen.iter().map(String::as_str))
+    }));
+    let providers: Vec<&Aanbieder> = a
+        .aanbieder
+        .iter()
+        .filter_map(|slug| by_slug.get(slug.as_str()).copied())
+        .collect();
+    let provider_names = providers
+        .iter()
+        .map(|p| p.naam.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
     let mut keywords: Vec<&str> = a.trefwoorden.iter().map(String::as_str).collect();
     keywords.extend(a.vorm.iter().map(String::as_str));
     keywords.extend(a.talen.iter().map(String::as_str));
     if a.is_free() {
         keywords.push("gratis");
     }
-    let mut places: Vec<&str> = a.gemeenten.iter().filter_map(|id| c.gemeente(id)).map(|g| g.naam.as_str()).collect();
-    places.extend(a.kernen.iter().filter_map(|id| c.kern(id)).map(|(_, k)| k.naam.as_str()));
+    let mut places: Vec<&str> = a
+        .gemeenten
+        .iter()
+        .filter_map(|id| c.gemeente(id))
+        .map(|g| g.naam.as_str())
+        .collect();
+    places.extend(
+        a.kernen
+            .iter()
+            .filter_map(|id| c.kern(id))
+            .map(|(_, k)| k.naam.as_str()),
+    );
     for l in &a.locaties {
         places.push(&l.naam);
         places.extend(l.plaats.as_deref());
@@ -140,15 +208,34 @@ fn offer_doc(site: &Site, villages: &[(usize, &crate::model::Kern)], by_slug: &H
             body.push_str(o);
         }
     }
-    if let Some(Aanmelden::Tekst(t)) | Some(Aanmelden::Details(crate::model::AanmeldDetails { tekst: Some(t), .. })) = &a.aanmelden {
+    if let Some(Aanmelden::Tekst(t))
+    | Some(Aanmelden::Details(crate::model::AanmeldDetails { tekst: Some(t), .. })) =
+        &a.aanmelden
+    {
         body.push_str(" . ");
         body.push_str(t);
     }
     let facets = Facets {
-        themas: a.themas.iter().filter_map(|id| position(&c.themas, |t| &t.id == id)).collect(),
-        gemeenten: a.gemeenten.iter().filter_map(|id| position(&c.gemeenten, |g| &g.id == id)).collect(),
-        kernen: a.kernen.iter().filter_map(|id| position(villages, |(_, k)| &k.id == id)).collect(),
-        doelgroepen: a.doelgroep.iter().filter_map(|id| position(&c.doelgroepen, |d| &d.id == id)).collect(),
+        themas: a
+            .themas
+            .iter()
+            .filter_map(|id| position(&c.themas, |t| &t.id == id))
+            .collect(),
+        gemeenten: a
+            .gemeenten
+            .iter()
+            .filter_map(|id| position(&c.gemeenten, |g| &g.id == id))
+            .collect(),
+        kernen: a
+            .kernen
+            .iter()
+            .filter_map(|id| position(villages, |(_, k)| &k.id == id))
+            .collect(),
+        doelgroepen: a
+            .doelgroep
+            .iter()
+            .filter_map(|id| position(&c.doelgroepen, |d| &d.id == id))
+            .collect(),
         toegang: position(&c.toegang, |t| t.id == a.toegang),
         gratis: a.is_free(),
         leeftijd: a.leeftijd.map(|l| (l.van, l.tot)),
@@ -181,8 +268,11 @@ fn offer_doc(site: &Site, villages: &[(usize, &crate::model::Kern)], by_slug: &H
 
 fn provider_doc(site: &Site, offers: &[&Aanbod], p: &Aanbieder) -> SearchDoc {
     let c = &site.config;
-    let themes: BTreeSet<u16> =
-        offers.iter().flat_map(|a| a.themas.iter()).filter_map(|id| position(&c.themas, |t| &t.id == id)).collect();
+    let themes: BTreeSet<u16> = offers
+        .iter()
+        .flat_map(|a| a.themas.iter())
+        .filter_map(|id| position(&c.themas, |t| &t.id == id))
+        .collect();
     let gemeenten: BTreeSet<u16> = p
         .gemeenten
         .iter()
@@ -191,7 +281,12 @@ fn provider_doc(site: &Site, offers: &[&Aanbod], p: &Aanbieder) -> SearchDoc {
         .collect();
     let mut keywords: Vec<&str> = vec![p.soort.as_str()];
     keywords.extend(p.contactpersonen.iter().filter_map(|c| c.rol.as_deref()));
-    let mut places: Vec<&str> = p.gemeenten.iter().filter_map(|id| c.gemeente(id)).map(|g| g.naam.as_str()).collect();
+    let mut places: Vec<&str> = p
+        .gemeenten
+        .iter()
+        .filter_map(|id| c.gemeente(id))
+        .map(|g| g.naam.as_str())
+        .collect();
     if let Some(adres) = &p.adres {
         places.extend(adres.plaats.as_deref());
     }

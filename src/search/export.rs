@@ -39,13 +39,22 @@ pub fn export(index: &SearchIndex) -> Result<Vec<(String, Vec<u8>)>> {
     let mut by_letter: BTreeMap<char, Vec<(&str, u32)>> = BTreeMap::new();
     for (term, data) in &terms {
         if let (Some(first), true) = (term.chars().next(), data.doc_freq > 0) {
-            by_letter.entry(first).or_default().push((term.as_str(), data.doc_freq));
+            by_letter
+                .entry(first)
+                .or_default()
+                .push((term.as_str(), data.doc_freq));
         }
     }
-    let vocabulary_files: Vec<(char, Vec<u8>)> = by_letter.par_iter().map(|(first, list)| (*first, gzip(&encode_vocabulary(list)))).collect();
+    let vocabulary_files: Vec<(char, Vec<u8>)> = by_letter
+        .par_iter()
+        .map(|(first, list)| (*first, gzip(&encode_vocabulary(list))))
+        .collect();
     let mut vocabulary = serde_json::Map::new();
     for (first, bytes) in vocabulary_files {
-        vocabulary.insert(first.to_string(), Json::String(files.add("w", "bin", bytes)));
+        vocabulary.insert(
+            first.to_string(),
+            Json::String(files.add("w", "bin", bytes)),
+        );
     }
 
     // Result data: one hash for the whole set keeps meta.json small however
@@ -54,20 +63,28 @@ pub fn export(index: &SearchIndex) -> Result<Vec<(String, Vec<u8>)>> {
         .docs
         .chunks(DOCS_PER_CHUNK)
         .map(|chunk| {
-            let rows: Vec<Json> = chunk.iter().map(|d| json!([d.url, d.title, d.provider, d.summary, d.status])).collect();
+            let rows: Vec<Json> = chunk
+                .iter()
+                .map(|d| json!([d.url, d.title, d.provider, d.summary, d.status]))
+                .collect();
             serde_json::to_vec(&rows).expect("JSON")
         })
         .collect();
     let docs_prefix = format!("d-{}-", content_hash(doc_chunks.iter().map(Vec::as_slice)));
     let doc_count = doc_chunks.len();
     for (n, bytes) in doc_chunks.into_iter().enumerate() {
-        files.list.push((format!("{INDEX_DIR}/{docs_prefix}{n}.json"), bytes));
+        files
+            .list
+            .push((format!("{INDEX_DIR}/{docs_prefix}{n}.json"), bytes));
     }
 
     let facets_file = files.add("f", "bin", gzip(&encode_facets(index)));
     let docs = json!({ "per_chunk": DOCS_PER_CHUNK, "count": doc_count, "prefix": docs_prefix });
     let meta = meta_json(index, term_table, vocabulary, docs, facets_file);
-    files.list.push((format!("{INDEX_DIR}/meta.json"), serde_json::to_vec(&meta).expect("JSON")));
+    files.list.push((
+        format!("{INDEX_DIR}/meta.json"),
+        serde_json::to_vec(&meta).expect("JSON"),
+    ));
     Ok(files.list)
 }
 
@@ -162,7 +179,11 @@ fn chunk_terms(terms: &[(&String, &TermData)]) -> Vec<(String, Vec<u8>)> {
             let mut chunk = Vec::with_capacity(body.len() + 4);
             varint(&mut chunk, count);
             chunk.append(&mut body);
-            let first = if chunks.is_empty() { String::new() } else { terms[start].0.clone() };
+            let first = if chunks.is_empty() {
+                String::new()
+            } else {
+                terms[start].0.clone()
+            };
             chunks.push((first, chunk));
             start = i + 1;
             count = 0;
@@ -197,7 +218,10 @@ fn encode_facets(index: &SearchIndex) -> Vec<u8> {
     for d in docs {
         let f = &d.facets;
         let access = f.toegang.map_or(0, |t| u64::from(t) + 1);
-        varint(&mut out, u64::from(d.kind == Kind::Aanbieder) | u64::from(f.gratis) << 1 | access << 2);
+        varint(
+            &mut out,
+            u64::from(d.kind == Kind::Aanbieder) | u64::from(f.gratis) << 1 | access << 2,
+        );
         match f.leeftijd {
             Some((van, tot)) => {
                 varint(&mut out, u64::from(van) + 1);
@@ -218,16 +242,33 @@ fn encode_facets(index: &SearchIndex) -> Vec<u8> {
 /// The highest field length code in any posting: the table in meta.json
 /// stops there.
 fn max_fieldnorm_id(index: &SearchIndex) -> u8 {
-    index.terms.values().flat_map(|t| &t.fields).flat_map(|f| f.postings.iter().map(|&(_, _, norm)| norm)).max().unwrap_or(0)
+    index
+        .terms
+        .values()
+        .flat_map(|t| &t.fields)
+        .flat_map(|f| f.postings.iter().map(|&(_, _, norm)| norm))
+        .max()
+        .unwrap_or(0)
 }
 
 /// An `f32` constant as the decimal it was written as, so that JavaScript's
 /// `Math.fround` of the JSON number gives the same `f32` back.
 fn decimal(value: f32) -> Json {
-    json!(value.to_string().parse::<f64>().expect("a float prints as a number"))
+    json!(
+        value
+            .to_string()
+            .parse::<f64>()
+            .expect("a float prints as a number")
+    )
 }
 
-fn meta_json(index: &SearchIndex, term_table: Vec<Json>, vocabulary: serde_json::Map<String, Json>, docs: Json, facets_file: String) -> Json {
+fn meta_json(
+    index: &SearchIndex,
+    term_table: Vec<Json>,
+    vocabulary: serde_json::Map<String, Json>,
+    docs: Json,
+    facets_file: String,
+) -> Json {
     let mut fields: Vec<Json> = TEXT_FIELDS
         .iter()
         .zip(&index.total_tokens)
@@ -249,7 +290,11 @@ fn meta_json(index: &SearchIndex, term_table: Vec<Json>, vocabulary: serde_json:
         .iter()
         .map(|p| json!({ "id": p.id, "name": p.name, "phrase": p.phrase, "municipality": p.municipality }))
         .collect();
-    let named = |list: &[(String, String)]| -> Vec<Json> { list.iter().map(|(id, name)| json!({ "id": id, "name": name })).collect() };
+    let named = |list: &[(String, String)]| -> Vec<Json> {
+        list.iter()
+            .map(|(id, name)| json!({ "id": id, "name": name }))
+            .collect()
+    };
     json!({
         "format": FORMAT,
         "version": FORMAT_VERSION,

@@ -6,9 +6,11 @@ use std::sync::Arc;
 
 use anyhow::{Context as _, Result};
 use rayon::prelude::*;
-use tantivy::schema::{Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions};
-use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 use tantivy::postings::Postings;
+use tantivy::schema::{
+    Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions,
+};
+use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 use tantivy::{DocSet, Index, IndexReader, ReloadPolicy, Searcher, TERMINATED, TantivyDocument};
 
 use super::analyzer::{self, Decompounder, MIN_PART_CHARS};
@@ -98,8 +100,17 @@ impl SearchIndex {
         // splits into against the stems of every word (of at least
         // MIN_PART_CHARS letters) that occurs on its own anywhere in the site
         // or in a theme's name or synonyms.
-        let theme_words: Vec<&String> = site.config.themas.iter().flat_map(|t| std::iter::once(&t.naam).chain(&t.synoniemen)).collect();
-        let texts: Vec<&String> = docs.iter().flat_map(|d| d.text.iter()).chain(theme_words).collect();
+        let theme_words: Vec<&String> = site
+            .config
+            .themas
+            .iter()
+            .flat_map(|t| std::iter::once(&t.naam).chain(&t.synoniemen))
+            .collect();
+        let texts: Vec<&String> = docs
+            .iter()
+            .flat_map(|d| d.text.iter())
+            .chain(theme_words)
+            .collect();
         let words: HashSet<String> = texts
             .par_chunks(256)
             .map(|chunk| {
@@ -121,27 +132,61 @@ impl SearchIndex {
                 a.extend(b);
                 a
             });
-        let stems: Vec<(String, String)> = words.into_par_iter().map(|w| (analyzer::stem(&w).into_owned(), w)).collect();
-        let known: HashSet<&str> = stems.iter().filter(|(_, w)| w.len() >= MIN_PART_CHARS).map(|(stem, _)| stem.as_str()).collect();
-        let splitter = Decompounder { known: |s: &str| known.contains(s) };
-        let analyses: HashMap<String, Analysis> =
-            stems.par_iter().map(|(stem, word)| (word.clone(), Analysis { stem: stem.clone(), parts: splitter.parts(word) })).collect();
+        let stems: Vec<(String, String)> = words
+            .into_par_iter()
+            .map(|w| (analyzer::stem(&w).into_owned(), w))
+            .collect();
+        let known: HashSet<&str> = stems
+            .iter()
+            .filter(|(_, w)| w.len() >= MIN_PART_CHARS)
+            .map(|(stem, _)| stem.as_str())
+            .collect();
+        let splitter = Decompounder {
+            known: |s: &str| known.contains(s),
+        };
+        let analyses: HashMap<String, Analysis> = stems
+            .par_iter()
+            .map(|(stem, word)| {
+                (
+                    word.clone(),
+                    Analysis {
+                        stem: stem.clone(),
+                        parts: splitter.parts(word),
+                    },
+                )
+            })
+            .collect();
 
         let mut schema = Schema::builder();
         let options = |tokenizer: &str| {
-            TextOptions::default()
-                .set_indexing_options(TextFieldIndexing::default().set_tokenizer(tokenizer).set_index_option(IndexRecordOption::WithFreqs))
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(tokenizer)
+                    .set_index_option(IndexRecordOption::WithFreqs),
+            )
         };
-        let mut fields: Vec<Field> = TEXT_FIELDS.iter().map(|f| schema.add_text_field(f.name, options(DUTCH))).collect();
+        let mut fields: Vec<Field> = TEXT_FIELDS
+            .iter()
+            .map(|f| schema.add_text_field(f.name, options(DUTCH)))
+            .collect();
         fields.push(schema.add_text_field(documents::THEME_FIELD.name, options("raw")));
         let number_field = schema.add_u64_field("nummer", NumericOptions::default().set_fast());
         let index = Index::create_in_ram(schema.build());
-        index.tokenizers().register(DUTCH, Analysed { analyses: Arc::new(analyses) });
+        index.tokenizers().register(
+            DUTCH,
+            Analysed {
+                analyses: Arc::new(analyses),
+            },
+        );
         // Documents land in one segment per indexing thread, in whatever
         // order the threads take them; the `nummer` fast field maps them
         // back, so the export does not depend on it.
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
-        let mut writer = index.writer_with_num_threads(threads, threads * 100_000_000).context("kan de zoekindex niet openen")?;
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .clamp(1, 4);
+        let mut writer = index
+            .writer_with_num_threads(threads, threads * 100_000_000)
+            .context("kan de zoekindex niet openen")?;
         for (number, doc) in docs.iter().enumerate() {
             let mut tantivy_doc = TantivyDocument::default();
             for (field, text) in fields.iter().zip(&doc.text) {
@@ -151,16 +196,28 @@ impl SearchIndex {
                 tantivy_doc.add_text(fields[TEXT_FIELDS.len()], id);
             }
             tantivy_doc.add_u64(number_field, number as u64);
-            writer.add_document(tantivy_doc).context("kan een document niet indexeren")?;
+            writer
+                .add_document(tantivy_doc)
+                .context("kan een document niet indexeren")?;
         }
-        writer.commit().context("kan de zoekindex niet vastleggen")?;
-        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().context("kan de zoekindex niet lezen")?;
+        writer
+            .commit()
+            .context("kan de zoekindex niet vastleggen")?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .context("kan de zoekindex niet lezen")?;
         let searcher = reader.searcher();
 
         let mut doc_numbers = Vec::new();
         for segment in searcher.segment_readers() {
             let column = segment.fast_fields().u64("nummer")?;
-            doc_numbers.push((0..segment.max_doc()).map(|d| column.first(d).unwrap_or(0) as u32).collect());
+            doc_numbers.push(
+                (0..segment.max_doc())
+                    .map(|d| column.first(d).unwrap_or(0) as u32)
+                    .collect(),
+            );
         }
         let mut total_tokens = vec![0u64; fields.len()];
         for segment in searcher.segment_readers() {
@@ -169,16 +226,34 @@ impl SearchIndex {
             }
         }
         let terms = read_terms(&searcher, &fields, &doc_numbers)?;
-        let vocabulary = terms.iter().filter(|(_, t)| t.doc_freq > 0).map(|(term, t)| (term.clone(), t.doc_freq)).collect();
+        let vocabulary = terms
+            .iter()
+            .filter(|(_, t)| t.doc_freq > 0)
+            .map(|(term, t)| (term.clone(), t.doc_freq))
+            .collect();
         let c = &site.config;
         Ok(SearchIndex {
             docs,
             themes,
             municipalities,
             villages,
-            audiences: c.doelgroepen.iter().map(|d| (d.id.clone(), d.naam.clone())).collect(),
-            access: c.toegang.iter().map(|t| (t.id.clone(), t.naam.clone())).collect(),
-            max_age: c.leeftijdsgroepen.iter().map(|l| l.tot).max().unwrap_or(23).min(99),
+            audiences: c
+                .doelgroepen
+                .iter()
+                .map(|d| (d.id.clone(), d.naam.clone()))
+                .collect(),
+            access: c
+                .toegang
+                .iter()
+                .map(|t| (t.id.clone(), t.naam.clone()))
+                .collect(),
+            max_age: c
+                .leeftijdsgroepen
+                .iter()
+                .map(|l| l.tot)
+                .max()
+                .unwrap_or(23)
+                .min(99),
             vocabulary,
             terms,
             total_tokens,
@@ -191,7 +266,11 @@ impl SearchIndex {
 
     /// Number of documents, as tantivy counts them for BM25.
     pub fn doc_count(&self) -> u64 {
-        self.searcher.segment_readers().iter().map(|s| u64::from(s.max_doc())).sum()
+        self.searcher
+            .segment_readers()
+            .iter()
+            .map(|s| u64::from(s.max_doc()))
+            .sum()
     }
 
     /// The tantivy field of a text field index, or the theme field.
@@ -207,7 +286,11 @@ impl SearchIndex {
 
 /// Every term of every field with its postings, read from tantivy, and
 /// the number of documents that have it in any text field.
-fn read_terms(searcher: &Searcher, fields: &[Field], doc_numbers: &[Vec<u32>]) -> Result<BTreeMap<String, TermData>> {
+fn read_terms(
+    searcher: &Searcher,
+    fields: &[Field],
+    doc_numbers: &[Vec<u32>],
+) -> Result<BTreeMap<String, TermData>> {
     let mut terms: BTreeMap<String, TermData> = BTreeMap::new();
     for (segment_ord, segment) in searcher.segment_readers().iter().enumerate() {
         let numbers = &doc_numbers[segment_ord];
@@ -217,19 +300,33 @@ fn read_terms(searcher: &Searcher, fields: &[Field], doc_numbers: &[Vec<u32>]) -
             let mut stream = inverted.terms().stream()?;
             while stream.advance() {
                 let term = String::from_utf8_lossy(stream.key()).into_owned();
-                let mut postings = inverted.read_postings_from_terminfo(stream.value(), IndexRecordOption::WithFreqs)?;
-                let entries = &mut terms.entry(term).or_insert_with(|| TermData { doc_freq: 0, fields: Vec::new() }).fields;
+                let mut postings = inverted
+                    .read_postings_from_terminfo(stream.value(), IndexRecordOption::WithFreqs)?;
+                let entries = &mut terms
+                    .entry(term)
+                    .or_insert_with(|| TermData {
+                        doc_freq: 0,
+                        fields: Vec::new(),
+                    })
+                    .fields;
                 let position = match entries.iter().position(|p| p.field == field_index) {
                     Some(p) => p,
                     None => {
-                        entries.push(FieldPostings { field: field_index, postings: Vec::new() });
+                        entries.push(FieldPostings {
+                            field: field_index,
+                            postings: Vec::new(),
+                        });
                         entries.len() - 1
                     }
                 };
                 let list = &mut entries[position].postings;
                 let mut doc = postings.doc();
                 while doc != TERMINATED {
-                    list.push((numbers[doc as usize], postings.term_freq(), norms.fieldnorm_id(doc)));
+                    list.push((
+                        numbers[doc as usize],
+                        postings.term_freq(),
+                        norms.fieldnorm_id(doc),
+                    ));
                     doc = postings.advance();
                 }
             }
@@ -275,15 +372,28 @@ impl Tokenizer for Analysed {
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> AnalysedStream<'a> {
         let folded = analyzer::fold(text);
-        let words = analyzer::words(&folded).filter_map(|w| self.analyses.get(w)).collect();
-        AnalysedStream { words, word: 0, part: 0, token: Token::default() }
+        let words = analyzer::words(&folded)
+            .filter_map(|w| self.analyses.get(w))
+            .collect();
+        AnalysedStream {
+            words,
+            word: 0,
+            part: 0,
+            token: Token::default(),
+        }
     }
 }
 
 impl TokenStream for AnalysedStream<'_> {
     fn advance(&mut self) -> bool {
-        let Some(analysis) = self.words.get(self.word) else { return false };
-        let text = if self.part == 0 { &analysis.stem } else { &analysis.parts[self.part - 1] };
+        let Some(analysis) = self.words.get(self.word) else {
+            return false;
+        };
+        let text = if self.part == 0 {
+            &analysis.stem
+        } else {
+            &analysis.parts[self.part - 1]
+        };
         self.token.text.clear();
         self.token.text.push_str(text);
         self.token.position = self.word;
@@ -323,8 +433,14 @@ fn theme_entries(site: &Site) -> Vec<ThemeEntry> {
         .map(|t| ThemeEntry {
             id: t.id.clone(),
             name: t.naam.clone(),
-            phrases: dedup_phrases(std::iter::once(t.naam.clone()).chain(t.synoniemen.iter().cloned())),
-            related: t.verwant.iter().filter_map(|id| themas.iter().position(|o| &o.id == id)).collect(),
+            phrases: dedup_phrases(
+                std::iter::once(t.naam.clone()).chain(t.synoniemen.iter().cloned()),
+            ),
+            related: t
+                .verwant
+                .iter()
+                .filter_map(|id| themas.iter().position(|o| &o.id == id))
+                .collect(),
         })
         .collect()
 }
@@ -334,11 +450,21 @@ fn place_entries(site: &Site) -> (Vec<PlaceEntry>, Vec<PlaceEntry>) {
         .config
         .gemeenten
         .iter()
-        .map(|g| PlaceEntry { id: g.id.clone(), name: g.naam.clone(), phrase: analyzer::phrase_terms(&g.naam), municipality: None })
+        .map(|g| PlaceEntry {
+            id: g.id.clone(),
+            name: g.naam.clone(),
+            phrase: analyzer::phrase_terms(&g.naam),
+            municipality: None,
+        })
         .collect();
     let villages = documents::all_villages(site)
         .into_iter()
-        .map(|(g, k)| PlaceEntry { id: k.id.clone(), name: k.naam.clone(), phrase: analyzer::phrase_terms(&k.naam), municipality: Some(g) })
+        .map(|(g, k)| PlaceEntry {
+            id: k.id.clone(),
+            name: k.naam.clone(),
+            phrase: analyzer::phrase_terms(&k.naam),
+            municipality: Some(g),
+        })
         .collect();
     (municipalities, villages)
 }

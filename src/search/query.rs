@@ -48,11 +48,11 @@
 use std::collections::BTreeMap;
 
 use anyhow::Result;
-use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
-use tantivy::query::Bm25StatisticsProvider;
-use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
+use tantivy::collector::TopDocs;
+use tantivy::query::Bm25StatisticsProvider;
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption};
 
 use super::analyzer::{self, Decompounder};
 use super::documents::{Kind, SearchDoc, TEXT_FIELDS, THEME_FIELD};
@@ -145,7 +145,12 @@ fn find_phrase(words: &[Word], sequence: &[usize], phrase: &[String]) -> Option<
     }
     sequence
         .windows(phrase.len())
-        .find(|window| window.iter().zip(phrase).all(|(&i, p)| !words[i].used && &words[i].stem == p))
+        .find(|window| {
+            window
+                .iter()
+                .zip(phrase)
+                .all(|(&i, p)| !words[i].used && &words[i].stem == p)
+        })
         .map(<[usize]>::to_vec)
 }
 
@@ -155,13 +160,22 @@ impl SearchIndex {
         let folded = analyzer::fold(query);
         let prefix_mode = folded.chars().last().is_some_and(char::is_alphanumeric);
         let mut words: Vec<Word> = analyzer::words(&folded)
-            .map(|w| Word { text: w.to_string(), stop: analyzer::is_stop_word(w), stem: analyzer::stem(w).into_owned(), used: false })
+            .map(|w| Word {
+                text: w.to_string(),
+                stop: analyzer::is_stop_word(w),
+                stem: analyzer::stem(w).into_owned(),
+                used: false,
+            })
             .collect();
         let mut plan = Plan::default();
 
         for i in 0..words.len().saturating_sub(1) {
             let is_age_word = AGE_WORDS.contains(&words[i + 1].text.as_str());
-            if plan.age.is_none() && is_age_word && words[i].text.len() <= 2 && words[i].text.bytes().all(|b| b.is_ascii_digit()) {
+            if plan.age.is_none()
+                && is_age_word
+                && words[i].text.len() <= 2
+                && words[i].text.bytes().all(|b| b.is_ascii_digit())
+            {
                 plan.age = words[i].text.parse().ok();
                 words[i].used = true;
                 words[i + 1].used = true;
@@ -174,15 +188,29 @@ impl SearchIndex {
             .iter()
             .enumerate()
             .map(|(i, p)| (false, i, &p.phrase))
-            .chain(self.villages.iter().enumerate().map(|(i, p)| (true, i, &p.phrase)))
+            .chain(
+                self.villages
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| (true, i, &p.phrase)),
+            )
             .collect();
-        places.sort_by(|a, b| b.2.len().cmp(&a.2.len()).then(a.0.cmp(&b.0)).then(a.1.cmp(&b.1)));
+        places.sort_by(|a, b| {
+            b.2.len()
+                .cmp(&a.2.len())
+                .then(a.0.cmp(&b.0))
+                .then(a.1.cmp(&b.1))
+        });
         for (is_village, index, phrase) in places {
             while let Some(window) = find_phrase(&words, &sequence, phrase) {
                 for i in window {
                     words[i].used = true;
                 }
-                let list = if is_village { &mut plan.villages } else { &mut plan.municipalities };
+                let list = if is_village {
+                    &mut plan.villages
+                } else {
+                    &mut plan.municipalities
+                };
                 if !list.contains(&index) {
                     list.push(index);
                 }
@@ -191,10 +219,18 @@ impl SearchIndex {
         plan.municipalities.sort_unstable();
         plan.villages.sort_unstable();
 
-        let open: Vec<usize> = sequence.iter().copied().filter(|&i| !words[i].used).collect();
+        let open: Vec<usize> = sequence
+            .iter()
+            .copied()
+            .filter(|&i| !words[i].used)
+            .collect();
         plan.words = open.len();
         for (index, theme) in self.themes.iter().enumerate() {
-            if theme.phrases.iter().any(|phrase| find_phrase(&words, &open, phrase).is_some()) {
+            if theme
+                .phrases
+                .iter()
+                .any(|phrase| find_phrase(&words, &open, phrase).is_some())
+            {
                 plan.matched_themes.push(index);
             }
         }
@@ -210,9 +246,21 @@ impl SearchIndex {
 
         let mut terms: BTreeMap<String, PlannedTerm> = BTreeMap::new();
         let mut add = |term: &str, boost: f32, how: Match, word: &str| {
-            let entry = terms.entry(term.to_string()).or_insert_with(|| PlannedTerm { term: term.to_string(), boost, how, word: word.to_string() });
+            let entry = terms
+                .entry(term.to_string())
+                .or_insert_with(|| PlannedTerm {
+                    term: term.to_string(),
+                    boost,
+                    how,
+                    word: word.to_string(),
+                });
             if boost > entry.boost {
-                *entry = PlannedTerm { term: term.to_string(), boost, how, word: word.to_string() };
+                *entry = PlannedTerm {
+                    term: term.to_string(),
+                    boost,
+                    how,
+                    word: word.to_string(),
+                };
             }
         };
         let last = words.len().checked_sub(1);
@@ -220,7 +268,8 @@ impl SearchIndex {
             if word.used {
                 continue;
             }
-            let prefix = prefix_mode && Some(i) == last && word.text.chars().count() >= PREFIX_MIN_CHARS;
+            let prefix =
+                prefix_mode && Some(i) == last && word.text.chars().count() >= PREFIX_MIN_CHARS;
             let exact = !word.stop && self.vocabulary.contains_key(&word.stem);
             if exact {
                 add(&word.stem, EXACT_BOOST, Match::Exact, &word.text);
@@ -236,15 +285,26 @@ impl SearchIndex {
                 continue;
             }
             let vocabulary = &self.vocabulary;
-            let splitter = Decompounder { known: |s: &str| vocabulary.contains_key(s) };
+            let splitter = Decompounder {
+                known: |s: &str| vocabulary.contains_key(s),
+            };
             if let Some((head, tail)) = splitter.split_once(&word.text) {
                 for part in [head, tail] {
-                    add(&analyzer::stem(part), COMPOUND_BOOST, Match::Compound, &word.text);
+                    add(
+                        &analyzer::stem(part),
+                        COMPOUND_BOOST,
+                        Match::Compound,
+                        &word.text,
+                    );
                 }
                 continue;
             }
             for (term, distance) in self.corrections(&word.text, &word.stem) {
-                let boost = if distance == 1 { TYPO1_BOOST } else { TYPO2_BOOST };
+                let boost = if distance == 1 {
+                    TYPO1_BOOST
+                } else {
+                    TYPO2_BOOST
+                };
                 add(term, boost, Match::Typo(distance as u8), &word.text);
             }
         }
@@ -263,7 +323,11 @@ impl SearchIndex {
             .map(|(term, df)| (term.as_str(), *df))
             .collect();
         found.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| js_cmp(a.0, b.0)));
-        found.into_iter().take(PREFIX_MAX_TERMS).map(|(term, _)| term).collect()
+        found
+            .into_iter()
+            .take(PREFIX_MAX_TERMS)
+            .map(|(term, _)| term)
+            .collect()
     }
 
     /// The nearest terms within the typo budget of `word` (see the module
@@ -277,7 +341,9 @@ impl SearchIndex {
         } else {
             return Vec::new();
         };
-        let Some(first) = stem.chars().next() else { return Vec::new() };
+        let Some(first) = stem.chars().next() else {
+            return Vec::new();
+        };
         let stem_len = stem.chars().count();
         let start = first.to_string();
         let mut found: Vec<(&str, usize, u32)> = self
@@ -290,8 +356,16 @@ impl SearchIndex {
                 (distance <= budget).then_some((term.as_str(), distance, *df))
             })
             .collect();
-        found.sort_by(|a, b| a.1.cmp(&b.1).then(b.2.cmp(&a.2)).then_with(|| js_cmp(a.0, b.0)));
-        found.into_iter().take(TYPO_MAX_TERMS).map(|(term, distance, _)| (term, distance)).collect()
+        found.sort_by(|a, b| {
+            a.1.cmp(&b.1)
+                .then(b.2.cmp(&a.2))
+                .then_with(|| js_cmp(a.0, b.0))
+        });
+        found
+            .into_iter()
+            .take(TYPO_MAX_TERMS)
+            .map(|(term, distance, _)| (term, distance))
+            .collect()
     }
 
     /// The tantivy query of a plan: one boosted term query per planned term
@@ -302,13 +376,25 @@ impl SearchIndex {
             for (index, field) in TEXT_FIELDS.iter().enumerate() {
                 let term = Term::from_field_text(self.field(index), &planned.term);
                 let query = TermQuery::new(term, IndexRecordOption::WithFreqs);
-                clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(query), field.weight * planned.boost))));
+                clauses.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(
+                        Box::new(query),
+                        field.weight * planned.boost,
+                    )),
+                ));
             }
         }
         for &theme in &plan.related_themes {
             let term = Term::from_field_text(self.field(TEXT_FIELDS.len()), &self.themes[theme].id);
             let query = TermQuery::new(term, IndexRecordOption::WithFreqs);
-            clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(query), THEME_FIELD.weight * RELATED_THEME_BOOST))));
+            clauses.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(
+                    Box::new(query),
+                    THEME_FIELD.weight * RELATED_THEME_BOOST,
+                )),
+            ));
         }
         BooleanQuery::new(clauses)
     }
@@ -317,15 +403,27 @@ impl SearchIndex {
     /// documents with score 0 when the plan browses.
     pub fn ranked(&self, plan: &Plan) -> Result<Vec<Hit>> {
         if plan.browses() {
-            return Ok((0..self.docs.len() as u32).map(|doc| Hit { doc, score: 0.0 }).collect());
+            return Ok((0..self.docs.len() as u32)
+                .map(|doc| Hit { doc, score: 0.0 })
+                .collect());
         }
         if !plan.ranks() {
             return Ok(Vec::new());
         }
         let limit = self.docs.len().max(1);
         let collector = TopDocs::with_limit(limit).order_by_score();
-        let found = self.searcher.search_with_statistics_provider(&self.tantivy_query(plan), &collector, &SiteStatistics { index: self })?;
-        let mut hits: Vec<Hit> = found.into_iter().map(|(score, address)| Hit { doc: self.doc_number(address), score }).collect();
+        let found = self.searcher.search_with_statistics_provider(
+            &self.tantivy_query(plan),
+            &collector,
+            &SiteStatistics { index: self },
+        )?;
+        let mut hits: Vec<Hit> = found
+            .into_iter()
+            .map(|(score, address)| Hit {
+                doc: self.doc_number(address),
+                score,
+            })
+            .collect();
         hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.doc.cmp(&b.doc)));
         Ok(hits)
     }
@@ -336,8 +434,16 @@ impl SearchIndex {
         let filters = filters.with_plan(&plan);
         let ranked = self.ranked(&plan)?;
         let counts = self.facet_counts(&ranked, &filters);
-        let hits = ranked.into_iter().filter(|hit| self.failing_facets(&self.docs[hit.doc as usize], &filters) == 0).collect();
-        Ok(Results { plan, filters, hits, counts })
+        let hits = ranked
+            .into_iter()
+            .filter(|hit| self.failing_facets(&self.docs[hit.doc as usize], &filters) == 0)
+            .collect();
+        Ok(Results {
+            plan,
+            filters,
+            hits,
+            counts,
+        })
     }
 
     /// Which facets a document fails, as a bit set over [`Facet::ALL`].
@@ -357,7 +463,11 @@ impl SearchIndex {
             .villages
             .iter()
             .enumerate()
-            .filter(move |(_, v)| !explicit && v.municipality.is_some_and(|g| doc.facets.gemeenten.contains(&(g as u16))))
+            .filter(move |(_, v)| {
+                !explicit
+                    && v.municipality
+                        .is_some_and(|g| doc.facets.gemeenten.contains(&(g as u16)))
+            })
             .map(|(i, _)| i as u16);
         doc.facets.kernen.iter().copied().chain(derived)
     }
@@ -365,15 +475,28 @@ impl SearchIndex {
     fn passes(&self, doc: &SearchDoc, facet: Facet, filters: &Filters) -> bool {
         let f = &doc.facets;
         let offer = doc.kind == Kind::Aanbod;
-        let any = |values: &[u16], selected: &[u16]| selected.is_empty() || values.iter().any(|v| selected.contains(v));
+        let any = |values: &[u16], selected: &[u16]| {
+            selected.is_empty() || values.iter().any(|v| selected.contains(v))
+        };
         match facet {
             Facet::Soort => filters.soort.is_empty() || filters.soort.contains(&doc.kind),
             Facet::Thema => any(&f.themas, &filters.themas),
             Facet::Gemeente => any(&f.gemeenten, &filters.gemeenten),
-            Facet::Kern => filters.kernen.is_empty() || self.villages_of(doc).any(|v| filters.kernen.contains(&v)),
-            Facet::Leeftijd => filters.leeftijd.is_none_or(|age| offer && f.leeftijd.is_none_or(|(van, tot)| van <= age && age <= tot)),
-            Facet::Doelgroep => filters.doelgroepen.is_empty() || (offer && any(&f.doelgroepen, &filters.doelgroepen)),
-            Facet::Toegang => filters.toegang.is_empty() || (offer && f.toegang.is_some_and(|t| filters.toegang.contains(&t))),
+            Facet::Kern => {
+                filters.kernen.is_empty()
+                    || self.villages_of(doc).any(|v| filters.kernen.contains(&v))
+            }
+            Facet::Leeftijd => filters.leeftijd.is_none_or(|age| {
+                offer && f.leeftijd.is_none_or(|(van, tot)| van <= age && age <= tot)
+            }),
+            Facet::Doelgroep => {
+                filters.doelgroepen.is_empty()
+                    || (offer && any(&f.doelgroepen, &filters.doelgroepen))
+            }
+            Facet::Toegang => {
+                filters.toegang.is_empty()
+                    || (offer && f.toegang.is_some_and(|t| filters.toegang.contains(&t)))
+            }
             Facet::Gratis => !filters.gratis || (offer && f.gratis),
         }
     }
@@ -407,10 +530,13 @@ impl SearchIndex {
                 f.themas.iter().for_each(|&v| counts.thema[v as usize] += 1);
             }
             if counts_for(Facet::Gemeente) {
-                f.gemeenten.iter().for_each(|&v| counts.gemeente[v as usize] += 1);
+                f.gemeenten
+                    .iter()
+                    .for_each(|&v| counts.gemeente[v as usize] += 1);
             }
             if counts_for(Facet::Kern) {
-                self.villages_of(doc).for_each(|v| counts.kern[v as usize] += 1);
+                self.villages_of(doc)
+                    .for_each(|v| counts.kern[v as usize] += 1);
             }
             if offer && counts_for(Facet::Leeftijd) {
                 let (van, tot) = f.leeftijd.unwrap_or((0, u32::MAX));
@@ -419,10 +545,14 @@ impl SearchIndex {
                 }
             }
             if offer && counts_for(Facet::Doelgroep) {
-                f.doelgroepen.iter().for_each(|&v| counts.doelgroep[v as usize] += 1);
+                f.doelgroepen
+                    .iter()
+                    .for_each(|&v| counts.doelgroep[v as usize] += 1);
             }
             if offer && counts_for(Facet::Toegang) {
-                f.toegang.iter().for_each(|&v| counts.toegang[v as usize] += 1);
+                f.toegang
+                    .iter()
+                    .for_each(|&v| counts.toegang[v as usize] += 1);
             }
             if offer && f.gratis && counts_for(Facet::Gratis) {
                 counts.gratis += 1;
@@ -453,7 +583,9 @@ impl Bm25StatisticsProvider for SiteStatistics<'_> {
         if term.field() != self.index.field(TEXT_FIELDS.len())
             && let Some(text) = term.value().as_str()
         {
-            return Ok(u64::from(self.index.vocabulary.get(text).copied().unwrap_or(0)));
+            return Ok(u64::from(
+                self.index.vocabulary.get(text).copied().unwrap_or(0),
+            ));
         }
         self.index.searcher.doc_freq(term)
     }
@@ -480,8 +612,16 @@ pub enum Facet {
 }
 
 impl Facet {
-    pub const ALL: [Facet; 8] =
-        [Facet::Soort, Facet::Thema, Facet::Gemeente, Facet::Kern, Facet::Leeftijd, Facet::Doelgroep, Facet::Toegang, Facet::Gratis];
+    pub const ALL: [Facet; 8] = [
+        Facet::Soort,
+        Facet::Thema,
+        Facet::Gemeente,
+        Facet::Kern,
+        Facet::Leeftijd,
+        Facet::Doelgroep,
+        Facet::Toegang,
+        Facet::Gratis,
+    ];
 }
 
 /// Chosen filters: several values of one facet are alternatives, different

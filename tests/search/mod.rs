@@ -20,7 +20,12 @@ pub fn today() -> chrono::NaiveDate {
 
 pub fn site(root: &Path) -> sociale_kaart::model::Site {
     let (site, diagnostics) = sociale_kaart::pipeline::load_site(root, today());
-    site.unwrap_or_else(|| panic!("the site at {} does not load: {diagnostics:?}", root.display()))
+    site.unwrap_or_else(|| {
+        panic!(
+            "the site at {} does not load: {diagnostics:?}",
+            root.display()
+        )
+    })
 }
 
 /// The index of a site and its static export in a temporary folder.
@@ -54,8 +59,17 @@ pub fn node(site_dir: &Path, requests: &Json) -> Vec<Json> {
         .stderr(Stdio::piped())
         .spawn()
         .expect("node runs (install Node.js)");
-    child.stdin.take().unwrap().write_all(requests.to_string().as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(requests.to_string().as_bytes())
+        .unwrap();
     let output = child.wait_with_output().unwrap();
-    assert!(output.status.success(), "the engine failed: {}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "the engine failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     serde_json::from_slice::<Vec<Json>>(&output.stdout).expect("the engine answers JSON")
 }
