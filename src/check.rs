@@ -544,22 +544,35 @@ fn body_links<'a>(root: &Path, source: &'a crate::model::Source) -> Vec<Found<'a
         Parser::new_ext(body, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH)
             .into_offset_iter()
     {
-        let target = match event {
+        let targets: Vec<String> = match event {
             Event::Start(Tag::Link { dest_url, .. })
-            | Event::Start(Tag::Image { dest_url, .. }) => dest_url,
+            | Event::Start(Tag::Image { dest_url, .. }) => vec![dest_url.to_string()],
+            // Raw HTML keeps its links after sanitizing, so they count too.
+            Event::Html(html) | Event::InlineHtml(html) => html_links(&html),
             _ => continue,
         };
         let before = &body[..range.start];
         let line = first_line + before.matches('\n').count() + 1;
         let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        found.push(Found {
+        found.extend(targets.into_iter().map(|target| Found {
             file: &source.path,
             at: Position::new(line, column),
             key: None,
-            target: target.to_string(),
-        });
+            target,
+        }));
     }
     found
+}
+
+/// The `href` of links and `src` of images in a piece of raw HTML.
+fn html_links(html: &str) -> Vec<String> {
+    let fragment = scraper::Html::parse_fragment(html);
+    let selector = scraper::Selector::parse("a[href], img[src]").expect("valid selector");
+    fragment
+        .select(&selector)
+        .filter_map(|e| e.value().attr("href").or_else(|| e.value().attr("src")))
+        .map(str::to_string)
+        .collect()
 }
 
 /// Fetches every external address, several at a time, and reports the
@@ -805,6 +818,15 @@ mod tests {
             normalize("Cursus: Één  ouder-kind!"),
             "cursus een ouder kind"
         );
+    }
+
+    #[test]
+    fn raw_html_links_are_found() {
+        assert_eq!(
+            html_links("<a href=\"/aanbod/x/\">x</a> <img src=/img/y.png alt=\"\">"),
+            ["/aanbod/x/", "/img/y.png"]
+        );
+        assert!(html_links("<p>geen link</p>").is_empty());
     }
 
     #[test]

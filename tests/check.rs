@@ -88,6 +88,10 @@ fn broken_internal_links_and_anchors_are_errors_at_their_place() {
         "De link naar '/img/bestaat-niet.png' werkt niet: dat bestand bestaat niet.",
     );
     expect(
+        line_of(&test, file, "In HTML"),
+        "De link naar '/aanbieders/bestaat-niet/' werkt niet: die pagina bestaat niet.",
+    );
+    expect(
         line_of(&test, file, "zwemless"),
         "De link naar '/aanbod/zwemless/' werkt niet: die pagina bestaat niet.",
     );
@@ -101,7 +105,7 @@ fn broken_internal_links_and_anchors_are_errors_at_their_place() {
             .any(|(f, _, m)| f == "content/paginas/over.md" && m.contains("'/themas/zwemmen/'"))
     );
     // The good links (relative, own domain, without slash, same page, mailto) pass.
-    assert_eq!(report["errors"], 9, "{found:#?}");
+    assert_eq!(report["errors"], 10, "{found:#?}");
     assert_eq!(report["links"]["skipped"], false);
     assert!(
         report["links"]["internal"].as_u64().unwrap() >= 15,
@@ -221,7 +225,7 @@ fn human_output_groups_findings_and_ends_with_a_summary() {
     assert!(out.contains("Mogelijke dubbelingen (1):\n  content/aanbod/zwemles-kopie.md en content/aanbod/zwemles.md"), "{out}");
     assert!(
         out.trim_end().ends_with(
-            "Gevonden: 9 fouten, 0 waarschuwingen, 3 verouderde items en 1 mogelijke dubbeling."
+            "Gevonden: 10 fouten, 0 waarschuwingen, 3 verouderde items en 1 mogelijke dubbeling."
         ),
         "{out}"
     );
