@@ -88,34 +88,69 @@ impl FileCache {
 
 /// Reads `site.yaml` and every content file under `root`.
 pub fn load(root: &Path) -> (RawSite, Diagnostics) {
-    load_cached(root, &mut FileCache::default())
+    // No cache: a one-off build keeps each parsed file once, without the
+    // stamps and clones that `load_cached` needs between rebuilds.
+    let mut diagnostics = Diagnostics::default();
+    let config = load_config(root, &mut diagnostics);
+    let paths = all_content_paths(root, &mut diagnostics);
+    let results: Vec<Result<SourceFile, Vec<Diagnostic>>> =
+        paths.par_iter().map(|(kind, path)| load_content_file(root, *kind, path)).collect();
+    let mut files = Vec::with_capacity(results.len());
+    for result in results {
+        match result {
+            Ok(file) => files.push(file),
+            Err(ds) => ds.into_iter().for_each(|d| diagnostics.push(d)),
+        }
+    }
+    finish(root, config, files, diagnostics)
+}
+
+fn load_config(root: &Path, diagnostics: &mut Diagnostics) -> Option<Document> {
+    match read_text(root, &root.join(CONFIG_FILE)).and_then(|text| parse_yaml(CONFIG_FILE, &text, 1)) {
+        Ok(doc) => Some(doc),
+        Err(d) => {
+            diagnostics.push(d);
+            None
+        }
+    }
+}
+
+fn all_content_paths(root: &Path, diagnostics: &mut Diagnostics) -> Vec<(Kind, PathBuf)> {
+    let mut paths = Vec::new();
+    for kind in Kind::ALL {
+        paths.extend(content_paths(root, kind, diagnostics).into_iter().map(|p| (kind, p)));
+    }
+    paths
+}
+
+/// Reports misnamed files (their content was still checked) and assembles the site.
+fn finish(root: &Path, config: Option<Document>, files: Vec<SourceFile>, mut diagnostics: Diagnostics) -> (RawSite, Diagnostics) {
+    for file in &files {
+        if !file.valid_slug {
+            diagnostics.push(
+                Diagnostic::error(
+                    &file.path,
+                    Position::START,
+                    format!(
+                        "De bestandsnaam '{}.md' mag alleen kleine letters (a-z), cijfers en streepjes (-) bevatten.",
+                        file.slug
+                    ),
+                )
+                .hint(format!(
+                    "Hernoem het bestand naar '{}.md'; de bestandsnaam wordt het webadres.",
+                    suggest_slug(&file.slug)
+                )),
+            );
+        }
+    }
+    (RawSite { root: root.to_path_buf(), config, files }, diagnostics)
 }
 
 /// `load`, taking unchanged content files from `cache` and updating it.
 pub fn load_cached(root: &Path, cache: &mut FileCache) -> (RawSite, Diagnostics) {
     let mut diagnostics = Diagnostics::default();
-    let config = match read_text(root, &root.join(CONFIG_FILE)) {
-        Ok(text) => match parse_yaml(CONFIG_FILE, &text, 1) {
-            Ok(doc) => Some(doc),
-            Err(d) => {
-                diagnostics.push(d);
-                None
-            }
-        },
-        Err(d) => {
-            diagnostics.push(d);
-            None
-        }
-    };
-
-    let mut paths = Vec::new();
-    for kind in Kind::ALL {
-        paths.extend(
-            content_paths(root, kind, &mut diagnostics)
-                .into_iter()
-                .map(|p| (kind, p)),
-        );
-    }
+    let config = load_config(root, &mut diagnostics);
+    let paths = all_content_paths(root, &mut diagnostics);
     let stamps: Vec<Option<FileStamp>> = paths
         .iter()
         .map(|(_, path)| {
@@ -147,33 +182,7 @@ pub fn load_cached(root: &Path, cache: &mut FileCache) -> (RawSite, Diagnostics)
         }
     }
     cache.files = kept;
-    // A misnamed file still gets its content checked; report its name here.
-    for file in &files {
-        if !file.valid_slug {
-            diagnostics.push(
-                Diagnostic::error(
-                    &file.path,
-                    Position::START,
-                    format!(
-                        "De bestandsnaam '{}.md' mag alleen kleine letters (a-z), cijfers en streepjes (-) bevatten.",
-                        file.slug
-                    ),
-                )
-                .hint(format!(
-                    "Hernoem het bestand naar '{}.md'; de bestandsnaam wordt het webadres.",
-                    suggest_slug(&file.slug)
-                )),
-            );
-        }
-    }
-    (
-        RawSite {
-            root: root.to_path_buf(),
-            config,
-            files,
-        },
-        diagnostics,
-    )
+    finish(root, config, files, diagnostics)
 }
 
 /// The `.md` files of one content folder, sorted; other files are reported.
@@ -378,13 +387,9 @@ pub fn parse_yaml(rel: &str, yaml: &str, first_line: usize) -> Result<Document, 
             return Err(Diagnostic::error(rel, at, message).hint(hint));
         }
     };
-    let mut positions = PositionRecorder::new(first_line);
-    let mut parser = Parser::new_from_str(yaml);
-    // serde_yaml accepted the text; the second pass only records positions.
-    let _ = parser.load(&mut positions, false);
     Ok(Document {
         value: if value.is_null() { Value::Mapping(Default::default()) } else { value },
-        positions: positions.finish(),
+        positions: Positions::new(yaml, first_line),
     })
 }
 
@@ -450,12 +455,20 @@ pub struct Location {
 }
 
 /// Key paths (`titel`, `data[0].start`, `leeftijd.van`) to their locations.
+/// Worked out on first use: most files never need a position, so their YAML
+/// is not parsed a second time.
 #[derive(Debug, Clone, Default)]
 pub struct Positions {
-    map: HashMap<String, Location>,
+    yaml: std::sync::Arc<str>,
+    first_line: usize,
+    map: std::sync::OnceLock<HashMap<String, Location>>,
 }
 
 impl Positions {
+    fn new(yaml: &str, first_line: usize) -> Self {
+        Positions { yaml: yaml.into(), first_line, map: std::sync::OnceLock::new() }
+    }
+
     /// The position of a key, or of its nearest recorded parent.
     pub fn key(&self, path: &str) -> Position {
         self.find(path).map_or(Position::START, |l| l.key)
@@ -467,9 +480,15 @@ impl Positions {
     }
 
     fn find(&self, path: &str) -> Option<&Location> {
+        let map = self.map.get_or_init(|| {
+            let mut recorder = PositionRecorder::new(self.first_line);
+            // serde_yaml accepted the text; this pass only records positions.
+            let _ = Parser::new_from_str(&self.yaml).load(&mut recorder, false);
+            recorder.positions
+        });
         let mut path = path;
         loop {
-            if let Some(l) = self.map.get(path) {
+            if let Some(l) = map.get(path) {
                 return Some(l);
             }
             let cut = path.rfind(['.', '['])?;
@@ -487,16 +506,12 @@ enum Frame {
 struct PositionRecorder {
     first_line: usize,
     stack: Vec<Frame>,
-    positions: Positions,
+    positions: HashMap<String, Location>,
 }
 
 impl PositionRecorder {
     fn new(first_line: usize) -> Self {
-        PositionRecorder { first_line, stack: Vec::new(), positions: Positions::default() }
-    }
-
-    fn finish(self) -> Positions {
-        self.positions
+        PositionRecorder { first_line, stack: Vec::new(), positions: HashMap::new() }
     }
 
     fn position(&self, mark: Marker) -> Position {
@@ -510,7 +525,7 @@ impl PositionRecorder {
             Some(Frame::Seq { path, index }) => {
                 let p = format!("{path}[{index}]");
                 *index += 1;
-                self.positions.map.insert(p.clone(), Location { key: at, value: at });
+                self.positions.insert(p.clone(), Location { key: at, value: at });
                 Some(p)
             }
             Some(Frame::Map { path, key }) => match key.take() {
@@ -520,7 +535,7 @@ impl PositionRecorder {
                 }
                 Some((name, key_at)) => {
                     let p = if path.is_empty() { name } else { format!("{path}.{name}") };
-                    self.positions.map.insert(p.clone(), Location { key: key_at, value: at });
+                    self.positions.insert(p.clone(), Location { key: key_at, value: at });
                     Some(p)
                 }
             },

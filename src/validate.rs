@@ -671,17 +671,18 @@ pub fn is_dutch_phone(text: &str) -> bool {
     digits.starts_with('0') && digits.len() == 10
 }
 
-fn stale_warning(file: &str, at: Position, date: NaiveDate, today: NaiveDate, max_dagen: u32) -> Option<Diagnostic> {
+fn stale_warning(file: &str, positions: &crate::load::Positions, date: NaiveDate, today: NaiveDate, max_dagen: u32) -> Option<Diagnostic> {
     let days = (today - date).num_days();
+    let at = || positions.value("laatst_gecontroleerd");
     if days > i64::from(max_dagen) {
         Some(
-            Diagnostic::warning(file, at, format!("Dit item is {days} dagen niet gecontroleerd (de grens is {max_dagen} dagen)."))
+            Diagnostic::warning(file, at(), format!("Dit item is {days} dagen niet gecontroleerd (de grens is {max_dagen} dagen)."))
                 .key("laatst_gecontroleerd")
                 .hint("Controleer of alles nog klopt en zet de datum van vandaag bij laatst_gecontroleerd."),
         )
     } else if days < 0 {
         Some(
-            Diagnostic::warning(file, at, format!("Deze datum ligt {} dagen in de toekomst.", -days))
+            Diagnostic::warning(file, at(), format!("Deze datum ligt {} dagen in de toekomst.", -days))
                 .key("laatst_gecontroleerd")
                 .hint("Vul de datum in waarop de gegevens echt zijn gecontroleerd."),
         )
@@ -699,7 +700,7 @@ fn check_aanbieder(file: &SourceFile, a: &Aanbieder, config: &SiteConfig, today:
                 .hint("Vul minstens één van 'telefoon', 'email' of 'website' in."),
         );
     }
-    if let Some(d) = stale_warning(&file.path, pos.value("laatst_gecontroleerd"), a.laatst_gecontroleerd, today, config.controle.max_dagen) {
+    if let Some(d) = stale_warning(&file.path, pos, a.laatst_gecontroleerd, today, config.controle.max_dagen) {
         ds.push(d);
     }
 }
@@ -752,7 +753,7 @@ fn check_aanbod(file: &SourceFile, a: &Aanbod, config: &SiteConfig, today: Naive
     }
     // A stopped offer is not published, so its age does not matter.
     if a.status != Status::Gestopt
-        && let Some(d) = stale_warning(path, pos.value("laatst_gecontroleerd"), a.laatst_gecontroleerd, today, config.controle.max_dagen)
+        && let Some(d) = stale_warning(path, pos, a.laatst_gecontroleerd, today, config.controle.max_dagen)
     {
         ds.push(d);
     }
