@@ -20,19 +20,31 @@ fn main() {
         std::process::exit(2);
     };
     let offers: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(10_000);
-    let providers: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(offers / 10).max(1);
+    let providers: usize = args
+        .get(2)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(offers / 10)
+        .max(1);
     let example = Path::new(env!("CARGO_MANIFEST_DIR"));
     if let Err(err) = generate(example, &out, offers, providers) {
         eprintln!("fout: {err}");
         std::process::exit(2);
     }
-    eprintln!("{offers} aanbod en {providers} aanbieders geschreven in {}", out.display());
+    eprintln!(
+        "{offers} aanbod en {providers} aanbieders geschreven in {}",
+        out.display()
+    );
 }
 
 fn ids(config: &Value, list: &str) -> Vec<String> {
     config[list]
         .as_sequence()
-        .map(|items| items.iter().filter_map(|i| i["id"].as_str().map(String::from)).collect())
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|i| i["id"].as_str().map(String::from))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -79,7 +91,10 @@ fn generate(example: &Path, out: &Path, offers: usize, providers: usize) -> std:
             text.push_str(&paragraphs[rng.usize(..paragraphs.len())]);
             text.push_str("\n\n");
         }
-        std::fs::write(out.join(format!("content/aanbieders/organisatie-{p}.md")), text)?;
+        std::fs::write(
+            out.join(format!("content/aanbieders/organisatie-{p}.md")),
+            text,
+        )?;
     }
     for o in 0..offers {
         let (gemeente, kernen) = &municipalities[rng.usize(..municipalities.len())];
@@ -106,7 +121,11 @@ fn generate(example: &Path, out: &Path, offers: usize, providers: usize) -> std:
         }
         text.push_str("---\n");
         for heading in ["Wat is het?", "Voor wie?", "Hoe begin je?"] {
-            let _ = write!(text, "## {heading}\n\n{}\n\n", paragraphs[rng.usize(..paragraphs.len())]);
+            let _ = write!(
+                text,
+                "## {heading}\n\n{}\n\n",
+                paragraphs[rng.usize(..paragraphs.len())]
+            );
         }
         std::fs::write(out.join(format!("content/aanbod/aanbod-{o}.md")), text)?;
     }
@@ -117,12 +136,18 @@ fn generate(example: &Path, out: &Path, offers: usize, providers: usize) -> std:
 fn example_text(dir: &Path) -> std::io::Result<(Vec<String>, Vec<String>)> {
     let mut paragraphs = Vec::new();
     let mut titles = Vec::new();
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
     entries.sort();
     for path in entries {
         let text = std::fs::read_to_string(&path)?;
         let mut parts = text.splitn(3, "---\n");
-        let (_, front, body) = (parts.next(), parts.next().unwrap_or_default(), parts.next().unwrap_or_default());
+        let (_, front, body) = (
+            parts.next(),
+            parts.next().unwrap_or_default(),
+            parts.next().unwrap_or_default(),
+        );
         if let Some(title) = front.lines().find_map(|l| l.strip_prefix("titel:")) {
             titles.push(title.trim().trim_matches('"').replace('"', "'"));
         }

@@ -93,8 +93,10 @@ pub fn load(root: &Path) -> (RawSite, Diagnostics) {
     let mut diagnostics = Diagnostics::default();
     let config = load_config(root, &mut diagnostics);
     let paths = all_content_paths(root, &mut diagnostics);
-    let results: Vec<Result<SourceFile, Vec<Diagnostic>>> =
-        paths.par_iter().map(|(kind, path)| load_content_file(root, *kind, path)).collect();
+    let results: Vec<Result<SourceFile, Vec<Diagnostic>>> = paths
+        .par_iter()
+        .map(|(kind, path)| load_content_file(root, *kind, path))
+        .collect();
     let mut files = Vec::with_capacity(results.len());
     for result in results {
         match result {
@@ -106,7 +108,9 @@ pub fn load(root: &Path) -> (RawSite, Diagnostics) {
 }
 
 fn load_config(root: &Path, diagnostics: &mut Diagnostics) -> Option<Document> {
-    match read_text(root, &root.join(CONFIG_FILE)).and_then(|text| parse_yaml(CONFIG_FILE, &text, 1)) {
+    match read_text(root, &root.join(CONFIG_FILE))
+        .and_then(|text| parse_yaml(CONFIG_FILE, &text, 1))
+    {
         Ok(doc) => Some(doc),
         Err(d) => {
             diagnostics.push(d);
@@ -118,13 +122,22 @@ fn load_config(root: &Path, diagnostics: &mut Diagnostics) -> Option<Document> {
 fn all_content_paths(root: &Path, diagnostics: &mut Diagnostics) -> Vec<(Kind, PathBuf)> {
     let mut paths = Vec::new();
     for kind in Kind::ALL {
-        paths.extend(content_paths(root, kind, diagnostics).into_iter().map(|p| (kind, p)));
+        paths.extend(
+            content_paths(root, kind, diagnostics)
+                .into_iter()
+                .map(|p| (kind, p)),
+        );
     }
     paths
 }
 
 /// Reports misnamed files (their content was still checked) and assembles the site.
-fn finish(root: &Path, config: Option<Document>, files: Vec<SourceFile>, mut diagnostics: Diagnostics) -> (RawSite, Diagnostics) {
+fn finish(
+    root: &Path,
+    config: Option<Document>,
+    files: Vec<SourceFile>,
+    mut diagnostics: Diagnostics,
+) -> (RawSite, Diagnostics) {
     for file in &files {
         if !file.valid_slug {
             diagnostics.push(
@@ -143,7 +156,14 @@ fn finish(root: &Path, config: Option<Document>, files: Vec<SourceFile>, mut dia
             );
         }
     }
-    (RawSite { root: root.to_path_buf(), config, files }, diagnostics)
+    (
+        RawSite {
+            root: root.to_path_buf(),
+            config,
+            files,
+        },
+        diagnostics,
+    )
 }
 
 /// `load`, taking unchanged content files from `cache` and updating it.
@@ -155,23 +175,32 @@ pub fn load_cached(root: &Path, cache: &mut FileCache) -> (RawSite, Diagnostics)
         .iter()
         .map(|(_, path)| {
             let meta = std::fs::symlink_metadata(path).ok()?;
-            Some(FileStamp { len: meta.len(), modified: meta.modified().ok() })
+            Some(FileStamp {
+                len: meta.len(),
+                modified: meta.modified().ok(),
+            })
         })
         .collect();
     let fresh: Vec<Option<Result<SourceFile, Vec<Diagnostic>>>> = paths
         .par_iter()
         .zip(&stamps)
-        .map(|((kind, path), stamp)| match (stamp, cache.files.get(path)) {
-            (Some(stamp), Some((cached, _))) if cached == stamp => None,
-            _ => Some(load_content_file(root, *kind, path)),
-        })
+        .map(
+            |((kind, path), stamp)| match (stamp, cache.files.get(path)) {
+                (Some(stamp), Some((cached, _))) if cached == stamp => None,
+                _ => Some(load_content_file(root, *kind, path)),
+            },
+        )
         .collect();
     let mut kept = HashMap::with_capacity(paths.len());
     let mut files = Vec::with_capacity(paths.len());
     for (((_, path), stamp), fresh) in paths.into_iter().zip(stamps).zip(fresh) {
         let result = match fresh {
             Some(result) => result,
-            None => cache.files.remove(&path).map(|(_, result)| result).expect("a cached file"),
+            None => cache
+                .files
+                .remove(&path)
+                .map(|(_, result)| result)
+                .expect("a cached file"),
         };
         match &result {
             Ok(file) => files.push(file.clone()),
@@ -230,15 +259,25 @@ fn content_paths(root: &Path, kind: Kind, diagnostics: &mut Diagnostics) -> Vec<
         }
         if entry.depth() > 1 {
             diagnostics.push(
-                Diagnostic::error(&rel, Position::START, "Dit bestand staat in een submap en wordt niet gelezen.")
-                    .hint(format!("Zet het direct in de map {}/.", kind.folder())),
+                Diagnostic::error(
+                    &rel,
+                    Position::START,
+                    "Dit bestand staat in een submap en wordt niet gelezen.",
+                )
+                .hint(format!("Zet het direct in de map {}/.", kind.folder())),
             );
             continue;
         }
         if !name.ends_with(".md") {
             diagnostics.push(
-                Diagnostic::error(&rel, Position::START, "Alleen bestanden met de extensie .md worden gelezen.")
-                    .hint("Geef het bestand de extensie .md (kleine letters), of haal het uit deze map."),
+                Diagnostic::error(
+                    &rel,
+                    Position::START,
+                    "Alleen bestanden met de extensie .md worden gelezen.",
+                )
+                .hint(
+                    "Geef het bestand de extensie .md (kleine letters), of haal het uit deze map.",
+                ),
             );
             continue;
         }
@@ -270,7 +309,8 @@ fn load_content_file(root: &Path, kind: Kind, path: &Path) -> Result<SourceFile,
 /// A slug is what a file name may be: `a-z`, `0-9` and `-`, not empty.
 pub fn is_slug(s: &str) -> bool {
     !s.is_empty()
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 /// Turns any name into a valid slug: "Café Één!" becomes "cafe-een".
@@ -285,7 +325,11 @@ pub fn suggest_slug(name: &str) -> String {
         }
     }
     let slug = slug.trim_matches('-').to_string();
-    if slug.is_empty() { "naam".to_string() } else { slug }
+    if slug.is_empty() {
+        "naam".to_string()
+    } else {
+        slug
+    }
 }
 
 /// Reads a file as UTF-8 text, without byte-order mark and with `\n` line ends.
@@ -306,8 +350,13 @@ pub fn read_text(root: &Path, path: &Path) -> Result<String, Diagnostic> {
             "Dit is een snelkoppeling (symbolische link); die worden niet gevolgd.",
         ));
     }
-    let bytes = std::fs::read(path)
-        .map_err(|err| Diagnostic::error(&rel, Position::START, format!("Kan dit bestand niet lezen: {err}")))?;
+    let bytes = std::fs::read(path).map_err(|err| {
+        Diagnostic::error(
+            &rel,
+            Position::START,
+            format!("Kan dit bestand niet lezen: {err}"),
+        )
+    })?;
     decode(&rel, bytes)
 }
 
@@ -339,7 +388,10 @@ pub fn decode(rel: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
 
 /// Splits `---` front matter from the body. Returns the YAML, the file line
 /// its first line is on, and the body.
-pub fn split_front_matter<'a>(rel: &str, text: &'a str) -> Result<(&'a str, usize, &'a str), Diagnostic> {
+pub fn split_front_matter<'a>(
+    rel: &str,
+    text: &'a str,
+) -> Result<(&'a str, usize, &'a str), Diagnostic> {
     if text.trim().is_empty() {
         return Err(Diagnostic::error(rel, Position::START, "Dit bestand is leeg.").hint(
             "Begin met een regel '---', dan de gegevens (zoals 'titel: ...'), dan weer '---' en daarna de tekst. Met 'sociale-kaart new' krijg je een voorbeeld.",
@@ -381,14 +433,21 @@ pub fn parse_yaml(rel: &str, yaml: &str, first_line: usize) -> Result<Document, 
             let raw = err.to_string();
             let at = duplicate_key_line(&raw, yaml)
                 .map(|line| Position::new(first_line + line - 1, 1))
-                .or_else(|| err.location().map(|l| Position::new(first_line + l.line() - 1, l.column())))
+                .or_else(|| {
+                    err.location()
+                        .map(|l| Position::new(first_line + l.line() - 1, l.column()))
+                })
                 .unwrap_or(Position::new(first_line, 1));
             let (message, hint) = explain_yaml_error(&err.to_string());
             return Err(Diagnostic::error(rel, at, message).hint(hint));
         }
     };
     Ok(Document {
-        value: if value.is_null() { Value::Mapping(Default::default()) } else { value },
+        value: if value.is_null() {
+            Value::Mapping(Default::default())
+        } else {
+            value
+        },
         positions: Positions::new(yaml, first_line),
     })
 }
@@ -396,11 +455,17 @@ pub fn parse_yaml(rel: &str, yaml: &str, first_line: usize) -> Result<Document, 
 /// serde_yaml locates a duplicate key at its mapping; editors need the
 /// line of the second occurrence.
 fn duplicate_key_line(raw: &str, yaml: &str) -> Option<usize> {
-    let key = raw.split("duplicate entry with key \"").nth(1)?.split('"').next()?;
+    let key = raw
+        .split("duplicate entry with key \"")
+        .nth(1)?
+        .split('"')
+        .next()?;
     yaml.lines()
         .enumerate()
         .filter(|(_, line)| {
-            line.trim_start().strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with(':'))
+            line.trim_start()
+                .strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with(':'))
         })
         .nth(1)
         .map(|(i, _)| i + 1)
@@ -409,13 +474,17 @@ fn duplicate_key_line(raw: &str, yaml: &str) -> Option<usize> {
 fn explain_yaml_error(raw: &str) -> (String, String) {
     let colon = "Staat er een dubbele punt (:) of # in een waarde? Zet de hele waarde dan tussen aanhalingstekens, bijvoorbeeld: titel: \"Hulp: zo werkt het\".";
     let (message, hint) = if raw.contains("mapping values are not allowed") {
-        ("Er staat een dubbele punt (:) op een plek waar dat niet mag.", colon)
+        (
+            "Er staat een dubbele punt (:) op een plek waar dat niet mag.",
+            colon,
+        )
     } else if raw.contains("duplicate entry") {
         (
             "Dezelfde sleutel staat twee keer in dit bestand.",
             "Haal een van de twee regels weg, of voeg ze samen.",
         )
-    } else if raw.contains("did not find expected key") || raw.contains("did not find expected '-'") {
+    } else if raw.contains("did not find expected key") || raw.contains("did not find expected '-'")
+    {
         (
             "De inspringing klopt niet: een regel staat verder of minder ver naar rechts dan verwacht.",
             "Gebruik spaties (geen tabs) en laat regels die bij elkaar horen op dezelfde plek beginnen.",
@@ -425,7 +494,11 @@ fn explain_yaml_error(raw: &str) -> (String, String) {
             "Er staat een teken dat hier niet mag (bijvoorbeeld een tab, @ of `).",
             "Vervang tabs door spaties en zet waarden met bijzondere tekens tussen aanhalingstekens.",
         )
-    } else if raw.contains("found unexpected end of stream") || raw.contains("unclosed quote") || raw.contains("found unknown escape") || raw.contains("while scanning a quoted scalar") {
+    } else if raw.contains("found unexpected end of stream")
+        || raw.contains("unclosed quote")
+        || raw.contains("found unknown escape")
+        || raw.contains("while scanning a quoted scalar")
+    {
         (
             "Er mist een afsluitend aanhalingsteken.",
             "Zet aan het einde van de waarde hetzelfde aanhalingsteken (\" of ') als aan het begin.",
@@ -436,11 +509,17 @@ fn explain_yaml_error(raw: &str) -> (String, String) {
             "Zet de lijst op een nieuwe regel onder de sleutel, ingesprongen met twee spaties.",
         )
     } else if raw.contains("tab") {
-        ("Er staat een tab in de inspringing.", "Gebruik alleen spaties om in te springen.")
+        (
+            "Er staat een tab in de inspringing.",
+            "Gebruik alleen spaties om in te springen.",
+        )
     } else {
         ("De gegevens bovenaan zijn geen geldige YAML.", colon)
     };
-    (format!("{message} (YAML: {})", first_sentence(raw)), hint.to_string())
+    (
+        format!("{message} (YAML: {})", first_sentence(raw)),
+        hint.to_string(),
+    )
 }
 
 fn first_sentence(raw: &str) -> &str {
@@ -466,7 +545,11 @@ pub struct Positions {
 
 impl Positions {
     fn new(yaml: &str, first_line: usize) -> Self {
-        Positions { yaml: yaml.into(), first_line, map: std::sync::OnceLock::new() }
+        Positions {
+            yaml: yaml.into(),
+            first_line,
+            map: std::sync::OnceLock::new(),
+        }
     }
 
     /// The position of a key, or of its nearest recorded parent.
@@ -498,8 +581,14 @@ impl Positions {
 }
 
 enum Frame {
-    Map { path: String, key: Option<(String, Position)> },
-    Seq { path: String, index: usize },
+    Map {
+        path: String,
+        key: Option<(String, Position)>,
+    },
+    Seq {
+        path: String,
+        index: usize,
+    },
 }
 
 /// Walks yaml-rust2's marked events and records each node's position.
@@ -511,7 +600,11 @@ struct PositionRecorder {
 
 impl PositionRecorder {
     fn new(first_line: usize) -> Self {
-        PositionRecorder { first_line, stack: Vec::new(), positions: HashMap::new() }
+        PositionRecorder {
+            first_line,
+            stack: Vec::new(),
+            positions: HashMap::new(),
+        }
     }
 
     fn position(&self, mark: Marker) -> Position {
@@ -525,7 +618,8 @@ impl PositionRecorder {
             Some(Frame::Seq { path, index }) => {
                 let p = format!("{path}[{index}]");
                 *index += 1;
-                self.positions.insert(p.clone(), Location { key: at, value: at });
+                self.positions
+                    .insert(p.clone(), Location { key: at, value: at });
                 Some(p)
             }
             Some(Frame::Map { path, key }) => match key.take() {
@@ -534,8 +628,18 @@ impl PositionRecorder {
                     None
                 }
                 Some((name, key_at)) => {
-                    let p = if path.is_empty() { name } else { format!("{path}.{name}") };
-                    self.positions.insert(p.clone(), Location { key: key_at, value: at });
+                    let p = if path.is_empty() {
+                        name
+                    } else {
+                        format!("{path}.{name}")
+                    };
+                    self.positions.insert(
+                        p.clone(),
+                        Location {
+                            key: key_at,
+                            value: at,
+                        },
+                    );
                     Some(p)
                 }
             },
@@ -575,7 +679,12 @@ mod tests {
 
     #[test]
     fn positions_point_at_keys_and_values() {
-        let doc = parse_yaml("x.md", "titel: Hallo\nleeftijd:\n  van: 4\ndata:\n  - start: 2027-01-01\n", 2).unwrap();
+        let doc = parse_yaml(
+            "x.md",
+            "titel: Hallo\nleeftijd:\n  van: 4\ndata:\n  - start: 2027-01-01\n",
+            2,
+        )
+        .unwrap();
         assert_eq!(doc.positions.key("titel"), Position::new(2, 1));
         assert_eq!(doc.positions.value("titel"), Position::new(2, 8));
         assert_eq!(doc.positions.key("leeftijd.van"), Position::new(4, 3));
@@ -592,7 +701,11 @@ mod tests {
 
     #[test]
     fn front_matter_is_split_and_bom_and_crlf_are_accepted() {
-        let text = decode("x.md", b"\xef\xbb\xbf---\r\ntitel: a\r\n---\r\nTekst\r\n".to_vec()).unwrap();
+        let text = decode(
+            "x.md",
+            b"\xef\xbb\xbf---\r\ntitel: a\r\n---\r\nTekst\r\n".to_vec(),
+        )
+        .unwrap();
         let (yaml, line, body) = split_front_matter("x.md", &text).unwrap();
         assert_eq!(yaml, "titel: a\n");
         assert_eq!(line, 2);
@@ -606,7 +719,12 @@ mod tests {
         std::fs::write(root.join(CONFIG_FILE), "titel: x\n").unwrap();
         std::fs::create_dir_all(root.join("content/paginas")).unwrap();
         let page = root.join("content/paginas/over.md");
-        let title = |raw: &RawSite| raw.files[0].front.value["titel"].as_str().unwrap().to_string();
+        let title = |raw: &RawSite| {
+            raw.files[0].front.value["titel"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        };
         std::fs::write(&page, "---\ntitel: A\n---\n").unwrap();
         let mut cache = FileCache::default();
         assert_eq!(title(&load_cached(root, &mut cache).0), "A");
@@ -614,7 +732,12 @@ mod tests {
         // Same size and modification time: taken from the cache.
         let modified = std::fs::metadata(&page).unwrap().modified().unwrap();
         std::fs::write(&page, "---\ntitel: B\n---\n").unwrap();
-        std::fs::File::options().write(true).open(&page).unwrap().set_modified(modified).unwrap();
+        std::fs::File::options()
+            .write(true)
+            .open(&page)
+            .unwrap()
+            .set_modified(modified)
+            .unwrap();
         assert_eq!(title(&load_cached(root, &mut cache).0), "A");
         cache.forget(&page);
         assert_eq!(title(&load_cached(root, &mut cache).0), "B");

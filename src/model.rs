@@ -289,12 +289,16 @@ impl Aanbod {
     /// True when a child of `age` years falls inside the offer's age range;
     /// an offer without a range is for every age.
     pub fn fits_age(&self, age: u32) -> bool {
-        self.leeftijd.as_ref().is_none_or(|l| l.van <= age && age <= l.tot)
+        self.leeftijd
+            .as_ref()
+            .is_none_or(|l| l.van <= age && age <= l.tot)
     }
 
     /// True when the offer's age range overlaps `van..=tot`.
     pub fn overlaps_ages(&self, van: u32, tot: u32) -> bool {
-        self.leeftijd.as_ref().is_none_or(|l| l.van <= tot && van <= l.tot)
+        self.leeftijd
+            .as_ref()
+            .is_none_or(|l| l.van <= tot && van <= l.tot)
     }
 }
 

@@ -56,7 +56,11 @@ struct Timer<'a> {
 
 impl<'a> Timer<'a> {
     fn new(on_stage: &'a mut dyn FnMut(&'static str)) -> Self {
-        Timer { timings: Vec::new(), last: Instant::now(), on_stage }
+        Timer {
+            timings: Vec::new(),
+            last: Instant::now(),
+            on_stage,
+        }
     }
 
     fn lap(&mut self, stage: &'static str) {
@@ -79,7 +83,11 @@ pub fn load_site(root: &Path, today: NaiveDate) -> (Option<Site>, Diagnostics) {
 }
 
 /// `load_site`, re-reading only the content files not in `cache`.
-pub fn load_site_cached(root: &Path, today: NaiveDate, cache: &mut load::FileCache) -> (Option<Site>, Diagnostics) {
+pub fn load_site_cached(
+    root: &Path,
+    today: NaiveDate,
+    cache: &mut load::FileCache,
+) -> (Option<Site>, Diagnostics) {
     let (raw, mut diagnostics) = load::load_cached(root, cache);
     let (site, more) = validate::validate(&raw, today);
     diagnostics.extend(more);
@@ -146,7 +154,14 @@ pub fn build_with_progress(
     // leave memory before those are: a large site never is in memory whole.
     let staging = write::Staging::new(&options.output).map_err(BuildError::Io)?;
     let (written, rest) = rayon::join(
-        || staging.write(&pages).map(|()| (pages.files.len(), pages.files.values().map(Vec::len).sum::<usize>())),
+        || {
+            staging.write(&pages).map(|()| {
+                (
+                    pages.files.len(),
+                    pages.files.values().map(Vec::len).sum::<usize>(),
+                )
+            })
+        },
         || -> anyhow::Result<(Output, std::time::Duration, std::time::Duration)> {
             let started = Instant::now();
             let mut output = Output::default();

@@ -41,33 +41,52 @@ impl Theme {
     /// Loads theme `name`: the built-in default, replaced file by file by
     /// `themes/<name>/` and then by the site's `templates/`.
     pub fn load(root: &Path, name: &str) -> Result<Theme, Diagnostics> {
-        let mut theme = Theme { templates: BTreeMap::new(), statics: BTreeMap::new() };
+        let mut theme = Theme {
+            templates: BTreeMap::new(),
+            statics: BTreeMap::new(),
+        };
         let mut diagnostics = Diagnostics::default();
         collect_embedded(&DEFAULT_THEME, &mut theme);
         let theme_dir = root.join("themes").join(name);
         if name != "default" && !theme_dir.is_dir() {
             diagnostics.push(
-                Diagnostic::error(crate::load::CONFIG_FILE, Position::START, format!("Het thema '{name}' bestaat niet: de map themes/{name}/ ontbreekt."))
-                    .key("thema")
-                    .hint("Maak die map aan, of haal 'thema' weg om het standaardthema te gebruiken."),
+                Diagnostic::error(
+                    crate::load::CONFIG_FILE,
+                    Position::START,
+                    format!("Het thema '{name}' bestaat niet: de map themes/{name}/ ontbreekt."),
+                )
+                .key("thema")
+                .hint("Maak die map aan, of haal 'thema' weg om het standaardthema te gebruiken."),
             );
             return Err(diagnostics);
         }
         theme.overlay(root, &theme_dir.join("templates"), true, &mut diagnostics);
         theme.overlay(root, &theme_dir.join("static"), false, &mut diagnostics);
         theme.overlay(root, &root.join("templates"), true, &mut diagnostics);
-        if diagnostics.has_errors() { Err(diagnostics) } else { Ok(theme) }
+        if diagnostics.has_errors() {
+            Err(diagnostics)
+        } else {
+            Ok(theme)
+        }
     }
 
     fn overlay(&mut self, root: &Path, dir: &Path, templates: bool, diagnostics: &mut Diagnostics) {
         if !dir.is_dir() {
             return;
         }
-        for entry in WalkDir::new(dir).min_depth(1).sort_by_file_name().follow_links(false) {
+        for entry in WalkDir::new(dir)
+            .min_depth(1)
+            .sort_by_file_name()
+            .follow_links(false)
+        {
             let Ok(entry) = entry else { continue };
             let rel_display = display_path(root, entry.path());
             if entry.file_type().is_symlink() {
-                diagnostics.push(Diagnostic::error(&rel_display, Position::START, "Snelkoppelingen (symbolische links) worden niet gevolgd."));
+                diagnostics.push(Diagnostic::error(
+                    &rel_display,
+                    Position::START,
+                    "Snelkoppelingen (symbolische links) worden niet gevolgd.",
+                ));
                 continue;
             }
             if !entry.file_type().is_file() {
@@ -87,7 +106,11 @@ impl Theme {
                 Ok(bytes) => {
                     self.statics.insert(name, bytes);
                 }
-                Err(err) => diagnostics.push(Diagnostic::error(&rel_display, Position::START, format!("Kan dit bestand niet lezen: {err}"))),
+                Err(err) => diagnostics.push(Diagnostic::error(
+                    &rel_display,
+                    Position::START,
+                    format!("Kan dit bestand niet lezen: {err}"),
+                )),
             }
         }
     }
@@ -96,7 +119,11 @@ impl Theme {
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml", ".svg"]);
         tera.set_escape_fn(escape_html);
-        let raw: Vec<(&str, &str)> = self.templates.iter().map(|(name, (_, text))| (name.as_str(), text.as_str())).collect();
+        let raw: Vec<(&str, &str)> = self
+            .templates
+            .iter()
+            .map(|(name, (_, text))| (name.as_str(), text.as_str()))
+            .collect();
         if let Err(err) = tera.add_raw_templates(raw) {
             let mut diagnostics = Diagnostics::default();
             let message = error_chain(&err);
@@ -123,7 +150,10 @@ impl Theme {
             .map(|(name, (_, text))| (name.clone(), minify_template(text)))
             .collect();
         let mut compact = tera.clone();
-        if compact.add_raw_templates(minified.iter().map(|(n, t)| (n.as_str(), t.as_str()))).is_ok() {
+        if compact
+            .add_raw_templates(minified.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+            .is_ok()
+        {
             tera = compact;
         }
         tera.register_filter("datum", datum_filter);
@@ -140,9 +170,14 @@ fn collect_embedded(dir: &Dir<'static>, theme: &mut Theme) {
         let path = file.path().to_string_lossy().replace('\\', "/");
         if let Some(name) = path.strip_prefix("templates/") {
             let text = String::from_utf8_lossy(file.contents()).into_owned();
-            theme.templates.insert(name.to_string(), (format!("(ingebouwd thema) {path}"), text));
+            theme.templates.insert(
+                name.to_string(),
+                (format!("(ingebouwd thema) {path}"), text),
+            );
         } else if let Some(name) = path.strip_prefix("static/") {
-            theme.statics.insert(name.to_string(), file.contents().to_vec());
+            theme
+                .statics
+                .insert(name.to_string(), file.contents().to_vec());
         }
     }
     for sub in dir.dirs() {
@@ -167,24 +202,48 @@ fn template_position(message: &str) -> Position {
         .split("--> ")
         .nth(1)
         .and_then(|rest| {
-            let mut it = rest.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty());
-            Some(Position::new(it.next()?.parse().ok()?, it.next()?.parse().ok()?))
+            let mut it = rest
+                .split(|c: char| !c.is_ascii_digit())
+                .filter(|s| !s.is_empty());
+            Some(Position::new(
+                it.next()?.parse().ok()?,
+                it.next()?.parse().ok()?,
+            ))
         })
         .unwrap_or(Position::START)
 }
 
 const MONTHS: [&str; 12] = [
-    "januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december",
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
 ];
 
 /// "3 februari 2027".
 pub fn dutch_date(date: NaiveDate) -> String {
-    format!("{} {} {}", date.day(), MONTHS[date.month0() as usize], date.year())
+    format!(
+        "{} {} {}",
+        date.day(),
+        MONTHS[date.month0() as usize],
+        date.year()
+    )
 }
 
 fn datum_filter(value: &Json, _: &std::collections::HashMap<String, Json>) -> tera::Result<Json> {
-    let text = value.as_str().ok_or_else(|| tera::Error::msg("datum verwacht een tekst"))?;
-    let date = NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|e| tera::Error::msg(e.to_string()))?;
+    let text = value
+        .as_str()
+        .ok_or_else(|| tera::Error::msg("datum verwacht een tekst"))?;
+    let date =
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|e| tera::Error::msg(e.to_string()))?;
     Ok(Json::String(dutch_date(date)))
 }
 
@@ -192,17 +251,47 @@ fn datum_filter(value: &Json, _: &std::collections::HashMap<String, Json>) -> te
 /// limited to safe schemes, and headings start at h2 (the page has the h1).
 pub fn markdown_to_html(markdown: &str) -> String {
     let mut has_raw_html = false;
-    let parser = Parser::new_ext(markdown, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH).map(|event| match event {
-        Event::Start(Tag::Heading { level: HeadingLevel::H1, id, classes, attrs }) => {
-            Event::Start(Tag::Heading { level: HeadingLevel::H2, id, classes, attrs })
+    let parser = Parser::new_ext(
+        markdown,
+        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH,
+    )
+    .map(|event| match event {
+        Event::Start(Tag::Heading {
+            level: HeadingLevel::H1,
+            id,
+            classes,
+            attrs,
+        }) => Event::Start(Tag::Heading {
+            level: HeadingLevel::H2,
+            id,
+            classes,
+            attrs,
+        }),
+        Event::End(TagEnd::Heading(HeadingLevel::H1)) => {
+            Event::End(TagEnd::Heading(HeadingLevel::H2))
         }
-        Event::End(TagEnd::Heading(HeadingLevel::H1)) => Event::End(TagEnd::Heading(HeadingLevel::H2)),
-        Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
-            Event::Start(Tag::Link { link_type, dest_url: safe_url(dest_url), title, id })
-        }
-        Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
-            Event::Start(Tag::Image { link_type, dest_url: safe_url(dest_url), title, id })
-        }
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Link {
+            link_type,
+            dest_url: safe_url(dest_url),
+            title,
+            id,
+        }),
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Image {
+            link_type,
+            dest_url: safe_url(dest_url),
+            title,
+            id,
+        }),
         Event::Html(html) | Event::InlineHtml(html) => {
             has_raw_html = true;
             Event::Html(html)
@@ -224,7 +313,10 @@ fn sanitize(html: &str) -> String {
 
 fn safe_url(url: CowStr<'_>) -> CowStr<'_> {
     let lower = url.trim().to_ascii_lowercase();
-    let scheme = lower.split_once(':').map(|(s, _)| s).filter(|s| !s.contains(['/', '?', '#']));
+    let scheme = lower
+        .split_once(':')
+        .map(|(s, _)| s)
+        .filter(|s| !s.contains(['/', '?', '#']));
     match scheme {
         None | Some("http" | "https" | "mailto" | "tel") => url,
         Some(_) => CowStr::Borrowed("#"),
@@ -263,7 +355,11 @@ pub fn access_sentence(site: &Site, aanbod: &Aanbod) -> String {
 }
 
 pub fn age_text(van: u32, tot: u32) -> String {
-    if van == 0 && tot >= 99 { "alle leeftijden".into() } else { format!("{van} tot en met {tot} jaar") }
+    if van == 0 && tot >= 99 {
+        "alle leeftijden".into()
+    } else {
+        format!("{van} tot en met {tot} jaar")
+    }
 }
 
 pub fn cost_text(kosten: &Option<Kosten>) -> Option<String> {
@@ -292,7 +388,10 @@ pub fn cost_text(kosten: &Option<Kosten>) -> Option<String> {
 
 /// `tel:` target for a phone number.
 pub fn tel_href(phone: &str) -> String {
-    let digits: String = phone.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect();
+    let digits: String = phone
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '+')
+        .collect();
     format!("tel:{digits}")
 }
 
@@ -301,8 +400,16 @@ pub fn tel_href(phone: &str) -> String {
 pub fn share_mailto(title: &str, summary: &str, url: &str) -> String {
     // RFC 6068 wants %20 for spaces; form encoding writes `+` and encodes a
     // literal plus as %2B, so swapping them afterwards is exact.
-    let encode = |text: &str| url::form_urlencoded::byte_serialize(text.as_bytes()).collect::<String>().replace('+', "%20");
-    format!("mailto:?subject={}&body={}", encode(title), encode(&format!("{summary}\n\n{url}")))
+    let encode = |text: &str| {
+        url::form_urlencoded::byte_serialize(text.as_bytes())
+            .collect::<String>()
+            .replace('+', "%20")
+    };
+    format!(
+        "mailto:?subject={}&body={}",
+        encode(title),
+        encode(&format!("{summary}\n\n{url}"))
+    )
 }
 
 pub fn offer_url(slug: &str) -> String {
@@ -337,9 +444,17 @@ impl<'a> Views<'a> {
             }
         }
         Views {
-            cards: site.aanbod.iter().map(|a| (a.source.slug.as_str(), card(site, a))).collect(),
+            cards: site
+                .aanbod
+                .iter()
+                .map(|a| (a.source.slug.as_str(), card(site, a)))
+                .collect(),
             site: site_json(site),
-            providers: site.aanbieders.iter().map(|p| (p.source.slug.as_str(), p)).collect(),
+            providers: site
+                .aanbieders
+                .iter()
+                .map(|p| (p.source.slug.as_str(), p))
+                .collect(),
             offers_by_provider,
             offers_by_theme,
         }
@@ -351,14 +466,25 @@ impl<'a> Views<'a> {
         const CANDIDATES_PER_THEME: usize = 64;
         let mut shared: BTreeMap<&str, usize> = BTreeMap::new();
         for theme in &a.themas {
-            let offers = self.offers_by_theme.get(theme.as_str()).map_or(&[][..], Vec::as_slice);
-            for o in offers.iter().filter(|o| o.source.slug != a.source.slug).take(CANDIDATES_PER_THEME) {
+            let offers = self
+                .offers_by_theme
+                .get(theme.as_str())
+                .map_or(&[][..], Vec::as_slice);
+            for o in offers
+                .iter()
+                .filter(|o| o.source.slug != a.source.slug)
+                .take(CANDIDATES_PER_THEME)
+            {
                 *shared.entry(o.source.slug.as_str()).or_default() += 1;
             }
         }
         let mut ranked: Vec<(&str, usize)> = shared.into_iter().collect();
         ranked.sort_by(|x, y| y.1.cmp(&x.1).then_with(|| x.0.cmp(y.0)));
-        ranked.into_iter().take(4).map(|(slug, _)| self.cards[slug].clone()).collect()
+        ranked
+            .into_iter()
+            .take(4)
+            .map(|(slug, _)| self.cards[slug].clone())
+            .collect()
     }
 }
 
@@ -451,20 +577,36 @@ fn site_json(site: &Site) -> Json {
 /// An offer is in a village when it names it, or names no villages at all
 /// but is offered in the village's municipality.
 pub fn offered_in_kern(a: &Aanbod, gemeente: &str, kern: &str) -> bool {
-    if a.kernen.is_empty() { a.gemeenten.iter().any(|g| g == gemeente) } else { a.kernen.iter().any(|k| k == kern) }
+    if a.kernen.is_empty() {
+        a.gemeenten.iter().any(|g| g == gemeente)
+    } else {
+        a.kernen.iter().any(|k| k == kern)
+    }
 }
 
 fn offer_json(site: &Site, a: &Aanbod, views: &Views) -> Json {
     let c = &site.config;
     let named = |ids: &[String], f: &dyn Fn(&str) -> Option<(String, String)>| -> Vec<Json> {
-        ids.iter().filter_map(|id| f(id)).map(|(naam, url)| json!({ "naam": naam, "url": url })).collect()
+        ids.iter()
+            .filter_map(|id| f(id))
+            .map(|(naam, url)| json!({ "naam": naam, "url": url }))
+            .collect()
     };
-    let providers: Vec<Json> = a.aanbieder.iter().filter_map(|slug| views.providers.get(slug.as_str())).map(|p| provider_summary(p)).collect();
+    let providers: Vec<Json> = a
+        .aanbieder
+        .iter()
+        .filter_map(|slug| views.providers.get(slug.as_str()))
+        .map(|p| provider_summary(p))
+        .collect();
     let aanmelden = match &a.aanmelden {
         None => Json::Null,
         Some(Aanmelden::Tekst(t)) => json!({ "tekst": t }),
         Some(Aanmelden::Details(d)) => {
-            let via = d.via.as_ref().and_then(|slug| views.providers.get(slug.as_str())).map(|p| provider_summary(p));
+            let via = d
+                .via
+                .as_ref()
+                .and_then(|slug| views.providers.get(slug.as_str()))
+                .map(|p| provider_summary(p));
             json!({ "tekst": d.tekst, "telefoon": d.telefoon, "tel_href": d.telefoon.as_deref().map(tel_href),
                 "email": d.email, "url": d.url, "via": via })
         }
@@ -605,7 +747,11 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Output, Diagnostics> {
     let views = Views::new(site);
 
     let pages = pages(site, &views);
-    let mut missing: Vec<&str> = pages.iter().map(|p| p.template).filter(|t| !theme.templates.contains_key(*t)).collect();
+    let mut missing: Vec<&str> = pages
+        .iter()
+        .map(|p| p.template)
+        .filter(|t| !theme.templates.contains_key(*t))
+        .collect();
     missing.sort_unstable();
     missing.dedup();
     if !missing.is_empty() {
@@ -618,8 +764,10 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Output, Diagnostics> {
         }
         return Err(diagnostics.sorted());
     }
-    let results: Vec<Result<(String, Vec<u8>), Diagnostic>> =
-        pages.par_iter().map(|page| render_one(site, theme, &tera, &views, page)).collect();
+    let results: Vec<Result<(String, Vec<u8>), Diagnostic>> = pages
+        .par_iter()
+        .map(|page| render_one(site, theme, &tera, &views, page))
+        .collect();
     let mut output = Output::default();
     let mut diagnostics = Diagnostics::default();
     for result in results {
@@ -641,8 +789,18 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Output, Diagnostics> {
     }
     copy_logos(site, &mut output, &mut diagnostics);
     output.add("sitemap.xml", sitemap(site, &output));
-    output.add("robots.txt", format!("User-agent: *\nAllow: /\n\nSitemap: {}\n", site.config.absolute_url("/sitemap.xml")));
-    if diagnostics.has_errors() { Err(diagnostics) } else { Ok(output) }
+    output.add(
+        "robots.txt",
+        format!(
+            "User-agent: *\nAllow: /\n\nSitemap: {}\n",
+            site.config.absolute_url("/sitemap.xml")
+        ),
+    );
+    if diagnostics.has_errors() {
+        Err(diagnostics)
+    } else {
+        Ok(output)
+    }
 }
 
 /// Renders the one page with output path `path` (`aanbod/x/index.html`),
@@ -665,7 +823,13 @@ pub fn render_page(site: &Site, theme: &Theme, path: &str) -> Result<Option<Vec<
     }
 }
 
-fn render_one(site: &Site, theme: &Theme, tera: &Tera, views: &Views, page: &Page) -> Result<(String, Vec<u8>), Diagnostic> {
+fn render_one(
+    site: &Site,
+    theme: &Theme,
+    tera: &Tera,
+    views: &Views,
+    page: &Page,
+) -> Result<(String, Vec<u8>), Diagnostic> {
     let mut context = serde_json::Map::new();
     context.insert("site".into(), views.site.clone());
     context.insert(
@@ -678,15 +842,20 @@ fn render_one(site: &Site, theme: &Theme, tera: &Tera, views: &Views, page: &Pag
     for (key, value) in (page.vars)() {
         context.insert(key.into(), value);
     }
-    let context = Context::from_value(Json::Object(context)).expect("a JSON object is a valid context");
+    let context =
+        Context::from_value(Json::Object(context)).expect("a JSON object is a valid context");
     let html = tera.render(page.template, &context).map_err(|err| {
         let file = theme
             .templates
             .get(page.template)
             .map(|(f, _)| f.clone())
             .unwrap_or_else(|| page.template.to_string());
-        Diagnostic::error(&file, Position::START, format!("Fout bij het maken van {}: {}", page.url, error_chain(&err)))
-            .hint("Controleer het sjabloon; gebruik alleen variabelen die bestaan.")
+        Diagnostic::error(
+            &file,
+            Position::START,
+            format!("Fout bij het maken van {}: {}", page.url, error_chain(&err)),
+        )
+        .hint("Controleer het sjabloon; gebruik alleen variabelen die bestaan.")
     })?;
     Ok((page.output_path(), html.into_bytes()))
 }
@@ -698,12 +867,23 @@ fn copy_logos(site: &Site, output: &mut Output, diagnostics: &mut Diagnostics) {
         match std::fs::symlink_metadata(&path) {
             Ok(meta) if meta.is_file() => match std::fs::read(&path) {
                 Ok(bytes) => output.add(logo.clone(), bytes),
-                Err(err) => diagnostics.push(Diagnostic::error(&p.source.path, Position::START, format!("Kan het logo niet lezen: {err}")).key("logo")),
+                Err(err) => diagnostics.push(
+                    Diagnostic::error(
+                        &p.source.path,
+                        Position::START,
+                        format!("Kan het logo niet lezen: {err}"),
+                    )
+                    .key("logo"),
+                ),
             },
             _ => diagnostics.push(
-                Diagnostic::error(&p.source.path, Position::START, format!("Het logo content/{logo} bestaat niet."))
-                    .key("logo")
-                    .hint("Zet de afbeelding in de map content/ of haal 'logo' weg."),
+                Diagnostic::error(
+                    &p.source.path,
+                    Position::START,
+                    format!("Het logo content/{logo} bestaat niet."),
+                )
+                .key("logo")
+                .hint("Zet de afbeelding in de map content/ of haal 'logo' weg."),
             ),
         }
     }
@@ -721,11 +901,23 @@ struct ListHead {
 }
 
 /// Adds the pages of one list: `/themas/x/`, then `/themas/x/2/`, ...
-fn push_list<'a>(pages: &mut Vec<Page<'a>>, views: &'a Views<'a>, url: String, head: ListHead, offers: Vec<&'a Aanbod>) {
+fn push_list<'a>(
+    pages: &mut Vec<Page<'a>>,
+    views: &'a Views<'a>,
+    url: String,
+    head: ListHead,
+    offers: Vec<&'a Aanbod>,
+) {
     let head = std::sync::Arc::new(head);
     let offers = std::sync::Arc::new(offers);
     let page_count = offers.len().div_ceil(LIST_PAGE_SIZE).max(1);
-    let page_url = move |n: usize| if n == 1 { url.clone() } else { format!("{url}{n}/") };
+    let page_url = move |n: usize| {
+        if n == 1 {
+            url.clone()
+        } else {
+            format!("{url}{n}/")
+        }
+    };
     for number in 1..=page_count {
         let head = head.clone();
         let offers = offers.clone();
@@ -739,7 +931,11 @@ fn push_list<'a>(pages: &mut Vec<Page<'a>>, views: &'a Views<'a>, url: String, h
                 "volgende": (number < page_count).then(|| page_url(number + 1)),
             })
         });
-        let title = if number == 1 { head.titel.clone() } else { format!("{} (pagina {number} van {page_count})", head.titel) };
+        let title = if number == 1 {
+            head.titel.clone()
+        } else {
+            format!("{} (pagina {number} van {page_count})", head.titel)
+        };
         pages.push(Page {
             template: "lijst.html",
             url: page_url(number),
@@ -767,7 +963,9 @@ fn push_list<'a>(pages: &mut Vec<Page<'a>>, views: &'a Views<'a>, url: String, h
 
 fn pages<'a>(site: &'a Site, views: &'a Views<'a>) -> Vec<Page<'a>> {
     let c = &site.config;
-    let offers_where = |f: &dyn Fn(&Aanbod) -> bool| -> Vec<&'a Aanbod> { site.aanbod.iter().filter(|a| f(a)).collect() };
+    let offers_where = |f: &dyn Fn(&Aanbod) -> bool| -> Vec<&'a Aanbod> {
+        site.aanbod.iter().filter(|a| f(a)).collect()
+    };
     let mut pages = Vec::new();
 
     pages.push(Page {
@@ -801,7 +999,10 @@ fn pages<'a>(site: &'a Site, views: &'a Views<'a>) -> Vec<Page<'a>> {
             vars: vars(move || {
                 vec![
                     ("aanbod", offer_json(site, a, views)),
-                    ("jsonld", Json::String(jsonld::to_script(&jsonld::offer_graph(site, a)))),
+                    (
+                        "jsonld",
+                        Json::String(jsonld::to_script(&jsonld::offer_graph(site, a))),
+                    ),
                 ]
             }),
         });
@@ -815,7 +1016,10 @@ fn pages<'a>(site: &'a Site, views: &'a Views<'a>) -> Vec<Page<'a>> {
             vars: vars(move || {
                 vec![
                     ("aanbieder", provider_json(site, p, views)),
-                    ("jsonld", Json::String(jsonld::to_script(&jsonld::organization(site, p)))),
+                    (
+                        "jsonld",
+                        Json::String(jsonld::to_script(&jsonld::organization(site, p))),
+                    ),
                 ]
             }),
         });
@@ -828,41 +1032,76 @@ fn pages<'a>(site: &'a Site, views: &'a Views<'a>) -> Vec<Page<'a>> {
             .filter_map(|id| c.thema(id))
             .map(|r| json!({ "naam": r.naam, "url": format!("/themas/{}/", r.id) }))
             .collect();
-        let offers = views.offers_by_theme.get(t.id.as_str()).cloned().unwrap_or_default();
+        let offers = views
+            .offers_by_theme
+            .get(t.id.as_str())
+            .cloned()
+            .unwrap_or_default();
         let head = ListHead {
             soort: "thema",
             titel: t.naam.clone(),
             omschrijving: t.omschrijving.clone(),
-            description: t.omschrijving.clone().unwrap_or_else(|| format!("Aanbod over {}", t.naam.to_lowercase())),
+            description: t
+                .omschrijving
+                .clone()
+                .unwrap_or_else(|| format!("Aanbod over {}", t.naam.to_lowercase())),
             overzicht: ("Alle thema's", "/themas/"),
             extra: json!({ "verwant": related }),
             jsonld: None,
         };
-        push_list(&mut pages, views, format!("/themas/{}/", t.id), head, offers);
+        push_list(
+            &mut pages,
+            views,
+            format!("/themas/{}/", t.id),
+            head,
+            offers,
+        );
     }
     for g in &c.gemeenten {
-        let kernen: Vec<Json> = g.kernen.iter().map(|k| json!({ "naam": k.naam, "url": format!("/kernen/{}/", k.id) })).collect();
+        let kernen: Vec<Json> = g
+            .kernen
+            .iter()
+            .map(|k| json!({ "naam": k.naam, "url": format!("/kernen/{}/", k.id) }))
+            .collect();
         let head = ListHead {
             soort: "gemeente",
             titel: format!("Gemeente {}", g.naam),
             omschrijving: None,
-            description: format!("Hulp en activiteiten voor kinderen, jongeren en gezinnen in {}.", g.naam),
+            description: format!(
+                "Hulp en activiteiten voor kinderen, jongeren en gezinnen in {}.",
+                g.naam
+            ),
             overzicht: ("Alle gemeenten", "/gemeenten/"),
             extra: json!({ "kernen": kernen }),
             jsonld: None,
         };
-        push_list(&mut pages, views, format!("/gemeenten/{}/", g.id), head, offers_where(&|a| a.gemeenten.contains(&g.id)));
+        push_list(
+            &mut pages,
+            views,
+            format!("/gemeenten/{}/", g.id),
+            head,
+            offers_where(&|a| a.gemeenten.contains(&g.id)),
+        );
         for k in &g.kernen {
             let head = ListHead {
                 soort: "kern",
                 titel: k.naam.clone(),
                 omschrijving: Some(format!("Kern in de gemeente {}.", g.naam)),
-                description: format!("Hulp en activiteiten voor kinderen, jongeren en gezinnen in {}.", k.naam),
+                description: format!(
+                    "Hulp en activiteiten voor kinderen, jongeren en gezinnen in {}.",
+                    k.naam
+                ),
                 overzicht: ("Alle kernen", "/kernen/"),
                 extra: json!({ "gemeente": { "naam": g.naam, "url": format!("/gemeenten/{}/", g.id) }, "lat": k.lat, "lon": k.lon }),
                 jsonld: Some(jsonld::to_script(&jsonld::place(site, g, k))),
             };
-            push_list(&mut pages, views, format!("/kernen/{}/", k.id), head, offers_where(&|a| offered_in_kern(a, &g.id, &k.id)));
+            push_list(
+                &mut pages,
+                views,
+                format!("/kernen/{}/", k.id),
+                head,
+                offers_where(&|a| offered_in_kern(a, &g.id, &k.id)),
+            );
         }
     }
     for l in &c.leeftijdsgroepen {
@@ -871,12 +1110,22 @@ fn pages<'a>(site: &'a Site, views: &'a Views<'a>) -> Vec<Page<'a>> {
             soort: "leeftijd",
             titel: titel.clone(),
             omschrijving: None,
-            description: format!("Aanbod voor {} van {}.", l.naam.to_lowercase(), age_text(l.van, l.tot)),
+            description: format!(
+                "Aanbod voor {} van {}.",
+                l.naam.to_lowercase(),
+                age_text(l.van, l.tot)
+            ),
             overzicht: ("Alle leeftijden", "/leeftijd/"),
             extra: Json::Null,
             jsonld: None,
         };
-        push_list(&mut pages, views, format!("/leeftijd/{}/", l.id), head, offers_where(&|a| a.overlaps_ages(l.van, l.tot)));
+        push_list(
+            &mut pages,
+            views,
+            format!("/leeftijd/{}/", l.id),
+            head,
+            offers_where(&|a| a.overlaps_ages(l.van, l.tot)),
+        );
     }
     for (soort, url, title) in [
         ("themas", "/themas/", "Thema's"),
@@ -897,20 +1146,34 @@ fn pages<'a>(site: &'a Site, views: &'a Views<'a>) -> Vec<Page<'a>> {
         template: "aanbod-az.html",
         url: "/aanbod/".into(),
         title: "Alle aanbod van A tot Z".into(),
-        description: format!("Alle {} vormen van hulp en ondersteuning op een rij.", site.aanbod.len()),
+        description: format!(
+            "Alle {} vormen van hulp en ondersteuning op een rij.",
+            site.aanbod.len()
+        ),
         vars: vars(move || {
-            let mut sorted: Vec<(String, &Aanbod)> = site.aanbod.iter().map(|a| (sort_key(&a.titel), a)).collect();
+            let mut sorted: Vec<(String, &Aanbod)> = site
+                .aanbod
+                .iter()
+                .map(|a| (sort_key(&a.titel), a))
+                .collect();
             sorted.sort_by(|x, y| (&x.0, &x.1.source.slug).cmp(&(&y.0, &y.1.source.slug)));
             let mut az: BTreeMap<String, Vec<Json>> = BTreeMap::new();
             for (key, a) in sorted {
-                let letter = key.chars().next().filter(char::is_ascii_alphabetic).map_or("#".to_string(), |c| c.to_ascii_uppercase().to_string());
+                let letter = key
+                    .chars()
+                    .next()
+                    .filter(char::is_ascii_alphabetic)
+                    .map_or("#".to_string(), |c| c.to_ascii_uppercase().to_string());
                 let card = &views.cards[a.source.slug.as_str()];
                 az.entry(letter).or_default().push(json!({
                     "titel": a.titel, "url": card["url"], "aanbieders": card["aanbieders"],
                     "gepland": card["gepland"], "gepauzeerd": card["gepauzeerd"],
                 }));
             }
-            let groups: Vec<Json> = az.into_iter().map(|(letter, items)| json!({ "letter": letter, "aanbod": items })).collect();
+            let groups: Vec<Json> = az
+                .into_iter()
+                .map(|(letter, items)| json!({ "letter": letter, "aanbod": items }))
+                .collect();
             vec![("groepen", Json::Array(groups))]
         }),
     });
@@ -924,7 +1187,17 @@ fn pages<'a>(site: &'a Site, views: &'a Views<'a>) -> Vec<Page<'a>> {
         url: "/aanbieders/".into(),
         title: "Aanbieders".into(),
         description: "Alle organisaties in de sociale kaart.".into(),
-        vars: vars(move || vec![("aanbieders", Json::Array(sorted_providers.iter().map(|p| provider_summary(p)).collect()))]),
+        vars: vars(move || {
+            vec![(
+                "aanbieders",
+                Json::Array(
+                    sorted_providers
+                        .iter()
+                        .map(|p| provider_summary(p))
+                        .collect(),
+                ),
+            )]
+        }),
     });
     pages.push(Page {
         template: "wie-is-wie.html",
@@ -938,9 +1211,15 @@ fn pages<'a>(site: &'a Site, views: &'a Views<'a>) -> Vec<Page<'a>> {
                 .map(|p| {
                     let mut by_role: BTreeMap<String, Vec<Json>> = BTreeMap::new();
                     for person in &p.contactpersonen {
-                        by_role.entry(person.rol.clone().unwrap_or_else(|| "Contact".into())).or_default().push(contact_json(person));
+                        by_role
+                            .entry(person.rol.clone().unwrap_or_else(|| "Contact".into()))
+                            .or_default()
+                            .push(contact_json(person));
                     }
-                    let roles: Vec<Json> = by_role.into_iter().map(|(rol, mensen)| json!({ "rol": rol, "personen": mensen })).collect();
+                    let roles: Vec<Json> = by_role
+                        .into_iter()
+                        .map(|(rol, mensen)| json!({ "rol": rol, "personen": mensen }))
+                        .collect();
                     json!({ "aanbieder": provider_summary(p), "soort": p.soort, "rollen": roles })
                 })
                 .collect();
@@ -984,9 +1263,13 @@ pub fn sort_key(text: &str) -> String {
 }
 
 fn sitemap(site: &Site, output: &Output) -> String {
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
     for path in output.files.keys() {
-        let Some(dir) = path.strip_suffix("index.html") else { continue };
+        let Some(dir) = path.strip_suffix("index.html") else {
+            continue;
+        };
         let url = site.config.absolute_url(&format!("/{dir}"));
         xml.push_str(&format!("  <url><loc>{}</loc></url>\n", xml_escape(&url)));
     }
@@ -995,11 +1278,18 @@ fn sitemap(site: &Site, output: &Output) -> String {
 }
 
 pub fn xml_escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 fn html_cfg() -> minify_html::Cfg {
-    minify_html::Cfg { minify_css: true, minify_js: true, ..minify_html::Cfg::new() }
+    minify_html::Cfg {
+        minify_css: true,
+        minify_js: true,
+        ..minify_html::Cfg::new()
+    }
 }
 
 /// Escapes what HTML requires and no more: tera's default also escapes `/`,
@@ -1021,8 +1311,12 @@ fn escape_html(text: &str) -> String {
 
 /// Minifies a tera template's HTML, leaving `{{ }}`, `{% %}` and `{# #}` as they are.
 fn minify_template(source: &str) -> String {
-    let cfg = minify_html::Cfg { preserve_brace_template_syntax: true, ..minify_html::Cfg::new() };
-    String::from_utf8(minify_html::minify(source.as_bytes(), &cfg)).unwrap_or_else(|_| source.to_string())
+    let cfg = minify_html::Cfg {
+        preserve_brace_template_syntax: true,
+        ..minify_html::Cfg::new()
+    };
+    String::from_utf8(minify_html::minify(source.as_bytes(), &cfg))
+        .unwrap_or_else(|_| source.to_string())
 }
 
 pub fn minify_html(html: &[u8]) -> Vec<u8> {
@@ -1040,7 +1334,9 @@ fn minify_asset(bytes: &[u8], element: &str) -> Vec<u8> {
     let close = format!("</{element}>");
     let text = String::from_utf8_lossy(&minified);
     match (text.find(&open), text.rfind(&close)) {
-        (Some(start), Some(end)) if start + open.len() <= end => text[start + open.len()..end].as_bytes().to_vec(),
+        (Some(start), Some(end)) if start + open.len() <= end => {
+            text[start + open.len()..end].as_bytes().to_vec()
+        }
         _ => bytes.to_vec(),
     }
 }
@@ -1051,7 +1347,9 @@ mod tests {
 
     #[test]
     fn markdown_is_sanitized() {
-        let html = markdown_to_html("# Kop\n\n<script>alert(1)</script><a href=\"javascript:x\" onclick=\"y\">a</a>\n\n[b](javascript:alert(1)) [c](/aanbod/x/)");
+        let html = markdown_to_html(
+            "# Kop\n\n<script>alert(1)</script><a href=\"javascript:x\" onclick=\"y\">a</a>\n\n[b](javascript:alert(1)) [c](/aanbod/x/)",
+        );
         assert!(html.contains("<h2>Kop</h2>"), "{html}");
         assert!(!html.contains("<script"), "{html}");
         assert!(!html.contains("onclick"), "{html}");
@@ -1061,21 +1359,33 @@ mod tests {
 
     #[test]
     fn the_builtin_templates_stay_parseable_when_minified() {
-        let mut theme = Theme { templates: BTreeMap::new(), statics: BTreeMap::new() };
+        let mut theme = Theme {
+            templates: BTreeMap::new(),
+            statics: BTreeMap::new(),
+        };
         collect_embedded(&DEFAULT_THEME, &mut theme);
-        let minified: Vec<(String, String)> =
-            theme.templates.iter().map(|(name, (_, text))| (name.clone(), minify_template(text))).collect();
+        let minified: Vec<(String, String)> = theme
+            .templates
+            .iter()
+            .map(|(name, (_, text))| (name.clone(), minify_template(text)))
+            .collect();
         let mut tera = Tera::default();
         tera.add_raw_templates(minified.iter().map(|(n, t)| (n.as_str(), t.as_str())))
             .unwrap_or_else(|e| panic!("{}", error_chain(&e)));
         for (name, text) in &minified {
-            assert!(text.len() < theme.templates[name].1.len(), "{name} got smaller");
+            assert!(
+                text.len() < theme.templates[name].1.len(),
+                "{name} got smaller"
+            );
         }
     }
 
     #[test]
     fn dates_are_dutch() {
-        assert_eq!(dutch_date(NaiveDate::from_ymd_opt(2027, 2, 3).unwrap()), "3 februari 2027");
+        assert_eq!(
+            dutch_date(NaiveDate::from_ymd_opt(2027, 2, 3).unwrap()),
+            "3 februari 2027"
+        );
     }
 
     #[test]

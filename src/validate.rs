@@ -15,8 +15,25 @@ use crate::schema::{self, Field, Type, Vocab};
 
 /// URL paths that belong to the generator; a free page cannot use them.
 pub const RESERVED_SLUGS: &[&str] = &[
-    "aanbod", "aanbieders", "themas", "gemeenten", "kernen", "leeftijd", "wie-is-wie", "zoeken",
-    "data", "zoekindex", "static", "css", "js", "img", "logos", "agenda", "feed", "embed", "404",
+    "aanbod",
+    "aanbieders",
+    "themas",
+    "gemeenten",
+    "kernen",
+    "leeftijd",
+    "wie-is-wie",
+    "zoeken",
+    "data",
+    "zoekindex",
+    "static",
+    "css",
+    "js",
+    "img",
+    "logos",
+    "agenda",
+    "feed",
+    "embed",
+    "404",
 ];
 
 /// Validates a loaded site. Returns the site when there are no errors; the
@@ -40,16 +57,23 @@ pub fn validate(raw: &RawSite, today: NaiveDate) -> (Option<Site>, Diagnostics) 
         let mut ds = Diagnostics::default();
         match file.kind {
             Kind::Aanbieder => {
-                if let Some(a) = typed::<Aanbieder>(file, schema::AANBIEDER, &vocabularies, &mut ds) {
+                if let Some(a) = typed::<Aanbieder>(file, schema::AANBIEDER, &vocabularies, &mut ds)
+                {
                     check_aanbieder(file, &a, &config, today, &mut ds);
-                    aanbieders.push(Aanbieder { source: source(file), ..a });
+                    aanbieders.push(Aanbieder {
+                        source: source(file),
+                        ..a
+                    });
                 }
             }
             Kind::Aanbod => {
                 if let Some(a) = typed::<Aanbod>(file, schema::AANBOD, &vocabularies, &mut ds) {
                     check_aanbod(file, &a, &config, today, &mut ds);
                     if a.status != Status::Gestopt {
-                        aanbod.push(Aanbod { source: source(file), ..a });
+                        aanbod.push(Aanbod {
+                            source: source(file),
+                            ..a
+                        });
                     }
                 }
             }
@@ -65,7 +89,10 @@ pub fn validate(raw: &RawSite, today: NaiveDate) -> (Option<Site>, Diagnostics) 
                             .hint("Geef het bestand een andere naam, bijvoorbeeld met 'info-' ervoor."),
                         );
                     }
-                    paginas.push(Pagina { source: source(file), ..p });
+                    paginas.push(Pagina {
+                        source: source(file),
+                        ..p
+                    });
                 }
             }
         }
@@ -79,19 +106,35 @@ pub fn validate(raw: &RawSite, today: NaiveDate) -> (Option<Site>, Diagnostics) 
     aanbieders.sort_by(|a, b| a.source.slug.cmp(&b.source.slug));
     aanbod.sort_by(|a, b| a.source.slug.cmp(&b.source.slug));
     paginas.sort_by(|a, b| a.source.slug.cmp(&b.source.slug));
-    let site = Site { root: raw.root.clone(), config, aanbieders, aanbod, paginas, today };
+    let site = Site {
+        root: raw.root.clone(),
+        config,
+        aanbieders,
+        aanbod,
+        paginas,
+        today,
+    };
     (Some(site), diagnostics)
 }
 
 fn source(file: &SourceFile) -> Source {
-    Source { slug: file.slug.clone(), path: file.path.clone(), body: file.body.clone() }
+    Source {
+        slug: file.slug.clone(),
+        path: file.path.clone(),
+        body: file.body.clone(),
+    }
 }
 
 fn validate_config(doc: &Document, diagnostics: &mut Diagnostics) -> Option<SiteConfig> {
     let file = crate::load::CONFIG_FILE;
     let empty = Vocabularies::default();
     let mut ds = Diagnostics::default();
-    let mut checker = Checker { file, doc, vocab: &empty, diagnostics: &mut ds };
+    let mut checker = Checker {
+        file,
+        doc,
+        vocab: &empty,
+        diagnostics: &mut ds,
+    };
     let normalized = checker.check(&doc.value, &Type::Object(schema::SITE), "");
     let config: Option<SiteConfig> = normalized.and_then(|v| convert(file, doc, v, &mut ds));
     if let Some(config) = &config {
@@ -117,18 +160,41 @@ fn check_config_ids(doc: &Document, config: &SiteConfig, ds: &mut Diagnostics) {
             }
             if !seen.insert(*id) {
                 ds.push(
-                    Diagnostic::error(file, doc.positions.value(&path), format!("De id '{id}' komt twee keer voor."))
-                        .key(&path)
-                        .hint("Elke id moet uniek zijn; geef een van de twee een andere id."),
+                    Diagnostic::error(
+                        file,
+                        doc.positions.value(&path),
+                        format!("De id '{id}' komt twee keer voor."),
+                    )
+                    .key(&path)
+                    .hint("Elke id moet uniek zijn; geef een van de twee een andere id."),
                 );
             }
         }
     };
-    check_list("gemeenten", config.gemeenten.iter().map(|g| g.id.as_str()).collect());
-    check_list("themas", config.themas.iter().map(|t| t.id.as_str()).collect());
-    check_list("doelgroepen", config.doelgroepen.iter().map(|t| t.id.as_str()).collect());
-    check_list("leeftijdsgroepen", config.leeftijdsgroepen.iter().map(|t| t.id.as_str()).collect());
-    check_list("toegang", config.toegang.iter().map(|t| t.id.as_str()).collect());
+    check_list(
+        "gemeenten",
+        config.gemeenten.iter().map(|g| g.id.as_str()).collect(),
+    );
+    check_list(
+        "themas",
+        config.themas.iter().map(|t| t.id.as_str()).collect(),
+    );
+    check_list(
+        "doelgroepen",
+        config.doelgroepen.iter().map(|t| t.id.as_str()).collect(),
+    );
+    check_list(
+        "leeftijdsgroepen",
+        config
+            .leeftijdsgroepen
+            .iter()
+            .map(|t| t.id.as_str())
+            .collect(),
+    );
+    check_list(
+        "toegang",
+        config.toegang.iter().map(|t| t.id.as_str()).collect(),
+    );
 
     let mut kernen = HashSet::new();
     for (g, gemeente) in config.gemeenten.iter().enumerate() {
@@ -155,7 +221,14 @@ fn check_config_ids(doc: &Document, config: &SiteConfig, ds: &mut Diagnostics) {
         for (v, verwant) in thema.verwant.iter().enumerate() {
             if !theme_ids.contains(&verwant.as_str()) {
                 let path = format!("themas[{t}].verwant[{v}]");
-                ds.push(unknown_id(file, doc.positions.value(&path), &path, Vocab::Themas, verwant, &theme_ids));
+                ds.push(unknown_id(
+                    file,
+                    doc.positions.value(&path),
+                    &path,
+                    Vocab::Themas,
+                    verwant,
+                    &theme_ids,
+                ));
             }
         }
     }
@@ -163,17 +236,28 @@ fn check_config_ids(doc: &Document, config: &SiteConfig, ds: &mut Diagnostics) {
         if groep.van > groep.tot {
             let path = format!("leeftijdsgroepen[{i}].van");
             ds.push(
-                Diagnostic::error(file, doc.positions.value(&path), format!("'van' ({}) is groter dan 'tot' ({}).", groep.van, groep.tot))
-                    .key(&path)
-                    .hint("Zet de laagste leeftijd bij 'van' en de hoogste bij 'tot'."),
+                Diagnostic::error(
+                    file,
+                    doc.positions.value(&path),
+                    format!("'van' ({}) is groter dan 'tot' ({}).", groep.van, groep.tot),
+                )
+                .key(&path)
+                .hint("Zet de laagste leeftijd bij 'van' en de hoogste bij 'tot'."),
             );
         }
     }
     if !is_slug(&config.thema) {
         ds.push(
-            Diagnostic::error(file, doc.positions.value("thema"), format!("De themanaam '{}' mag alleen kleine letters, cijfers en streepjes bevatten.", config.thema))
-                .key("thema")
-                .hint("Gebruik de naam van een map onder themes/, bijvoorbeeld 'default'."),
+            Diagnostic::error(
+                file,
+                doc.positions.value("thema"),
+                format!(
+                    "De themanaam '{}' mag alleen kleine letters, cijfers en streepjes bevatten.",
+                    config.thema
+                ),
+            )
+            .key("thema")
+            .hint("Gebruik de naam van een map onder themes/, bijvoorbeeld 'default'."),
         );
     }
 }
@@ -187,17 +271,37 @@ struct Vocabularies {
 impl Vocabularies {
     fn new(config: &SiteConfig, files: &[SourceFile]) -> Self {
         let mut lists = BTreeMap::new();
-        lists.insert("themas", config.themas.iter().map(|t| t.id.clone()).collect());
-        lists.insert("gemeenten", config.gemeenten.iter().map(|t| t.id.clone()).collect());
+        lists.insert(
+            "themas",
+            config.themas.iter().map(|t| t.id.clone()).collect(),
+        );
+        lists.insert(
+            "gemeenten",
+            config.gemeenten.iter().map(|t| t.id.clone()).collect(),
+        );
         lists.insert(
             "kernen",
-            config.gemeenten.iter().flat_map(|g| g.kernen.iter().map(|k| k.id.clone())).collect(),
+            config
+                .gemeenten
+                .iter()
+                .flat_map(|g| g.kernen.iter().map(|k| k.id.clone()))
+                .collect(),
         );
-        lists.insert("doelgroepen", config.doelgroepen.iter().map(|t| t.id.clone()).collect());
-        lists.insert("toegang", config.toegang.iter().map(|t| t.id.clone()).collect());
+        lists.insert(
+            "doelgroepen",
+            config.doelgroepen.iter().map(|t| t.id.clone()).collect(),
+        );
+        lists.insert(
+            "toegang",
+            config.toegang.iter().map(|t| t.id.clone()).collect(),
+        );
         lists.insert(
             "aanbieders",
-            files.iter().filter(|f| f.kind == Kind::Aanbieder).map(|f| f.slug.clone()).collect(),
+            files
+                .iter()
+                .filter(|f| f.kind == Kind::Aanbieder)
+                .map(|f| f.slug.clone())
+                .collect(),
         );
         Vocabularies { lists }
     }
@@ -222,7 +326,12 @@ fn typed<T: DeserializeOwned>(
     vocab: &Vocabularies,
     ds: &mut Diagnostics,
 ) -> Option<T> {
-    let mut checker = Checker { file: &file.path, doc: &file.front, vocab, diagnostics: ds };
+    let mut checker = Checker {
+        file: &file.path,
+        doc: &file.front,
+        vocab,
+        diagnostics: ds,
+    };
     let normalized = checker.check(&file.front.value, &Type::Object(fields), "");
     if ds.has_errors() {
         return None;
@@ -230,13 +339,22 @@ fn typed<T: DeserializeOwned>(
     convert(&file.path, &file.front, normalized?, ds)
 }
 
-fn convert<T: DeserializeOwned>(file: &str, doc: &Document, value: Value, ds: &mut Diagnostics) -> Option<T> {
+fn convert<T: DeserializeOwned>(
+    file: &str,
+    doc: &Document,
+    value: Value,
+    ds: &mut Diagnostics,
+) -> Option<T> {
     match serde_yaml::from_value(value) {
         Ok(v) => Some(v),
         Err(err) => {
             // The field tables should make this unreachable; report it rather than panic.
             let _ = doc;
-            ds.push(Diagnostic::error(file, Position::START, format!("Deze gegevens kunnen niet worden gelezen: {err}")));
+            ds.push(Diagnostic::error(
+                file,
+                Position::START,
+                format!("Deze gegevens kunnen niet worden gelezen: {err}"),
+            ));
             None
         }
     }
@@ -291,7 +409,11 @@ impl Checker<'_> {
                 match parse_date(&text) {
                     Ok(date) => Some(Value::String(date.format("%Y-%m-%d").to_string())),
                     Err(hint) => {
-                        self.error(path, format!("'{}' is geen geldige datum.", display(value)), Some(hint));
+                        self.error(
+                            path,
+                            format!("'{}' is geen geldige datum.", display(value)),
+                            Some(hint),
+                        );
                         None
                     }
                 }
@@ -301,7 +423,11 @@ impl Checker<'_> {
                 match parse_time(&text) {
                     Some(t) => Some(Value::String(t)),
                     None => {
-                        self.error(path, format!("'{}' is geen geldige tijd.", display(value)), Some("Schrijf een tijd als 09:00 of 17:30.".into()));
+                        self.error(
+                            path,
+                            format!("'{}' is geen geldige tijd.", display(value)),
+                            Some("Schrijf een tijd als 09:00 of 17:30.".into()),
+                        );
                         None
                     }
                 }
@@ -311,7 +437,14 @@ impl Checker<'_> {
                 if is_email(&text) {
                     Some(Value::String(text))
                 } else {
-                    self.error(path, format!("'{}' is geen geldig e-mailadres.", display(value)), Some("Schrijf een e-mailadres als naam@organisatie.nl, zonder spaties.".into()));
+                    self.error(
+                        path,
+                        format!("'{}' is geen geldig e-mailadres.", display(value)),
+                        Some(
+                            "Schrijf een e-mailadres als naam@organisatie.nl, zonder spaties."
+                                .into(),
+                        ),
+                    );
                     None
                 }
             }
@@ -320,7 +453,11 @@ impl Checker<'_> {
                 match check_url(&text) {
                     Ok(()) => Some(Value::String(text)),
                     Err(hint) => {
-                        self.error(path, format!("'{}' is geen geldig webadres.", display(value)), Some(hint));
+                        self.error(
+                            path,
+                            format!("'{}' is geen geldig webadres.", display(value)),
+                            Some(hint),
+                        );
                         None
                     }
                 }
@@ -341,7 +478,11 @@ impl Checker<'_> {
             Type::Integer { min, max } => match value.as_i64() {
                 Some(n) if n >= *min && n <= *max => Some(Value::Number(n.into())),
                 Some(n) => {
-                    self.error(path, format!("{n} ligt niet tussen {min} en {max}."), Some(format!("Vul een heel getal van {min} tot en met {max} in.")));
+                    self.error(
+                        path,
+                        format!("{n} ligt niet tussen {min} en {max}."),
+                        Some(format!("Vul een heel getal van {min} tot en met {max} in.")),
+                    );
                     None
                 }
                 None => self.wrong_type(value, path, "een heel getal"),
@@ -394,8 +535,12 @@ impl Checker<'_> {
                 let text = scalar_text(value).unwrap_or_default();
                 let safe = !text.is_empty()
                     && !text.starts_with('/')
-                    && text.split('/').all(|part| !part.is_empty() && part != ".." && part != ".")
-                    && text.chars().all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c));
+                    && text
+                        .split('/')
+                        .all(|part| !part.is_empty() && part != ".." && part != ".")
+                    && text
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c));
                 if safe {
                     Some(Value::String(text))
                 } else {
@@ -416,7 +561,11 @@ impl Checker<'_> {
             Value::Mapping(_) => "een groep sleutels",
             Value::Tagged(_) => "een waarde met een tag (!)",
         };
-        self.error(path, format!("Hier hoort {expected}, maar er staat {found}."), Some(type_hint(expected)));
+        self.error(
+            path,
+            format!("Hier hoort {expected}, maar er staat {found}."),
+            Some(type_hint(expected)),
+        );
         None
     }
 
@@ -428,7 +577,11 @@ impl Checker<'_> {
     ) -> Option<Value> {
         match value {
             Value::Sequence(items) if items.is_empty() => {
-                self.error(path, "Deze lijst is leeg.".into(), Some("Vul minstens één waarde in, of haal de sleutel weg.".into()));
+                self.error(
+                    path,
+                    "Deze lijst is leeg.".into(),
+                    Some("Vul minstens één waarde in, of haal de sleutel weg.".into()),
+                );
                 None
             }
             Value::Sequence(items) => {
@@ -442,7 +595,9 @@ impl Checker<'_> {
                 }
                 ok.then_some(Value::Sequence(out))
             }
-            Value::Mapping(_) | Value::Null => self.wrong_type(value, path, "één waarde of een lijst"),
+            Value::Mapping(_) | Value::Null => {
+                self.wrong_type(value, path, "één waarde of een lijst")
+            }
             _ => item(self, value, path).map(|v| Value::Sequence(vec![v])),
         }
     }
@@ -457,7 +612,11 @@ impl Checker<'_> {
         if let Some(n) = nearest {
             hint = format!("Bedoel je '{n}'? {hint}");
         }
-        self.error(path, format!("'{}' is geen geldige waarde.", display(value)), Some(hint));
+        self.error(
+            path,
+            format!("'{}' is geen geldige waarde.", display(value)),
+            Some(hint),
+        );
         None
     }
 
@@ -471,24 +630,43 @@ impl Checker<'_> {
         }
         let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
         let at = self.doc.positions.value(path);
-        self.diagnostics.push(unknown_id(self.file, at, path, vocab, &display(value), &ids));
+        self.diagnostics.push(unknown_id(
+            self.file,
+            at,
+            path,
+            vocab,
+            &display(value),
+            &ids,
+        ));
         None
     }
 
     fn object(&mut self, value: &Value, fields: &'static [Field], path: &str) -> Option<Value> {
         let Value::Mapping(map) = value else {
-            return self.wrong_type(value, path, "een groep sleutels (regels als 'sleutel: waarde')");
+            return self.wrong_type(
+                value,
+                path,
+                "een groep sleutels (regels als 'sleutel: waarde')",
+            );
         };
         let mut out = Mapping::new();
         let mut ok = true;
         for (key, v) in map {
             let Some(key) = key.as_str() else {
                 let p = path.to_string();
-                self.error(&p, format!("De sleutel '{}' is geen tekst.", display(key)), Some("Sleutels zijn woorden zoals 'titel' of 'samenvatting'.".into()));
+                self.error(
+                    &p,
+                    format!("De sleutel '{}' is geen tekst.", display(key)),
+                    Some("Sleutels zijn woorden zoals 'titel' of 'samenvatting'.".into()),
+                );
                 ok = false;
                 continue;
             };
-            let child = if path.is_empty() { key.to_string() } else { format!("{path}.{key}") };
+            let child = if path.is_empty() {
+                key.to_string()
+            } else {
+                format!("{path}.{key}")
+            };
             match fields.iter().find(|f| f.key == key) {
                 Some(field) => {
                     if v.is_null() {
@@ -515,9 +693,13 @@ impl Checker<'_> {
                         ),
                     };
                     self.diagnostics.push(
-                        Diagnostic::error(self.file, at, format!("De sleutel '{key}' is onbekend."))
-                            .key(child)
-                            .hint(hint),
+                        Diagnostic::error(
+                            self.file,
+                            at,
+                            format!("De sleutel '{key}' is onbekend."),
+                        )
+                        .key(child)
+                        .hint(hint),
                     );
                 }
             }
@@ -526,7 +708,11 @@ impl Checker<'_> {
             let present = map.get(field.key).is_some_and(|v| !v.is_null());
             if !present {
                 ok = false;
-                let child = if path.is_empty() { field.key.to_string() } else { format!("{path}.{}", field.key) };
+                let child = if path.is_empty() {
+                    field.key.to_string()
+                } else {
+                    format!("{path}.{}", field.key)
+                };
                 let at = if map.contains_key(field.key) {
                     self.doc.positions.key(&child)
                 } else if path.is_empty() {
@@ -535,9 +721,16 @@ impl Checker<'_> {
                     self.doc.positions.key(path)
                 };
                 self.diagnostics.push(
-                    Diagnostic::error(self.file, at, format!("De verplichte sleutel '{}' ontbreekt of is leeg.", field.key))
-                        .key(child)
-                        .hint(format!("Voeg toe: {}: ...  ({})", field.key, field.doc)),
+                    Diagnostic::error(
+                        self.file,
+                        at,
+                        format!(
+                            "De verplichte sleutel '{}' ontbreekt of is leeg.",
+                            field.key
+                        ),
+                    )
+                    .key(child)
+                    .hint(format!("Voeg toe: {}: ...  ({})", field.key, field.doc)),
                 );
             }
         }
@@ -556,7 +749,14 @@ fn type_hint(expected: &str) -> String {
     }
 }
 
-fn unknown_id(file: &str, at: Position, path: &str, vocab: Vocab, value: &str, ids: &[&str]) -> Diagnostic {
+fn unknown_id(
+    file: &str,
+    at: Position,
+    path: &str,
+    vocab: Vocab,
+    value: &str,
+    ids: &[&str],
+) -> Diagnostic {
     let mut hint = match nearest(value, ids.iter().copied()) {
         Some(n) => format!("Bedoel je '{n}'? "),
         None => String::new(),
@@ -564,13 +764,25 @@ fn unknown_id(file: &str, at: Position, path: &str, vocab: Vocab, value: &str, i
     let mut listed: Vec<&str> = ids.to_vec();
     listed.sort_unstable();
     if listed.len() > 40 {
-        hint.push_str(&format!("Zie {} voor alle {} mogelijke waarden.", vocab.source(), listed.len()));
+        hint.push_str(&format!(
+            "Zie {} voor alle {} mogelijke waarden.",
+            vocab.source(),
+            listed.len()
+        ));
     } else {
-        hint.push_str(&format!("Mogelijke waarden ({}): {}.", vocab.source(), listed.join(", ")));
+        hint.push_str(&format!(
+            "Mogelijke waarden ({}): {}.",
+            vocab.source(),
+            listed.join(", ")
+        ));
     }
-    Diagnostic::error(file, at, format!("'{value}' is geen {}.", vocab.known_label()))
-        .key(path)
-        .hint(hint)
+    Diagnostic::error(
+        file,
+        at,
+        format!("'{value}' is geen {}.", vocab.known_label()),
+    )
+    .key(path)
+    .hint(hint)
 }
 
 /// The closest candidate to a misspelt word, if one is close enough.
@@ -597,7 +809,10 @@ fn display(value: &Value) -> String {
         Value::Number(n) => n.to_string(),
         Value::Bool(b) => b.to_string(),
         Value::Null => String::new(),
-        other => serde_yaml::to_string(other).unwrap_or_default().trim().to_string(),
+        other => serde_yaml::to_string(other)
+            .unwrap_or_default()
+            .trim()
+            .to_string(),
     }
 }
 
@@ -605,7 +820,11 @@ fn display(value: &Value) -> String {
 pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
     let example = "Schrijf een datum als jaar-maand-dag, bijvoorbeeld 2026-05-14.";
     let parts: Vec<&str> = text.split(['-', '/', '.']).collect();
-    if parts.len() == 3 && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())) {
+    if parts.len() == 3
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+    {
         if parts[0].len() == 4 && parts[1].len() == 2 && parts[2].len() == 2 && text.contains('-') {
             return NaiveDate::parse_from_str(text, "%Y-%m-%d")
                 .map_err(|_| format!("Die dag bestaat niet. {example}"));
@@ -628,30 +847,48 @@ fn parse_time(text: &str) -> Option<String> {
 }
 
 pub fn is_email(text: &str) -> bool {
-    let Some((local, domain)) = text.split_once('@') else { return false };
+    let Some((local, domain)) = text.split_once('@') else {
+        return false;
+    };
     !local.is_empty()
         && !domain.contains('@')
         && domain.contains('.')
         && !domain.starts_with('.')
         && !domain.ends_with('.')
         && !domain.contains("..")
-        && text.chars().all(|c| !c.is_whitespace() && !c.is_control() && c != ',' && c != ';' && c != '<' && c != '>')
+        && text.chars().all(|c| {
+            !c.is_whitespace() && !c.is_control() && c != ',' && c != ';' && c != '<' && c != '>'
+        })
 }
 
 fn check_url(text: &str) -> Result<(), String> {
     if !(text.starts_with("https://") || text.starts_with("http://")) {
-        return Err(format!("Begin het webadres met https://, bijvoorbeeld https://{}.", text.trim_start_matches("www.").trim_start_matches('/')));
+        return Err(format!(
+            "Begin het webadres met https://, bijvoorbeeld https://{}.",
+            text.trim_start_matches("www.").trim_start_matches('/')
+        ));
     }
     match url::Url::parse(text) {
-        Ok(u) if u.host_str().is_some_and(|h| h.contains('.') || h == "localhost") && !text.contains(' ') => Ok(()),
-        _ => Err("Controleer het webadres: geen spaties, en een domeinnaam zoals voorbeeld.nl.".into()),
+        Ok(u)
+            if u.host_str()
+                .is_some_and(|h| h.contains('.') || h == "localhost")
+                && !text.contains(' ') =>
+        {
+            Ok(())
+        }
+        _ => Err(
+            "Controleer het webadres: geen spaties, en een domeinnaam zoals voorbeeld.nl.".into(),
+        ),
     }
 }
 
 /// Dutch numbers: 10 digits from 0, `+31`/`0031` and 9 digits, 0800/0900
 /// service numbers, and municipal `14 0xx(x)` numbers.
 pub fn is_dutch_phone(text: &str) -> bool {
-    if !text.chars().all(|c| c.is_ascii_digit() || " -()+.".contains(c)) {
+    if !text
+        .chars()
+        .all(|c| c.is_ascii_digit() || " -()+.".contains(c))
+    {
         return false;
     }
     let plus = text.trim_start().starts_with('+');
@@ -671,7 +908,13 @@ pub fn is_dutch_phone(text: &str) -> bool {
     digits.starts_with('0') && digits.len() == 10
 }
 
-fn stale_warning(file: &str, positions: &crate::load::Positions, date: NaiveDate, today: NaiveDate, max_dagen: u32) -> Option<Diagnostic> {
+fn stale_warning(
+    file: &str,
+    positions: &crate::load::Positions,
+    date: NaiveDate,
+    today: NaiveDate,
+    max_dagen: u32,
+) -> Option<Diagnostic> {
     let days = (today - date).num_days();
     let at = || positions.value("laatst_gecontroleerd");
     if days > i64::from(max_dagen) {
@@ -682,39 +925,69 @@ fn stale_warning(file: &str, positions: &crate::load::Positions, date: NaiveDate
         )
     } else if days < 0 {
         Some(
-            Diagnostic::warning(file, at(), format!("Deze datum ligt {} dagen in de toekomst.", -days))
-                .key("laatst_gecontroleerd")
-                .hint("Vul de datum in waarop de gegevens echt zijn gecontroleerd."),
+            Diagnostic::warning(
+                file,
+                at(),
+                format!("Deze datum ligt {} dagen in de toekomst.", -days),
+            )
+            .key("laatst_gecontroleerd")
+            .hint("Vul de datum in waarop de gegevens echt zijn gecontroleerd."),
         )
     } else {
         None
     }
 }
 
-fn check_aanbieder(file: &SourceFile, a: &Aanbieder, config: &SiteConfig, today: NaiveDate, ds: &mut Diagnostics) {
+fn check_aanbieder(
+    file: &SourceFile,
+    a: &Aanbieder,
+    config: &SiteConfig,
+    today: NaiveDate,
+    ds: &mut Diagnostics,
+) {
     let pos = &file.front.positions;
     if a.telefoon.is_none() && a.email.is_none() && a.website.is_none() {
         ds.push(
-            Diagnostic::error(&file.path, Position::START, "Er is geen manier om contact op te nemen.")
-                .key("telefoon")
-                .hint("Vul minstens één van 'telefoon', 'email' of 'website' in."),
+            Diagnostic::error(
+                &file.path,
+                Position::START,
+                "Er is geen manier om contact op te nemen.",
+            )
+            .key("telefoon")
+            .hint("Vul minstens één van 'telefoon', 'email' of 'website' in."),
         );
     }
-    if let Some(d) = stale_warning(&file.path, pos, a.laatst_gecontroleerd, today, config.controle.max_dagen) {
+    if let Some(d) = stale_warning(
+        &file.path,
+        pos,
+        a.laatst_gecontroleerd,
+        today,
+        config.controle.max_dagen,
+    ) {
         ds.push(d);
     }
 }
 
-fn check_aanbod(file: &SourceFile, a: &Aanbod, config: &SiteConfig, today: NaiveDate, ds: &mut Diagnostics) {
+fn check_aanbod(
+    file: &SourceFile,
+    a: &Aanbod,
+    config: &SiteConfig,
+    today: NaiveDate,
+    ds: &mut Diagnostics,
+) {
     let pos = &file.front.positions;
     let path = file.path.as_str();
     if let Some(l) = a.leeftijd
         && l.van > l.tot
     {
         ds.push(
-            Diagnostic::error(path, pos.value("leeftijd.van"), format!("'van' ({}) is groter dan 'tot' ({}).", l.van, l.tot))
-                .key("leeftijd.van")
-                .hint("Zet de jongste leeftijd bij 'van' en de oudste bij 'tot'."),
+            Diagnostic::error(
+                path,
+                pos.value("leeftijd.van"),
+                format!("'van' ({}) is groter dan 'tot' ({}).", l.van, l.tot),
+            )
+            .key("leeftijd.van")
+            .hint("Zet de jongste leeftijd bij 'van' en de oudste bij 'tot'."),
         );
     }
     for (i, kern) in a.kernen.iter().enumerate() {
@@ -735,9 +1008,13 @@ fn check_aanbod(file: &SourceFile, a: &Aanbod, config: &SiteConfig, today: Naive
         {
             let key = format!("data[{i}].eind");
             ds.push(
-                Diagnostic::error(path, pos.value(&key), "De einddatum ligt vóór de startdatum.")
-                    .key(key)
-                    .hint("Controleer 'start' en 'eind'."),
+                Diagnostic::error(
+                    path,
+                    pos.value(&key),
+                    "De einddatum ligt vóór de startdatum.",
+                )
+                .key(key)
+                .hint("Controleer 'start' en 'eind'."),
             );
         }
         if let Some(deadline) = run.aanmelden_voor
@@ -745,19 +1022,32 @@ fn check_aanbod(file: &SourceFile, a: &Aanbod, config: &SiteConfig, today: Naive
         {
             let key = format!("data[{i}].aanmelden_voor");
             ds.push(
-                Diagnostic::error(path, pos.value(&key), "De uiterste aanmelddatum ligt na het einde.")
-                    .key(key)
-                    .hint("Aanmelden moet vóór of op de laatste dag kunnen."),
+                Diagnostic::error(
+                    path,
+                    pos.value(&key),
+                    "De uiterste aanmelddatum ligt na het einde.",
+                )
+                .key(key)
+                .hint("Aanmelden moet vóór of op de laatste dag kunnen."),
             );
         }
     }
     // A stopped offer is not published, so its age does not matter.
     if a.status != Status::Gestopt
-        && let Some(d) = stale_warning(path, pos, a.laatst_gecontroleerd, today, config.controle.max_dagen)
+        && let Some(d) = stale_warning(
+            path,
+            pos,
+            a.laatst_gecontroleerd,
+            today,
+            config.controle.max_dagen,
+        )
     {
         ds.push(d);
     }
-    if !a.data.is_empty() && a.data.iter().all(|run| run.last_day() < today) && a.status != Status::Gestopt {
+    if !a.data.is_empty()
+        && a.data.iter().all(|run| run.last_day() < today)
+        && a.status != Status::Gestopt
+    {
         ds.push(
             Diagnostic::warning(path, pos.key("data"), "Alle data van dit aanbod zijn voorbij.")
                 .key("data")
@@ -766,10 +1056,19 @@ fn check_aanbod(file: &SourceFile, a: &Aanbod, config: &SiteConfig, today: Naive
     }
     let can_sign_up = match &a.aanmelden {
         Some(Aanmelden::Tekst(t)) => !t.trim().is_empty(),
-        Some(Aanmelden::Details(d)) => d.tekst.is_some() || d.telefoon.is_some() || d.email.is_some() || d.url.is_some() || d.via.is_some(),
+        Some(Aanmelden::Details(d)) => {
+            d.tekst.is_some()
+                || d.telefoon.is_some()
+                || d.email.is_some()
+                || d.url.is_some()
+                || d.via.is_some()
+        }
         None => false,
     };
-    let has_contact = a.contact.as_ref().is_some_and(|c| c.telefoon.is_some() || c.email.is_some());
+    let has_contact = a
+        .contact
+        .as_ref()
+        .is_some_and(|c| c.telefoon.is_some() || c.email.is_some());
     if !can_sign_up && !has_contact && a.status != Status::Gestopt {
         ds.push(
             Diagnostic::warning(path, Position::START, "Ouders zien niet hoe ze zich kunnen aanmelden of contact kunnen opnemen.")
@@ -784,7 +1083,11 @@ fn check_duplicate_offers(files: &[SourceFile], ds: &mut Diagnostics) {
     let mut by_title: BTreeMap<String, Vec<&SourceFile>> = BTreeMap::new();
     for file in files.iter().filter(|f| f.kind == Kind::Aanbod) {
         if let Some(title) = file.front.value.get("titel").and_then(Value::as_str) {
-            let key: String = title.to_lowercase().split_whitespace().collect::<Vec<_>>().join(" ");
+            let key: String = title
+                .to_lowercase()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
             by_title.entry(key).or_default().push(file);
         }
     }
@@ -807,10 +1110,24 @@ mod tests {
 
     #[test]
     fn phone_numbers() {
-        for ok in ["0546 000 123", "0546-000123", "+31 546 000 123", "088 000 1234", "0800-1234", "14 0546", "06 12345678"] {
+        for ok in [
+            "0546 000 123",
+            "0546-000123",
+            "+31 546 000 123",
+            "088 000 1234",
+            "0800-1234",
+            "14 0546",
+            "06 12345678",
+        ] {
             assert!(is_dutch_phone(ok), "{ok}");
         }
-        for bad in ["12345", "0546 000 12", "+49 30 123456", "bel ons", "0546 000 1234 5"] {
+        for bad in [
+            "12345",
+            "0546 000 12",
+            "+49 30 123456",
+            "bel ons",
+            "0546 000 1234 5",
+        ] {
             assert!(!is_dutch_phone(bad), "{bad}");
         }
     }
@@ -818,14 +1135,21 @@ mod tests {
     #[test]
     fn dates_explain_the_expected_form() {
         assert!(parse_date("2026-05-14").is_ok());
-        assert!(parse_date("2026-02-30").unwrap_err().contains("bestaat niet"));
+        assert!(
+            parse_date("2026-02-30")
+                .unwrap_err()
+                .contains("bestaat niet")
+        );
         assert!(parse_date("14-05-2026").unwrap_err().contains("2026-05-14"));
     }
 
     #[test]
     fn nearest_finds_misspellings() {
         let keys = ["titel", "samenvatting", "themas"];
-        assert_eq!(nearest("samenvating", keys.iter().copied()), Some("samenvatting"));
+        assert_eq!(
+            nearest("samenvating", keys.iter().copied()),
+            Some("samenvatting")
+        );
         assert_eq!(nearest("thema", keys.iter().copied()), Some("themas"));
         assert_eq!(nearest("xyz", keys.iter().copied()), None);
     }

@@ -39,7 +39,11 @@ impl Staging {
             .tempdir_in(&parent)
             .with_context(|| format!("kan geen tijdelijke map maken in {}", parent.display()))?
             .keep();
-        Ok(Staging { dir, target: target.to_path_buf(), published: false })
+        Ok(Staging {
+            dir,
+            target: target.to_path_buf(),
+            published: false,
+        })
     }
 
     /// Writes the files of `output` into the staging folder.
@@ -52,11 +56,15 @@ impl Staging {
         let target = self.target.clone();
         let backup = self.dir.with_file_name(format!(
             ".sociale-kaart-oud-{}",
-            self.dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+            self.dir
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
         ));
         let had_target = std::fs::symlink_metadata(&target).is_ok();
         if had_target {
-            std::fs::rename(&target, &backup).with_context(|| format!("kan {} niet vervangen", target.display()))?;
+            std::fs::rename(&target, &backup)
+                .with_context(|| format!("kan {} niet vervangen", target.display()))?;
         }
         if let Err(err) = std::fs::rename(&self.dir, &target) {
             if had_target {
@@ -114,11 +122,13 @@ pub fn write_all(output: &Output, dir: &Path) -> Result<()> {
     }
     for folder in &folders {
         let path = dir.join(folder);
-        std::fs::create_dir_all(&path).with_context(|| format!("kan de map {} niet maken", path.display()))?;
+        std::fs::create_dir_all(&path)
+            .with_context(|| format!("kan de map {} niet maken", path.display()))?;
     }
     output.files.par_iter().try_for_each(|(path, bytes)| {
         let path = dir.join(path);
-        std::fs::write(&path, bytes).with_context(|| format!("kan {} niet schrijven", path.display()))
+        std::fs::write(&path, bytes)
+            .with_context(|| format!("kan {} niet schrijven", path.display()))
     })
 }
 
@@ -147,16 +157,29 @@ mod tests {
         let staging = Staging::new(&target).unwrap();
         staging.write(&output).unwrap();
         drop(staging);
-        let names: Vec<_> = std::fs::read_dir(parent.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let names: Vec<_> = std::fs::read_dir(parent.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         assert_eq!(names, vec![std::ffi::OsString::from("public")]);
-        assert_eq!(std::fs::read_to_string(target.join("oud.html")).unwrap(), "oud");
+        assert_eq!(
+            std::fs::read_to_string(target.join("oud.html")).unwrap(),
+            "oud"
+        );
 
         let staging = Staging::new(&target).unwrap();
         staging.write(&output).unwrap();
         staging.publish().unwrap();
         assert!(!target.join("oud.html").exists());
-        assert_eq!(std::fs::read_to_string(target.join("nieuw/index.html")).unwrap(), "nieuw");
-        assert_eq!(std::fs::read_dir(parent.path()).unwrap().count(), 1, "no backup left behind");
+        assert_eq!(
+            std::fs::read_to_string(target.join("nieuw/index.html")).unwrap(),
+            "nieuw"
+        );
+        assert_eq!(
+            std::fs::read_dir(parent.path()).unwrap().count(),
+            1,
+            "no backup left behind"
+        );
     }
 
     #[test]

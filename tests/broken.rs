@@ -16,7 +16,13 @@ fn offer(title: &str) -> String {
 
 fn replace(text: String, key: &str, line: &str) -> String {
     text.lines()
-        .map(|l| if l.starts_with(&format!("{key}:")) { line.to_string() } else { l.to_string() })
+        .map(|l| {
+            if l.starts_with(&format!("{key}:")) {
+                line.to_string()
+            } else {
+                l.to_string()
+            }
+        })
         .collect::<Vec<_>>()
         .join("\n")
         + "\n"
@@ -31,79 +37,285 @@ struct Case {
     message: &'static str,
 }
 
-fn case(file: &'static str, contents: impl Into<Vec<u8>>, at: &'static str, key: Option<&'static str>, message: &'static str) -> Case {
-    Case { file, contents: contents.into(), at, key, message }
+fn case(
+    file: &'static str,
+    contents: impl Into<Vec<u8>>,
+    at: &'static str,
+    key: Option<&'static str>,
+    message: &'static str,
+) -> Case {
+    Case {
+        file,
+        contents: contents.into(),
+        at,
+        key,
+        message,
+    }
 }
 
 fn cases() -> Vec<Case> {
     let end = "---\n";
     vec![
-        case("content/aanbod/yaml-dubbele-punt.md", "---\ntitel: Yaml\nsamenvatting: Hulp: nu\n---\n", "3:19", None,
-            "Er staat een dubbele punt (:) op een plek waar dat niet mag. (YAML: mapping values are not allowed in this context)"),
-        case("content/aanbod/zonder-front-matter.md", "Geen front matter\n", "1:1", None,
-            "Het bestand begint niet met '---': de gegevens bovenaan (front matter) ontbreken."),
-        case("content/aanbod/niet-afgesloten.md", "---\ntitel: Open\nsamenvatting: x\n", "1:1", None,
-            "De gegevens bovenaan (front matter) worden niet afgesloten met een regel '---'."),
-        case("content/aanbod/leeg.md", "", "1:1", None, "Dit bestand is leeg."),
-        case("content/aanbod/geen-utf8.md", b"---\ntitel: Latin\nsamenvatting: caf\xe9\n---\n".to_vec(), "3:18", None,
-            "Dit bestand is geen UTF-8-tekst (er staat een teken in dat niet gelezen kan worden)."),
-        case("content/aanbod/onbekende-sleutel.md", offer("Sleutel") + "samenvating: typo\n" + end, "11:1", Some("samenvating"),
-            "De sleutel 'samenvating' is onbekend."),
-        case("content/aanbod/ontbrekende-sleutel.md",
-            offer("Toegang").lines().filter(|l| !l.starts_with("toegang:")).collect::<Vec<_>>().join("\n") + "\n" + end,
-            "1:1", Some("toegang"), "De verplichte sleutel 'toegang' ontbreekt of is leeg."),
-        case("content/aanbod/verkeerd-type.md", replace(offer("Type"), "themas", "themas: {a: b}") + end, "5:9", Some("themas"),
-            "Hier hoort één waarde of een lijst, maar er staat een groep sleutels."),
-        case("content/aanbod/leeftijd-tekst.md", offer("Leeftijd tekst") + "leeftijd: {van: vier, tot: 12}\n" + end, "11:17", Some("leeftijd.van"),
-            "Hier hoort een heel getal, maar er staat een tekst."),
-        case("content/aanbod/ongeldige-datum.md", replace(offer("Datum"), "laatst_gecontroleerd", "laatst_gecontroleerd: 2026-02-30") + end,
-            "9:23", Some("laatst_gecontroleerd"), "'2026-02-30' is geen geldige datum."),
-        case("content/aanbod/datum-omgekeerd.md", replace(offer("Datum nl"), "laatst_gecontroleerd", "laatst_gecontroleerd: 14-05-2026") + end,
-            "9:23", Some("laatst_gecontroleerd"), "'14-05-2026' is geen geldige datum."),
-        case("content/aanbod/ongeldig-email.md", offer("Mail") + "contact:\n  rol: jeugdconsulent\n  email: jeugd@@example\n" + end,
-            "13:10", Some("contact.email"), "'jeugd@@example' is geen geldig e-mailadres."),
-        case("content/aanbod/ongeldige-url.md", replace(offer("Url"), "aanmelden", "aanmelden:\n  url: www.example.org/aanmelden") + end,
-            "11:8", Some("aanmelden.url"), "'www.example.org/aanmelden' is geen geldig webadres."),
-        case("content/aanbod/ongeldig-telefoon.md", replace(offer("Telefoon"), "aanmelden", "aanmelden:\n  telefoon: 0546 12") + end,
-            "11:13", Some("aanmelden.telefoon"), "'0546 12' is geen geldig Nederlands telefoonnummer."),
-        case("content/aanbod/leeftijd-omgekeerd.md", offer("Leeftijd") + "leeftijd: {van: 12, tot: 4}\n" + end, "11:17", Some("leeftijd.van"),
-            "'van' (12) is groter dan 'tot' (4)."),
-        case("content/aanbod/samenvatting-te-lang.md",
-            replace(offer("Lang"), "samenvatting", &format!("samenvatting: {}", "Dit is een veel te lange samenvatting. ".repeat(6))) + end,
-            "4:15", Some("samenvatting"), "Deze tekst is 233 tekens lang; het maximum is 200."),
-        case("content/aanbod/onbekend-thema.md", replace(offer("Thema"), "themas", "themas: [scheidng]") + end, "5:10", Some("themas[0]"),
-            "'scheidng' is geen bekend thema."),
-        case("content/aanbod/onbekende-gemeente.md", replace(offer("Gemeente"), "gemeenten", "gemeenten: [losser]") + end, "7:13",
-            Some("gemeenten[0]"), "'losser' is geen bekende gemeente."),
-        case("content/aanbod/onbekende-kern.md", offer("Kern") + "kernen: [denekmp]\n" + end, "11:10", Some("kernen[0]"),
-            "'denekmp' is geen bekende kern (dorp)."),
-        case("content/aanbod/onbekende-doelgroep.md", replace(offer("Doelgroep"), "doelgroep", "doelgroep: [opa]") + end, "6:13",
-            Some("doelgroep[0]"), "'opa' is geen bekende doelgroep."),
-        case("content/aanbod/onbekende-toegang.md", replace(offer("Toegang2"), "toegang", "toegang: verwijzing") + end, "8:10",
-            Some("toegang"), "'verwijzing' is geen bekende toegang."),
-        case("content/aanbod/onbekende-aanbieder.md", replace(offer("Aanbieder"), "aanbieder", "aanbieder: schakle") + end, "3:12",
-            Some("aanbieder"), "'schakle' is geen bekende aanbieder."),
-        case("content/aanbod/Hoofdletter.md", offer("Hoofdletter") + end, "1:1", None,
-            "De bestandsnaam 'Hoofdletter.md' mag alleen kleine letters (a-z), cijfers en streepjes (-) bevatten."),
-        case("content/aanbod/met spatie.md", offer("Spatie") + end, "1:1", None,
-            "De bestandsnaam 'met spatie.md' mag alleen kleine letters (a-z), cijfers en streepjes (-) bevatten."),
-        case("content/aanbod/ongeldige-status.md", offer("Status") + "status: gestop\n" + end, "11:9", Some("status"),
-            "'gestop' is geen geldige waarde."),
-        case("content/aanbod/kern-andere-gemeente.md", offer("Kern gemeente") + "kernen: [albergen]\n" + end, "11:10", Some("kernen[0]"),
-            "De kern 'albergen' hoort bij de gemeente 'tubbergen', maar die staat niet bij 'gemeenten'."),
-        case("content/aanbod/data-eind-voor-start.md", offer("Data") + "data:\n  - start: 2027-03-10\n    eind: 2027-03-01\n" + end, "13:11",
-            Some("data[0].eind"), "De einddatum ligt vóór de startdatum."),
-        case("content/aanbod/dubbele-sleutel.md", offer("Dubbel") + "titel: Nog eens\n" + end, "11:1", None,
-            "Dezelfde sleutel staat twee keer in dit bestand. (YAML: duplicate entry with key \"titel\")"),
-        case("content/aanbod/tab-inspringing.md", offer("Tab") + "leeftijd:\n\tvan: 4\n" + end, "12:1", None,
-            "Er staat een teken dat hier niet mag (bijvoorbeeld een tab, @ of `). (YAML: found character that cannot start any token)"),
-        case("content/aanbod/ongeldige-vorm.md", offer("Vorm") + "vorm: groepje\n" + end, "11:7", Some("vorm"), "'groepje' is geen geldige waarde."),
-        case("content/aanbod/notities.txt", "notitie\n", "1:1", None, "Alleen bestanden met de extensie .md worden gelezen."),
-        case("content/paginas/zoeken.md", "---\ntitel: Zoeken\n---\nTekst\n", "1:1", None,
-            "Het webadres /zoeken/ is al in gebruik door de sociale kaart zelf."),
-        case("content/aanbieders/zonder-contact.md",
+        case(
+            "content/aanbod/yaml-dubbele-punt.md",
+            "---\ntitel: Yaml\nsamenvatting: Hulp: nu\n---\n",
+            "3:19",
+            None,
+            "Er staat een dubbele punt (:) op een plek waar dat niet mag. (YAML: mapping values are not allowed in this context)",
+        ),
+        case(
+            "content/aanbod/zonder-front-matter.md",
+            "Geen front matter\n",
+            "1:1",
+            None,
+            "Het bestand begint niet met '---': de gegevens bovenaan (front matter) ontbreken.",
+        ),
+        case(
+            "content/aanbod/niet-afgesloten.md",
+            "---\ntitel: Open\nsamenvatting: x\n",
+            "1:1",
+            None,
+            "De gegevens bovenaan (front matter) worden niet afgesloten met een regel '---'.",
+        ),
+        case(
+            "content/aanbod/leeg.md",
+            "",
+            "1:1",
+            None,
+            "Dit bestand is leeg.",
+        ),
+        case(
+            "content/aanbod/geen-utf8.md",
+            b"---\ntitel: Latin\nsamenvatting: caf\xe9\n---\n".to_vec(),
+            "3:18",
+            None,
+            "Dit bestand is geen UTF-8-tekst (er staat een teken in dat niet gelezen kan worden).",
+        ),
+        case(
+            "content/aanbod/onbekende-sleutel.md",
+            offer("Sleutel") + "samenvating: typo\n" + end,
+            "11:1",
+            Some("samenvating"),
+            "De sleutel 'samenvating' is onbekend.",
+        ),
+        case(
+            "content/aanbod/ontbrekende-sleutel.md",
+            offer("Toegang")
+                .lines()
+                .filter(|l| !l.starts_with("toegang:"))
+                .collect::<Vec<_>>()
+                .join("\n")
+                + "\n"
+                + end,
+            "1:1",
+            Some("toegang"),
+            "De verplichte sleutel 'toegang' ontbreekt of is leeg.",
+        ),
+        case(
+            "content/aanbod/verkeerd-type.md",
+            replace(offer("Type"), "themas", "themas: {a: b}") + end,
+            "5:9",
+            Some("themas"),
+            "Hier hoort één waarde of een lijst, maar er staat een groep sleutels.",
+        ),
+        case(
+            "content/aanbod/leeftijd-tekst.md",
+            offer("Leeftijd tekst") + "leeftijd: {van: vier, tot: 12}\n" + end,
+            "11:17",
+            Some("leeftijd.van"),
+            "Hier hoort een heel getal, maar er staat een tekst.",
+        ),
+        case(
+            "content/aanbod/ongeldige-datum.md",
+            replace(
+                offer("Datum"),
+                "laatst_gecontroleerd",
+                "laatst_gecontroleerd: 2026-02-30",
+            ) + end,
+            "9:23",
+            Some("laatst_gecontroleerd"),
+            "'2026-02-30' is geen geldige datum.",
+        ),
+        case(
+            "content/aanbod/datum-omgekeerd.md",
+            replace(
+                offer("Datum nl"),
+                "laatst_gecontroleerd",
+                "laatst_gecontroleerd: 14-05-2026",
+            ) + end,
+            "9:23",
+            Some("laatst_gecontroleerd"),
+            "'14-05-2026' is geen geldige datum.",
+        ),
+        case(
+            "content/aanbod/ongeldig-email.md",
+            offer("Mail") + "contact:\n  rol: jeugdconsulent\n  email: jeugd@@example\n" + end,
+            "13:10",
+            Some("contact.email"),
+            "'jeugd@@example' is geen geldig e-mailadres.",
+        ),
+        case(
+            "content/aanbod/ongeldige-url.md",
+            replace(
+                offer("Url"),
+                "aanmelden",
+                "aanmelden:\n  url: www.example.org/aanmelden",
+            ) + end,
+            "11:8",
+            Some("aanmelden.url"),
+            "'www.example.org/aanmelden' is geen geldig webadres.",
+        ),
+        case(
+            "content/aanbod/ongeldig-telefoon.md",
+            replace(
+                offer("Telefoon"),
+                "aanmelden",
+                "aanmelden:\n  telefoon: 0546 12",
+            ) + end,
+            "11:13",
+            Some("aanmelden.telefoon"),
+            "'0546 12' is geen geldig Nederlands telefoonnummer.",
+        ),
+        case(
+            "content/aanbod/leeftijd-omgekeerd.md",
+            offer("Leeftijd") + "leeftijd: {van: 12, tot: 4}\n" + end,
+            "11:17",
+            Some("leeftijd.van"),
+            "'van' (12) is groter dan 'tot' (4).",
+        ),
+        case(
+            "content/aanbod/samenvatting-te-lang.md",
+            replace(
+                offer("Lang"),
+                "samenvatting",
+                &format!(
+                    "samenvatting: {}",
+                    "Dit is een veel te lange samenvatting. ".repeat(6)
+                ),
+            ) + end,
+            "4:15",
+            Some("samenvatting"),
+            "Deze tekst is 233 tekens lang; het maximum is 200.",
+        ),
+        case(
+            "content/aanbod/onbekend-thema.md",
+            replace(offer("Thema"), "themas", "themas: [scheidng]") + end,
+            "5:10",
+            Some("themas[0]"),
+            "'scheidng' is geen bekend thema.",
+        ),
+        case(
+            "content/aanbod/onbekende-gemeente.md",
+            replace(offer("Gemeente"), "gemeenten", "gemeenten: [losser]") + end,
+            "7:13",
+            Some("gemeenten[0]"),
+            "'losser' is geen bekende gemeente.",
+        ),
+        case(
+            "content/aanbod/onbekende-kern.md",
+            offer("Kern") + "kernen: [denekmp]\n" + end,
+            "11:10",
+            Some("kernen[0]"),
+            "'denekmp' is geen bekende kern (dorp).",
+        ),
+        case(
+            "content/aanbod/onbekende-doelgroep.md",
+            replace(offer("Doelgroep"), "doelgroep", "doelgroep: [opa]") + end,
+            "6:13",
+            Some("doelgroep[0]"),
+            "'opa' is geen bekende doelgroep.",
+        ),
+        case(
+            "content/aanbod/onbekende-toegang.md",
+            replace(offer("Toegang2"), "toegang", "toegang: verwijzing") + end,
+            "8:10",
+            Some("toegang"),
+            "'verwijzing' is geen bekende toegang.",
+        ),
+        case(
+            "content/aanbod/onbekende-aanbieder.md",
+            replace(offer("Aanbieder"), "aanbieder", "aanbieder: schakle") + end,
+            "3:12",
+            Some("aanbieder"),
+            "'schakle' is geen bekende aanbieder.",
+        ),
+        case(
+            "content/aanbod/Hoofdletter.md",
+            offer("Hoofdletter") + end,
+            "1:1",
+            None,
+            "De bestandsnaam 'Hoofdletter.md' mag alleen kleine letters (a-z), cijfers en streepjes (-) bevatten.",
+        ),
+        case(
+            "content/aanbod/met spatie.md",
+            offer("Spatie") + end,
+            "1:1",
+            None,
+            "De bestandsnaam 'met spatie.md' mag alleen kleine letters (a-z), cijfers en streepjes (-) bevatten.",
+        ),
+        case(
+            "content/aanbod/ongeldige-status.md",
+            offer("Status") + "status: gestop\n" + end,
+            "11:9",
+            Some("status"),
+            "'gestop' is geen geldige waarde.",
+        ),
+        case(
+            "content/aanbod/kern-andere-gemeente.md",
+            offer("Kern gemeente") + "kernen: [albergen]\n" + end,
+            "11:10",
+            Some("kernen[0]"),
+            "De kern 'albergen' hoort bij de gemeente 'tubbergen', maar die staat niet bij 'gemeenten'.",
+        ),
+        case(
+            "content/aanbod/data-eind-voor-start.md",
+            offer("Data") + "data:\n  - start: 2027-03-10\n    eind: 2027-03-01\n" + end,
+            "13:11",
+            Some("data[0].eind"),
+            "De einddatum ligt vóór de startdatum.",
+        ),
+        case(
+            "content/aanbod/dubbele-sleutel.md",
+            offer("Dubbel") + "titel: Nog eens\n" + end,
+            "11:1",
+            None,
+            "Dezelfde sleutel staat twee keer in dit bestand. (YAML: duplicate entry with key \"titel\")",
+        ),
+        case(
+            "content/aanbod/tab-inspringing.md",
+            offer("Tab") + "leeftijd:\n\tvan: 4\n" + end,
+            "12:1",
+            None,
+            "Er staat een teken dat hier niet mag (bijvoorbeeld een tab, @ of `). (YAML: found character that cannot start any token)",
+        ),
+        case(
+            "content/aanbod/ongeldige-vorm.md",
+            offer("Vorm") + "vorm: groepje\n" + end,
+            "11:7",
+            Some("vorm"),
+            "'groepje' is geen geldige waarde.",
+        ),
+        case(
+            "content/aanbod/notities.txt",
+            "notitie\n",
+            "1:1",
+            None,
+            "Alleen bestanden met de extensie .md worden gelezen.",
+        ),
+        case(
+            "content/paginas/zoeken.md",
+            "---\ntitel: Zoeken\n---\nTekst\n",
+            "1:1",
+            None,
+            "Het webadres /zoeken/ is al in gebruik door de sociale kaart zelf.",
+        ),
+        case(
+            "content/aanbieders/zonder-contact.md",
             "---\nnaam: Zonder contact\nsoort: welzijn\nsamenvatting: Geen contactgegevens.\nlaatst_gecontroleerd: 2026-06-01\n---\n",
-            "1:1", Some("telefoon"), "Er is geen manier om contact op te nemen."),
+            "1:1",
+            Some("telefoon"),
+            "Er is geen manier om contact op te nemen.",
+        ),
     ]
 }
 
@@ -136,15 +348,42 @@ fn every_broken_file_gets_its_exact_diagnostic_in_one_run() {
     }
     let run = site.build();
     assert_eq!(run.code, 1, "content errors exit with 1:\n{}", run.stderr);
-    let errors: Vec<(String, String, Option<String>, String)> =
-        run.diagnostics().into_iter().filter(|l| l.contains(": fout: ")).map(parse).collect();
+    let errors: Vec<(String, String, Option<String>, String)> = run
+        .diagnostics()
+        .into_iter()
+        .filter(|l| l.contains(": fout: "))
+        .map(parse)
+        .collect();
     for case in &cases {
-        let expected = (case.file.to_string(), case.at.to_string(), case.key.map(String::from), case.message.to_string());
+        let expected = (
+            case.file.to_string(),
+            case.at.to_string(),
+            case.key.map(String::from),
+            case.message.to_string(),
+        );
         let found: Vec<_> = errors.iter().filter(|e| e.0 == case.file).collect();
-        assert_eq!(found, vec![&expected], "diagnostics for {}:\n{}", case.file, run.stderr);
+        assert_eq!(
+            found,
+            vec![&expected],
+            "diagnostics for {}:\n{}",
+            case.file,
+            run.stderr
+        );
     }
-    assert_eq!(errors.len(), cases.len(), "one error per broken file:\n{}", run.stderr);
-    assert!(run.stderr.contains(&format!("{} fouten en 0 waarschuwingen gevonden.", cases.len())), "{}", run.stderr);
+    assert_eq!(
+        errors.len(),
+        cases.len(),
+        "one error per broken file:\n{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(&format!(
+            "{} fouten en 0 waarschuwingen gevonden.",
+            cases.len()
+        )),
+        "{}",
+        run.stderr
+    );
     assert!(!run.stderr.contains("panicked"));
 }
 
@@ -171,13 +410,22 @@ fn a_failed_build_leaves_public_byte_identical() {
         site.write(case.file, &case.contents);
         let run = site.build();
         assert_eq!(run.code, 1, "{}: {}", case.file, run.stderr);
-        assert_eq!(snapshot(&site.public()), before, "public/ changed after a failed build with {}", case.file);
+        assert_eq!(
+            snapshot(&site.public()),
+            before,
+            "public/ changed after a failed build with {}",
+            case.file
+        );
         std::fs::remove_file(site.path().join(case.file)).unwrap();
     }
     let leftovers: Vec<_> = std::fs::read_dir(site.path())
         .unwrap()
         .filter_map(|e| e.ok())
-        .filter(|e| e.file_name().to_string_lossy().starts_with(".sociale-kaart"))
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with(".sociale-kaart")
+        })
         .collect();
     assert!(leftovers.is_empty(), "temporary folders left behind");
 }
@@ -186,19 +434,33 @@ fn a_failed_build_leaves_public_byte_identical() {
 fn site_yaml_problems_are_located() {
     let site = SiteTest::from_fixture("minimaal");
     let config = site.read("site.yaml");
-    let config = config.replace("basis_url: https://kaart.example.org", "basis_url: kaart.example.org") + "kleur: blauw\n";
+    let config = config.replace(
+        "basis_url: https://kaart.example.org",
+        "basis_url: kaart.example.org",
+    ) + "kleur: blauw\n";
     site.write("site.yaml", &config);
     let run = site.build();
     assert_eq!(run.code, 1);
     let errors: Vec<_> = run.diagnostics().into_iter().map(parse).collect();
     let line_of = |needle: &str| config.lines().position(|l| l.contains(needle)).unwrap() + 1;
     let expect = [
-        (format!("{}:12", line_of("basis_url")), Some("basis_url"), "'kaart.example.org' is geen geldig webadres."),
-        (format!("{}:1", line_of("kleur")), Some("kleur"), "De sleutel 'kleur' is onbekend."),
+        (
+            format!("{}:12", line_of("basis_url")),
+            Some("basis_url"),
+            "'kaart.example.org' is geen geldig webadres.",
+        ),
+        (
+            format!("{}:1", line_of("kleur")),
+            Some("kleur"),
+            "De sleutel 'kleur' is onbekend.",
+        ),
     ];
     for (at, key, message) in expect {
         assert!(
-            errors.iter().any(|e| e.0 == "site.yaml" && e.1 == at && e.2.as_deref() == key && e.3 == message),
+            errors.iter().any(|e| e.0 == "site.yaml"
+                && e.1 == at
+                && e.2.as_deref() == key
+                && e.3 == message),
             "missing {at} {message}:\n{}",
             run.stderr
         );
@@ -208,12 +470,25 @@ fn site_yaml_problems_are_located() {
 #[test]
 fn site_yaml_duplicate_ids_and_unknown_related_themes_are_reported() {
     let site = SiteTest::from_fixture("minimaal");
-    let config = site.read("site.yaml").replace("  - id: opvoeden\n", "  - id: scheiding\n").replace("verwant: [opvoeden]", "verwant: [opvoedn]");
+    let config = site
+        .read("site.yaml")
+        .replace("  - id: opvoeden\n", "  - id: scheiding\n")
+        .replace("verwant: [opvoeden]", "verwant: [opvoedn]");
     site.write("site.yaml", &config);
     let run = site.build();
     assert_eq!(run.code, 1);
-    assert!(run.stderr.contains("[themas[1].id] De id 'scheiding' komt twee keer voor."), "{}", run.stderr);
-    assert!(run.stderr.contains("[themas[0].verwant[0]] 'opvoedn' is geen bekend thema."), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("[themas[1].id] De id 'scheiding' komt twee keer voor."),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("[themas[0].verwant[0]] 'opvoedn' is geen bekend thema."),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -239,15 +514,29 @@ fn byte_order_mark_and_crlf_are_accepted() {
 #[test]
 fn warnings_do_not_fail_the_build_unless_strict() {
     let site = SiteTest::from_fixture("minimaal");
-    let stale = replace(offer("Oud"), "laatst_gecontroleerd", "laatst_gecontroleerd: 2024-01-01");
+    let stale = replace(
+        offer("Oud"),
+        "laatst_gecontroleerd",
+        "laatst_gecontroleerd: 2024-01-01",
+    );
     let stale = replace(stale, "aanmelden", "data:\n  - start: 2025-01-01");
     site.write("content/aanbod/oud.md", stale + "---\n");
     let run = site.build();
     assert_eq!(run.code, 0, "{}", run.stderr);
     let warnings: Vec<&str> = run.diagnostics();
     assert!(warnings.iter().any(|w| w.starts_with("content/aanbod/oud.md:9:23: waarschuwing: [laatst_gecontroleerd] Dit item is 1057 dagen niet gecontroleerd")), "{warnings:?}");
-    assert!(warnings.iter().any(|w| w.contains("[data] Alle data van dit aanbod zijn voorbij.")), "{warnings:?}");
-    assert!(warnings.iter().any(|w| w.contains("[aanmelden] Ouders zien niet hoe ze zich kunnen aanmelden")), "{warnings:?}");
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("[data] Alle data van dit aanbod zijn voorbij.")),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("[aanmelden] Ouders zien niet hoe ze zich kunnen aanmelden")),
+        "{warnings:?}"
+    );
     let strict = site.run(&["build", "--strict"]);
     assert_eq!(strict.code, 1, "{}", strict.stderr);
 }

@@ -13,7 +13,11 @@ fn offer_with(extra: &str, body: &str) -> String {
 
 /// A secret file next to the site folder that nothing may read.
 fn secret_beside(site: &SiteTest) -> std::path::PathBuf {
-    let secret = site.path().parent().unwrap().join(format!("geheim-{}.txt", std::process::id()));
+    let secret = site
+        .path()
+        .parent()
+        .unwrap()
+        .join(format!("geheim-{}.txt", std::process::id()));
     std::fs::write(&secret, "GEHEIM-WACHTWOORD").unwrap();
     secret
 }
@@ -26,7 +30,12 @@ fn symlinked_content_and_templates_are_refused() {
     std::os::unix::fs::symlink(&secret, site.path().join("content/aanbod/geheim.md")).unwrap();
     let run = site.build();
     assert_eq!(run.code, 1, "{}", run.stderr);
-    assert!(run.stderr.contains("content/aanbod/geheim.md:1:1: fout: Dit is een snelkoppeling"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("content/aanbod/geheim.md:1:1: fout: Dit is een snelkoppeling"),
+        "{}",
+        run.stderr
+    );
     assert!(!run.stderr.contains("GEHEIM"));
     std::fs::remove_file(site.path().join("content/aanbod/geheim.md")).unwrap();
 
@@ -34,7 +43,12 @@ fn symlinked_content_and_templates_are_refused() {
     std::os::unix::fs::symlink(&secret, site.path().join("templates/pagina.html")).unwrap();
     let run = site.build();
     assert_eq!(run.code, 1, "{}", run.stderr);
-    assert!(run.stderr.contains("templates/pagina.html:1:1: fout: Snelkoppelingen"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("templates/pagina.html:1:1: fout: Snelkoppelingen"),
+        "{}",
+        run.stderr
+    );
     assert!(!run.stderr.contains("GEHEIM"));
     assert!(!site.public().exists());
     std::fs::remove_file(secret).unwrap();
@@ -44,11 +58,20 @@ fn symlinked_content_and_templates_are_refused() {
 fn a_theme_name_cannot_leave_the_themes_folder() {
     let site = SiteTest::from_fixture("minimaal");
     for name in ["../../etc", "/etc", "..", "eigen/../../x"] {
-        let config = site.read("site.yaml").lines().filter(|l| !l.starts_with("thema:")).collect::<Vec<_>>().join("\n");
+        let config = site
+            .read("site.yaml")
+            .lines()
+            .filter(|l| !l.starts_with("thema:"))
+            .collect::<Vec<_>>()
+            .join("\n");
         site.write("site.yaml", format!("{config}\nthema: \"{name}\"\n"));
         let run = site.build();
         assert_eq!(run.code, 1, "theme {name}: {}", run.stderr);
-        assert!(run.stderr.contains("[thema]"), "theme {name}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("[thema]"),
+            "theme {name}: {}",
+            run.stderr
+        );
     }
 }
 
@@ -57,12 +80,26 @@ fn a_logo_path_cannot_leave_the_content_folder() {
     let site = SiteTest::from_fixture("minimaal");
     let secret = secret_beside(&site);
     let name = secret.file_name().unwrap().to_string_lossy().into_owned();
-    for logo in [format!("../../{name}"), format!("/{name}"), "logos/../../x.png".to_string(), secret.display().to_string()] {
-        let provider = site.read("content/aanbieders/schakel.md").replacen("---\n", &format!("---\nlogo: \"{logo}\"\n"), 1);
+    for logo in [
+        format!("../../{name}"),
+        format!("/{name}"),
+        "logos/../../x.png".to_string(),
+        secret.display().to_string(),
+    ] {
+        let provider = site.read("content/aanbieders/schakel.md").replacen(
+            "---\n",
+            &format!("---\nlogo: \"{logo}\"\n"),
+            1,
+        );
         site.write("content/aanbieders/uitbraak.md", provider);
         let run = site.build();
         assert_eq!(run.code, 1, "logo {logo}: {}", run.stderr);
-        assert!(run.stderr.contains("content/aanbieders/uitbraak.md:2:7: fout: [logo]"), "logo {logo}: {}", run.stderr);
+        assert!(
+            run.stderr
+                .contains("content/aanbieders/uitbraak.md:2:7: fout: [logo]"),
+            "logo {logo}: {}",
+            run.stderr
+        );
         assert!(!site.public().exists());
     }
     std::fs::remove_file(secret).unwrap();
@@ -73,12 +110,24 @@ fn references_cannot_name_paths() {
     let site = SiteTest::from_fixture("minimaal");
     site.write(
         "content/aanbod/uitbraak.md",
-        offer_with("", "").replace("aanbieder: schakel", "aanbieder: ../aanbieders/schakel").replace("themas: opvoeden", "themas: ../../etc"),
+        offer_with("", "")
+            .replace("aanbieder: schakel", "aanbieder: ../aanbieders/schakel")
+            .replace("themas: opvoeden", "themas: ../../etc"),
     );
     let run = site.build();
     assert_eq!(run.code, 1);
-    assert!(run.stderr.contains("[aanbieder] '../aanbieders/schakel' is geen bekende aanbieder."), "{}", run.stderr);
-    assert!(run.stderr.contains("[themas] '../../etc' is geen bekend thema."), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("[aanbieder] '../aanbieders/schakel' is geen bekende aanbieder."),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("[themas] '../../etc' is geen bekend thema."),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -98,9 +147,15 @@ fn markdown_cannot_inject_script_or_javascript_links() {
 fn the_output_folder_is_written_only_where_asked() {
     let site = SiteTest::from_fixture("minimaal");
     let outside = site.path().parent().unwrap();
-    let before: Vec<_> = std::fs::read_dir(outside).unwrap().filter_map(|e| e.ok().map(|e| e.file_name())).collect();
+    let before: Vec<_> = std::fs::read_dir(outside)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.file_name()))
+        .collect();
     site.build_ok();
-    let after: Vec<_> = std::fs::read_dir(outside).unwrap().filter_map(|e| e.ok().map(|e| e.file_name())).collect();
+    let after: Vec<_> = std::fs::read_dir(outside)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.file_name()))
+        .collect();
     let mut new: Vec<_> = after.iter().filter(|n| !before.contains(n)).collect();
     new.retain(|n| n.to_string_lossy().starts_with(".sociale-kaart"));
     assert!(new.is_empty(), "files written beside the site: {new:?}");

@@ -13,7 +13,11 @@ use sociale_kaart::pipeline;
 fn example_site() -> Site {
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
     let (site, diagnostics) = pipeline::load_site(&common::repo(), today);
-    assert!(!diagnostics.has_errors(), "{:?}", diagnostics.iter().collect::<Vec<_>>());
+    assert!(
+        !diagnostics.has_errors(),
+        "{:?}",
+        diagnostics.iter().collect::<Vec<_>>()
+    );
     site.expect("example site validates")
 }
 
@@ -31,7 +35,11 @@ fn listed_offers(html: &str) -> BTreeSet<String> {
     doc.select(&sel)
         .filter_map(|a| a.value().attr("href"))
         .filter(|h| h.len() > "/aanbod/".len())
-        .map(|h| h.trim_start_matches("/aanbod/").trim_end_matches('/').to_string())
+        .map(|h| {
+            h.trim_start_matches("/aanbod/")
+                .trim_end_matches('/')
+                .to_string()
+        })
         .collect()
 }
 
@@ -45,7 +53,11 @@ fn listed_on_all_pages(built: &SiteTest, url: &str) -> BTreeSet<String> {
         listed.extend(listed_offers(&html));
         let doc = scraper::Html::parse_document(&html);
         let sel = scraper::Selector::parse("a[rel=next]").unwrap();
-        next = doc.select(&sel).next().and_then(|a| a.value().attr("href")).map(String::from);
+        next = doc
+            .select(&sel)
+            .next()
+            .and_then(|a| a.value().attr("href"))
+            .map(String::from);
         pages += 1;
         assert!(pages < 100, "pagination of {url} does not end");
     }
@@ -55,31 +67,72 @@ fn listed_on_all_pages(built: &SiteTest, url: &str) -> BTreeSet<String> {
 #[test]
 fn example_content_covers_the_content_model() {
     let site = example_site();
-    assert!(site.aanbieders.len() >= 15, "{} providers", site.aanbieders.len());
+    assert!(
+        site.aanbieders.len() >= 15,
+        "{} providers",
+        site.aanbieders.len()
+    );
     assert!(site.aanbod.len() >= 40, "{} offers", site.aanbod.len());
     let c = &site.config;
     for t in &c.themas {
-        assert!(site.aanbod.iter().any(|a| a.themas.contains(&t.id)), "theme {} unused", t.id);
+        assert!(
+            site.aanbod.iter().any(|a| a.themas.contains(&t.id)),
+            "theme {} unused",
+            t.id
+        );
     }
     for l in &c.leeftijdsgroepen {
         assert!(
-            site.aanbod.iter().any(|a| a.leeftijd.is_some_and(|r| r.van <= l.tot && l.van <= r.tot)),
+            site.aanbod
+                .iter()
+                .any(|a| a.leeftijd.is_some_and(|r| r.van <= l.tot && l.van <= r.tot)),
             "age group {} uncovered",
             l.id
         );
     }
     for t in &c.toegang {
-        assert!(site.aanbod.iter().any(|a| a.toegang == t.id), "access {} unused", t.id);
+        assert!(
+            site.aanbod.iter().any(|a| a.toegang == t.id),
+            "access {} unused",
+            t.id
+        );
     }
     for d in &c.doelgroepen {
-        assert!(site.aanbod.iter().any(|a| a.doelgroep.contains(&d.id)), "audience {} unused", d.id);
+        assert!(
+            site.aanbod.iter().any(|a| a.doelgroep.contains(&d.id)),
+            "audience {} unused",
+            d.id
+        );
     }
-    assert!(site.aanbod.iter().any(|a| matches!(a.kosten, Some(Kosten::Gratis(_)))));
-    assert!(site.aanbod.iter().any(|a| matches!(a.kosten, Some(Kosten::Bedrag(_)))));
-    assert!(site.aanbod.iter().any(|a| a.data.iter().any(|d| d.start > site.today)), "a future run");
-    assert!(site.aanbod.iter().any(|a| a.data.iter().any(|d| d.last_day() < site.today)), "a past run");
+    assert!(
+        site.aanbod
+            .iter()
+            .any(|a| matches!(a.kosten, Some(Kosten::Gratis(_))))
+    );
+    assert!(
+        site.aanbod
+            .iter()
+            .any(|a| matches!(a.kosten, Some(Kosten::Bedrag(_))))
+    );
+    assert!(
+        site.aanbod
+            .iter()
+            .any(|a| a.data.iter().any(|d| d.start > site.today)),
+        "a future run"
+    );
+    assert!(
+        site.aanbod
+            .iter()
+            .any(|a| a.data.iter().any(|d| d.last_day() < site.today)),
+        "a past run"
+    );
     assert!(site.aanbod.iter().any(|a| a.status == Status::Gepland));
-    assert!(c.gemeenten.iter().flat_map(|g| &g.kernen).all(|k| k.lat.is_some() && k.lon.is_some()));
+    assert!(
+        c.gemeenten
+            .iter()
+            .flat_map(|g| &g.kernen)
+            .all(|k| k.lat.is_some() && k.lon.is_some())
+    );
     let gestopt = std::fs::read_dir(common::repo().join("content/aanbod"))
         .unwrap()
         .filter_map(|e| std::fs::read_to_string(e.unwrap().path()).ok())
@@ -107,7 +160,11 @@ fn example_content_has_no_real_contact_details() {
             }
             if word.starts_with("https://") || word.starts_with("http://") {
                 let host = word.split('/').nth(2).unwrap_or_default();
-                assert!(host == "example.org" || host.ends_with(".example.org"), "{}: {word}", entry.path().display());
+                assert!(
+                    host == "example.org" || host.ends_with(".example.org"),
+                    "{}: {word}",
+                    entry.path().display()
+                );
             }
         }
     }
@@ -120,65 +177,151 @@ fn every_page_type_renders_the_right_content() {
 
     let home = built.page("/");
     assert_eq!(select_text(&home, "h1").len(), 1);
-    assert!(page_text(&home).to_lowercase().contains("voorbeeld"), "the site says it holds example content");
+    assert!(
+        page_text(&home).to_lowercase().contains("voorbeeld"),
+        "the site says it holds example content"
+    );
     for t in &site.config.themas {
-        assert!(home.contains(&format!("href=\"/themas/{}/\"", t.id)) || home.contains(&format!("href=/themas/{}/", t.id)), "home links theme {}", t.id);
+        assert!(
+            home.contains(&format!("href=\"/themas/{}/\"", t.id))
+                || home.contains(&format!("href=/themas/{}/", t.id)),
+            "home links theme {}",
+            t.id
+        );
     }
     for l in &site.config.leeftijdsgroepen {
-        assert!(home.contains(&format!("/leeftijd/{}/", l.id)), "home links age group {}", l.id);
+        assert!(
+            home.contains(&format!("/leeftijd/{}/", l.id)),
+            "home links age group {}",
+            l.id
+        );
     }
-    assert!(home.contains("action=/zoeken/") || home.contains("action=\"/zoeken/\""), "home has a search form");
+    assert!(
+        home.contains("action=/zoeken/") || home.contains("action=\"/zoeken/\""),
+        "home has a search form"
+    );
 
     for a in &site.aanbod {
         let page = built.page(&format!("/aanbod/{}/", a.source.slug));
-        assert_eq!(select_text(&page, "h1"), vec![a.titel.clone()], "h1 of {}", a.source.slug);
+        assert_eq!(
+            select_text(&page, "h1"),
+            vec![a.titel.clone()],
+            "h1 of {}",
+            a.source.slug
+        );
         let text = page_text(&page);
-        assert!(text.contains(&a.samenvatting), "summary of {}", a.source.slug);
+        assert!(
+            text.contains(&a.samenvatting),
+            "summary of {}",
+            a.source.slug
+        );
         for slug in &a.aanbieder {
-            let provider = site.aanbieders.iter().find(|p| &p.source.slug == slug).unwrap();
-            assert!(text.contains(&provider.naam), "provider name on {}", a.source.slug);
+            let provider = site
+                .aanbieders
+                .iter()
+                .find(|p| &p.source.slug == slug)
+                .unwrap();
+            assert!(
+                text.contains(&provider.naam),
+                "provider name on {}",
+                a.source.slug
+            );
         }
         let access = sociale_kaart::render::access_sentence(&site, a);
-        assert!(text.contains(&access), "access route '{access}' on {}", a.source.slug);
+        assert!(
+            text.contains(&access),
+            "access route '{access}' on {}",
+            a.source.slug
+        );
         if let Some(l) = a.leeftijd {
-            assert!(text.contains(&format!("{} tot en met {} jaar", l.van, l.tot)), "age on {}", a.source.slug);
+            assert!(
+                text.contains(&format!("{} tot en met {} jaar", l.van, l.tot)),
+                "age on {}",
+                a.source.slug
+            );
         }
         if a.is_free() {
             assert!(text.contains("Gratis"), "free on {}", a.source.slug);
         }
-        assert!(text.contains(&sociale_kaart::render::dutch_date(a.laatst_gecontroleerd)), "last checked on {}", a.source.slug);
+        assert!(
+            text.contains(&sociale_kaart::render::dutch_date(a.laatst_gecontroleerd)),
+            "last checked on {}",
+            a.source.slug
+        );
         if a.status == Status::Gepland {
-            assert!(text.contains("Nog niet beschikbaar"), "gepland marked on {}", a.source.slug);
+            assert!(
+                text.contains("Nog niet beschikbaar"),
+                "gepland marked on {}",
+                a.source.slug
+            );
         }
     }
-    assert!(!built.public().join("aanbod/").read_dir().unwrap().any(|e| {
-        let name = e.unwrap().file_name();
-        std::fs::read_to_string(common::repo().join("content/aanbod").join(format!("{}.md", name.to_string_lossy())))
+    assert!(
+        !built.public().join("aanbod/").read_dir().unwrap().any(|e| {
+            let name = e.unwrap().file_name();
+            std::fs::read_to_string(
+                common::repo()
+                    .join("content/aanbod")
+                    .join(format!("{}.md", name.to_string_lossy())),
+            )
             .is_ok_and(|t| t.contains("\nstatus: gestopt"))
-    }), "gestopt offers are not published");
+        }),
+        "gestopt offers are not published"
+    );
 
     for p in &site.aanbieders {
         let page = built.page(&format!("/aanbieders/{}/", p.source.slug));
         assert_eq!(select_text(&page, "h1"), vec![p.naam.clone()]);
-        let expected: BTreeSet<String> =
-            site.aanbod.iter().filter(|a| a.aanbieder.contains(&p.source.slug)).map(|a| a.source.slug.clone()).collect();
+        let expected: BTreeSet<String> = site
+            .aanbod
+            .iter()
+            .filter(|a| a.aanbieder.contains(&p.source.slug))
+            .map(|a| a.source.slug.clone())
+            .collect();
         let listed = listed_offers(&page);
-        assert!(expected.is_subset(&listed), "offers of {}: {expected:?} vs {listed:?}", p.source.slug);
+        assert!(
+            expected.is_subset(&listed),
+            "offers of {}: {expected:?} vs {listed:?}",
+            p.source.slug
+        );
         for person in &p.contactpersonen {
             if let Some(naam) = &person.naam {
-                assert!(page_text(&page).contains(naam.as_str()), "contact {naam} on {}", p.source.slug);
+                assert!(
+                    page_text(&page).contains(naam.as_str()),
+                    "contact {naam} on {}",
+                    p.source.slug
+                );
             }
         }
     }
 
     for t in &site.config.themas {
-        let expected: BTreeSet<String> = site.aanbod.iter().filter(|a| a.themas.contains(&t.id)).map(|a| a.source.slug.clone()).collect();
-        assert_eq!(listed_on_all_pages(&built, &format!("/themas/{}/", t.id)), expected, "theme {}", t.id);
+        let expected: BTreeSet<String> = site
+            .aanbod
+            .iter()
+            .filter(|a| a.themas.contains(&t.id))
+            .map(|a| a.source.slug.clone())
+            .collect();
+        assert_eq!(
+            listed_on_all_pages(&built, &format!("/themas/{}/", t.id)),
+            expected,
+            "theme {}",
+            t.id
+        );
     }
     for g in &site.config.gemeenten {
-        let expected: BTreeSet<String> =
-            site.aanbod.iter().filter(|a| a.gemeenten.contains(&g.id)).map(|a| a.source.slug.clone()).collect();
-        assert_eq!(listed_on_all_pages(&built, &format!("/gemeenten/{}/", g.id)), expected, "municipality {}", g.id);
+        let expected: BTreeSet<String> = site
+            .aanbod
+            .iter()
+            .filter(|a| a.gemeenten.contains(&g.id))
+            .map(|a| a.source.slug.clone())
+            .collect();
+        assert_eq!(
+            listed_on_all_pages(&built, &format!("/gemeenten/{}/", g.id)),
+            expected,
+            "municipality {}",
+            g.id
+        );
         for k in &g.kernen {
             let expected: BTreeSet<String> = site
                 .aanbod
@@ -186,16 +329,40 @@ fn every_page_type_renders_the_right_content() {
                 .filter(|a| sociale_kaart::render::offered_in_kern(a, &g.id, &k.id))
                 .map(|a| a.source.slug.clone())
                 .collect();
-            assert_eq!(listed_on_all_pages(&built, &format!("/kernen/{}/", k.id)), expected, "village {}", k.id);
+            assert_eq!(
+                listed_on_all_pages(&built, &format!("/kernen/{}/", k.id)),
+                expected,
+                "village {}",
+                k.id
+            );
         }
     }
     for l in &site.config.leeftijdsgroepen {
-        let expected: BTreeSet<String> =
-            site.aanbod.iter().filter(|a| a.overlaps_ages(l.van, l.tot)).map(|a| a.source.slug.clone()).collect();
-        assert_eq!(listed_on_all_pages(&built, &format!("/leeftijd/{}/", l.id)), expected, "age group {}", l.id);
+        let expected: BTreeSet<String> = site
+            .aanbod
+            .iter()
+            .filter(|a| a.overlaps_ages(l.van, l.tot))
+            .map(|a| a.source.slug.clone())
+            .collect();
+        assert_eq!(
+            listed_on_all_pages(&built, &format!("/leeftijd/{}/", l.id)),
+            expected,
+            "age group {}",
+            l.id
+        );
     }
-    for overview in ["/themas/", "/gemeenten/", "/kernen/", "/leeftijd/", "/aanbieders/"] {
-        assert_eq!(select_text(&built.page(overview), "h1").len(), 1, "{overview}");
+    for overview in [
+        "/themas/",
+        "/gemeenten/",
+        "/kernen/",
+        "/leeftijd/",
+        "/aanbieders/",
+    ] {
+        assert_eq!(
+            select_text(&built.page(overview), "h1").len(),
+            1,
+            "{overview}"
+        );
     }
 
     let az = built.page("/aanbod/");
@@ -203,11 +370,18 @@ fn every_page_type_renders_the_right_content() {
     assert_eq!(listed_offers(&az), all, "A-Z lists every published offer");
 
     let who = page_text(&built.page("/wie-is-wie/"));
-    for p in site.aanbieders.iter().filter(|p| !p.contactpersonen.is_empty()) {
+    for p in site
+        .aanbieders
+        .iter()
+        .filter(|p| !p.contactpersonen.is_empty())
+    {
         assert!(who.contains(&p.naam), "wie is wie lists {}", p.naam);
         for person in &p.contactpersonen {
             if let Some(rol) = &person.rol {
-                assert!(who.to_lowercase().contains(&rol.to_lowercase()), "role {rol}");
+                assert!(
+                    who.to_lowercase().contains(&rol.to_lowercase()),
+                    "role {rol}"
+                );
             }
         }
     }
@@ -219,17 +393,32 @@ fn every_page_type_renders_the_right_content() {
     assert!(built.page("/404.html").contains("niet gevonden"));
     let sitemap = built.page("/sitemap.xml");
     for a in &site.aanbod {
-        assert!(sitemap.contains(&format!("https://sociale-kaart.example.org/aanbod/{}/", a.source.slug)));
+        assert!(sitemap.contains(&format!(
+            "https://sociale-kaart.example.org/aanbod/{}/",
+            a.source.slug
+        )));
     }
-    assert!(built.page("/robots.txt").contains("Sitemap: https://sociale-kaart.example.org/sitemap.xml"));
+    assert!(
+        built
+            .page("/robots.txt")
+            .contains("Sitemap: https://sociale-kaart.example.org/sitemap.xml")
+    );
 }
 
 #[test]
 fn pages_are_minified() {
     let built = built_example();
-    for url in ["/", "/aanbod/kies-voor-het-kind/", "/themas/scheiding/", "/wie-is-wie/"] {
+    for url in [
+        "/",
+        "/aanbod/kies-voor-het-kind/",
+        "/themas/scheiding/",
+        "/wie-is-wie/",
+    ] {
         let page = built.page(url);
-        assert!(!page.contains("\n  ") && !page.contains("\n\n"), "{url} is not minified");
+        assert!(
+            !page.contains("\n  ") && !page.contains("\n\n"),
+            "{url} is not minified"
+        );
         assert!(!page.contains("&#x2F;"), "{url} escapes slashes");
     }
 }
@@ -240,15 +429,31 @@ fn long_lists_are_split_into_linked_pages() {
     let offer = site.read("content/aanbod/opvoedspreekuur.md");
     let count = sociale_kaart::render::LIST_PAGE_SIZE * 2 + 3;
     for i in 0..count {
-        site.write(&format!("content/aanbod/extra-{i:03}.md"), offer.replace("titel: Opvoedspreekuur", &format!("titel: Extra {i:03}")));
+        site.write(
+            &format!("content/aanbod/extra-{i:03}.md"),
+            offer.replace("titel: Opvoedspreekuur", &format!("titel: Extra {i:03}")),
+        );
     }
     site.build_ok();
     let first = site.page("/themas/opvoeden/");
-    assert!(page_text(&first).contains(&format!("{} keer aanbod, pagina 1 van 3", count + 1)), "{}", page_text(&first));
-    assert_eq!(listed_offers(&first).len(), sociale_kaart::render::LIST_PAGE_SIZE);
+    assert!(
+        page_text(&first).contains(&format!("{} keer aanbod, pagina 1 van 3", count + 1)),
+        "{}",
+        page_text(&first)
+    );
+    assert_eq!(
+        listed_offers(&first).len(),
+        sociale_kaart::render::LIST_PAGE_SIZE
+    );
     let third = site.page("/themas/opvoeden/3/");
-    assert_eq!(listed_offers(&third).len(), count + 1 - 2 * sociale_kaart::render::LIST_PAGE_SIZE);
-    assert_eq!(listed_on_all_pages(&site, "/themas/opvoeden/").len(), count + 1);
+    assert_eq!(
+        listed_offers(&third).len(),
+        count + 1 - 2 * sociale_kaart::render::LIST_PAGE_SIZE
+    );
+    assert_eq!(
+        listed_on_all_pages(&site, "/themas/opvoeden/").len(),
+        count + 1
+    );
     assert_eq!(select_text(&third, "h1").len(), 1);
     assert!(site.page("/sitemap.xml").contains("/themas/opvoeden/3/"));
 }
@@ -285,8 +490,14 @@ fn site_templates_override_the_theme_and_the_builtin_theme_needs_no_folder() {
 
     site.write("templates/404.html", "{% extends \"base.html\" %}{% block inhoud %}<h1>Eigen foutpagina van {{ site.titel }}</h1>{% endblock %}");
     site.build_ok();
-    assert!(site.page("/404.html").contains("Eigen foutpagina van Minimale sociale kaart"));
-    assert!(select_text(&site.page("/"), "h1").len() == 1, "other pages still come from the theme");
+    assert!(
+        site.page("/404.html")
+            .contains("Eigen foutpagina van Minimale sociale kaart")
+    );
+    assert!(
+        select_text(&site.page("/"), "h1").len() == 1,
+        "other pages still come from the theme"
+    );
 }
 
 #[test]
@@ -308,6 +519,10 @@ fn a_template_error_names_the_template() {
     site.write("templates/pagina.html", "<h1>{{ pagina.titel </h1>\n");
     let run = site.build();
     assert_eq!(run.code, 1, "{}", run.stderr);
-    assert!(run.stderr.contains("templates/pagina.html:1:"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("templates/pagina.html:1:"),
+        "{}",
+        run.stderr
+    );
     assert!(run.stderr.contains("Fout in sjabloon"), "{}", run.stderr);
 }

@@ -80,13 +80,18 @@ fn every_theme_village_and_age_group_has_a_framable_list() {
         }
     }
     assert!(
-        lists.iter().any(|(_, slugs)| slugs.len() > sociale_kaart::export::embed::EMBED_MAX),
+        lists
+            .iter()
+            .any(|(_, slugs)| slugs.len() > sociale_kaart::export::embed::EMBED_MAX),
         "the example has a list long enough to be cut short"
     );
     for (dir, slugs) in lists {
         if slugs.len() > sociale_kaart::export::embed::EMBED_MAX {
             let fragment = html(&output, &format!("embed/{dir}/fragment.html"));
-            assert!(fragment.contains(&format!("Bekijk alle {} keer aanbod", slugs.len())), "{dir}");
+            assert!(
+                fragment.contains(&format!("Bekijk alle {} keer aanbod", slugs.len())),
+                "{dir}"
+            );
         }
         let page = Html::parse_document(&html(&output, &format!("embed/{dir}/index.html")));
         let fragment = Html::parse_fragment(&html(&output, &format!("embed/{dir}/fragment.html")));

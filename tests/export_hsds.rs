@@ -45,7 +45,10 @@ const ENDPOINTS: &[(&str, &str)] = &[
 fn every_endpoint_validates_against_the_official_schema() {
     let (_, output) = example();
     assert!(
-        !output.files.keys().any(|k| k.starts_with("data/hsds/services/")),
+        !output
+            .files
+            .keys()
+            .any(|k| k.starts_with("data/hsds/services/")),
         "one file per endpoint list, no per-item files"
     );
     for (endpoint, schema) in ENDPOINTS {

@@ -21,7 +21,10 @@ fn every_prefix_of_an_offer_is_handled() {
         let (result, diagnostics) = pipeline::load_site(site.path(), today());
         if result.is_none() {
             failures += 1;
-            assert!(diagnostics.has_errors(), "a rejected site must say why (cut at {cut})");
+            assert!(
+                diagnostics.has_errors(),
+                "a rejected site must say why (cut at {cut})"
+            );
             for d in diagnostics.iter() {
                 assert!(d.line >= 1 && d.column >= 1, "located: {d}");
             }
@@ -33,7 +36,8 @@ fn every_prefix_of_an_offer_is_handled() {
 #[test]
 fn mangled_bytes_are_handled() {
     let site = SiteTest::from_fixture("minimaal");
-    let original = std::fs::read(site.path().join("content/aanbod/kinderen-en-scheiding.md")).unwrap();
+    let original =
+        std::fs::read(site.path().join("content/aanbod/kinderen-en-scheiding.md")).unwrap();
     let path = site.path().join("content/aanbod/kinderen-en-scheiding.md");
     let mut rng = fastrand::Rng::with_seed(7);
     for _ in 0..400 {

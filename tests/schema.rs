@@ -15,25 +15,38 @@ fn schema(kind: &str) -> Value {
 
 fn front_matter(path: &std::path::Path) -> Value {
     let text = std::fs::read_to_string(path).unwrap();
-    let yaml = text.strip_prefix("---\n").unwrap().split("\n---\n").next().unwrap();
+    let yaml = text
+        .strip_prefix("---\n")
+        .unwrap()
+        .split("\n---\n")
+        .next()
+        .unwrap();
     serde_yaml::from_str(yaml).unwrap()
 }
 
 #[test]
 fn every_example_file_validates_against_its_schema() {
-    for (kind, folder) in [("aanbod", "content/aanbod"), ("aanbieder", "content/aanbieders"), ("pagina", "content/paginas")] {
+    for (kind, folder) in [
+        ("aanbod", "content/aanbod"),
+        ("aanbieder", "content/aanbieders"),
+        ("pagina", "content/paginas"),
+    ] {
         let validator = jsonschema::validator_for(&schema(kind)).expect("a valid JSON Schema");
         let mut count = 0;
         for entry in std::fs::read_dir(repo().join(folder)).unwrap() {
             let path = entry.unwrap().path();
             let data = front_matter(&path);
-            let errors: Vec<String> = validator.iter_errors(&data).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+            let errors: Vec<String> = validator
+                .iter_errors(&data)
+                .map(|e| format!("{} at {}", e, e.instance_path()))
+                .collect();
             assert!(errors.is_empty(), "{}: {errors:?}", path.display());
             count += 1;
         }
         assert!(count > 0, "{folder} has files");
     }
-    let site: Value = serde_yaml::from_str(&std::fs::read_to_string(repo().join("site.yaml")).unwrap()).unwrap();
+    let site: Value =
+        serde_yaml::from_str(&std::fs::read_to_string(repo().join("site.yaml")).unwrap()).unwrap();
     let validator = jsonschema::validator_for(&schema("site")).unwrap();
     assert!(validator.is_valid(&site), "site.yaml validates");
 }
@@ -63,7 +76,9 @@ fn the_schema_rejects_typical_mistakes_and_documents_keys_in_dutch() {
     let mut missing = valid.clone();
     missing.as_object_mut().unwrap().remove("toegang");
     assert!(!validator.is_valid(&missing));
-    let doc = aanbod["properties"]["samenvatting"]["description"].as_str().unwrap();
+    let doc = aanbod["properties"]["samenvatting"]["description"]
+        .as_str()
+        .unwrap();
     assert!(doc.contains("hoogstens 200 tekens"), "{doc}");
 }
 

@@ -140,10 +140,17 @@ pub fn write(site: &Site, data: &Dataset, output: &mut Output) {
             .rows(table)
             .filter_map(|row| {
                 let id = hsds::text(row, "id")?;
-                if table == "taxonomy_term" { Some(data.term_with_taxonomy(row)) } else { nester.nested(table, &id) }
+                if table == "taxonomy_term" {
+                    Some(data.term_with_taxonomy(row))
+                } else {
+                    nester.nested(table, &id)
+                }
             })
             .collect();
-        output.add(format!("data/hsds/{endpoint}.json"), compact(&hsds::page(items)));
+        output.add(
+            format!("data/hsds/{endpoint}.json"),
+            compact(&hsds::page(items)),
+        );
     }
     let mut resources = Vec::new();
     for table in TABLES {

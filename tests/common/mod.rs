@@ -46,14 +46,18 @@ impl SiteTest {
 
     /// A copy of the example site at the repository root (without public/).
     pub fn example() -> Self {
-        let test = SiteTest { dir: tempfile::tempdir().unwrap() };
+        let test = SiteTest {
+            dir: tempfile::tempdir().unwrap(),
+        };
         std::fs::copy(repo().join("site.yaml"), test.path().join("site.yaml")).unwrap();
         copy_dir(&repo().join("content"), &test.path().join("content"));
         test
     }
 
     pub fn from_dir(source: &Path) -> Self {
-        let test = SiteTest { dir: tempfile::tempdir().unwrap() };
+        let test = SiteTest {
+            dir: tempfile::tempdir().unwrap(),
+        };
         copy_dir(source, test.path());
         test
     }
@@ -94,7 +98,11 @@ impl SiteTest {
 
     /// The rendered page at a URL path such as `/aanbod/x/`.
     pub fn page(&self, url: &str) -> String {
-        let rel = if url.ends_with('/') { format!("{url}index.html") } else { url.to_string() };
+        let rel = if url.ends_with('/') {
+            format!("{url}index.html")
+        } else {
+            url.to_string()
+        };
         std::fs::read_to_string(self.public().join(rel.trim_start_matches('/')))
             .unwrap_or_else(|e| panic!("page {url}: {e}"))
     }
@@ -141,7 +149,12 @@ pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
         let entry = entry.unwrap();
         if entry.file_type().is_file() {
-            let rel = entry.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+            let rel = entry
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
             files.insert(rel, std::fs::read(entry.path()).unwrap());
         }
     }
@@ -153,7 +166,13 @@ pub fn select_text(html: &str, selector: &str) -> Vec<String> {
     let doc = scraper::Html::parse_document(html);
     let sel = scraper::Selector::parse(selector).unwrap();
     doc.select(&sel)
-        .map(|e| e.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" "))
+        .map(|e| {
+            e.text()
+                .collect::<String>()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
         .collect()
 }
 
