@@ -56,6 +56,10 @@ fn init_makes_a_site_that_builds_strictly() {
         std::fs::read_to_string(site.join("public/aanbod/opvoedspreekuur/index.html")).unwrap();
     assert!(offer.contains("Opvoedspreekuur"));
     assert!(
+        !offer.contains("__sociale-kaart"),
+        "the reload script is for the preview only"
+    );
+    assert!(
         site.join("public/aanbieders/welzijn-voorbeeld/index.html")
             .is_file()
     );
