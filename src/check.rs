@@ -496,7 +496,7 @@ impl<'a> LinkChecker<'a> {
             .iter()
             .map(String::as_str)
             .filter(|p| {
-                section.len() > 0
+                !section.is_empty()
                     && p.starts_with(&format!("/{section}/"))
                     && p.matches('/').count() == 3
             })
