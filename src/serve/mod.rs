@@ -54,6 +54,29 @@ pub struct ServeOptions {
 pub fn serve(options: ServeOptions) -> Result<()> {
     let root = std::fs::canonicalize(&options.root)
         .with_context(|| format!("kan de map {} niet openen", options.root.display()))?;
+    // Claim the port before the first build, so that a busy port is told at once.
+    let address = SocketAddr::new(options.bind, options.port);
+    let listener = std::net::TcpListener::bind(address).map_err(|err| {
+        if err.kind() == std::io::ErrorKind::AddrInUse {
+            anyhow::anyhow!(
+                "poort {} is al in gebruik (draait de voorvertoning al?). Kies een andere poort, bijvoorbeeld: sociale-kaart serve --port {}",
+                options.port,
+                options.port.saturating_add(1)
+            )
+        } else {
+            anyhow::Error::new(err).context(format!("kan niet luisteren op {address}"))
+        }
+    })?;
+    listener
+        .set_nonblocking(true)
+        .context("kan de webserver niet starten")?;
+    let url = format!(
+        "http://{}/",
+        listener
+            .local_addr()
+            .context("kan het adres van de webserver niet lezen")?
+    );
+
     let (builds, _) = watch::channel(Arc::new(Snapshot::empty()));
     let builds = Arc::new(builds);
     rebuild::Rebuilder::new(root, builds.clone()).start()?;
@@ -63,20 +86,7 @@ pub fn serve(options: ServeOptions) -> Result<()> {
         .build()
         .context("kan de webserver niet starten")?;
     runtime.block_on(async move {
-        let address = SocketAddr::new(options.bind, options.port);
-        let listener = tokio::net::TcpListener::bind(address).await.map_err(|err| {
-            if err.kind() == std::io::ErrorKind::AddrInUse {
-                anyhow::anyhow!(
-                    "poort {} is al in gebruik (draait de voorvertoning al?). Kies een andere poort, bijvoorbeeld: sociale-kaart serve --port {}",
-                    options.port,
-                    options.port.saturating_add(1)
-                )
-            } else {
-                anyhow::Error::new(err).context(format!("kan niet luisteren op {address}"))
-            }
-        })?;
-        let local = listener.local_addr().context("kan het adres van de webserver niet lezen")?;
-        let url = format!("http://{local}/");
+        let listener = tokio::net::TcpListener::from_std(listener).context("kan de webserver niet starten")?;
         eprintln!("De voorvertoning draait op {url}");
         eprintln!("Wijzigingen in site.yaml, content/, templates/ en themes/ zijn direct te zien. Stoppen: Ctrl+C.");
         if !options.bind.is_loopback() {
