@@ -42,6 +42,7 @@ fn the_export_is_versioned_complete_and_content_addressed() {
     referenced
         .extend((0..meta["docs"]["count"].as_u64().unwrap()).map(|n| format!("{prefix}{n}.json")));
     referenced.insert(meta["facets"].as_str().unwrap().to_string());
+    referenced.insert(meta["theme_postings"].as_str().unwrap().to_string());
     let on_disk: BTreeSet<String> = std::fs::read_dir(dir.join("zoekindex"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -53,7 +54,7 @@ fn the_export_is_versioned_complete_and_content_addressed() {
     );
     for name in &on_disk {
         let (kind, rest) = name.split_once('-').unwrap();
-        assert!(["t", "w", "d", "f"].contains(&kind), "{name}");
+        assert!(["t", "w", "d", "f", "h"].contains(&kind), "{name}");
         let hash = rest.split(['.', '-']).next().unwrap();
         assert!(
             hash.len() == 10 && hash.bytes().all(|b| b.is_ascii_hexdigit()),

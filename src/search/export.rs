@@ -12,7 +12,7 @@ use serde_json::{Value as Json, json};
 
 use super::analyzer::{MAX_WORD_CHARS, MIN_COMPOUND_CHARS, MIN_PART_CHARS, STOP_WORDS};
 use super::documents::{Kind, TEXT_FIELDS, THEME_FIELD};
-use super::index::{SearchIndex, TermData};
+use super::index::{FieldPostings, SearchIndex};
 use super::query::{self, js_cmp};
 use super::{FORMAT, FORMAT_VERSION, INDEX_DIR};
 
@@ -24,8 +24,22 @@ pub const DOCS_PER_CHUNK: usize = 8;
 
 /// The files of the static index: path under the output root, contents.
 pub fn export(index: &SearchIndex) -> Result<Vec<(String, Vec<u8>)>> {
-    let mut terms: Vec<(&String, &TermData)> = index.terms.iter().collect();
-    terms.sort_by(|a, b| js_cmp(a.0, b.0));
+    // Term chunks hold the text fields; the theme field has a file of its own.
+    let mut terms: Vec<TextTerm> = index
+        .terms
+        .iter()
+        .map(|(term, data)| TextTerm {
+            term,
+            doc_freq: data.doc_freq,
+            fields: data
+                .fields
+                .iter()
+                .filter(|f| f.field < TEXT_FIELDS.len())
+                .collect(),
+        })
+        .filter(|t| !t.fields.is_empty())
+        .collect();
+    terms.sort_by(|a, b| js_cmp(a.term, b.term));
 
     let mut files = Files::default();
     let term_chunks: Vec<(String, Vec<u8>)> = chunk_terms(&terms);
@@ -37,14 +51,15 @@ pub fn export(index: &SearchIndex) -> Result<Vec<(String, Vec<u8>)>> {
         .collect();
 
     let mut by_letter: BTreeMap<char, Vec<(&str, u32)>> = BTreeMap::new();
-    for (term, data) in &terms {
-        if let (Some(first), true) = (term.chars().next(), data.doc_freq > 0) {
+    for t in &terms {
+        if let Some(first) = t.term.chars().next() {
             by_letter
                 .entry(first)
                 .or_default()
-                .push((term.as_str(), data.doc_freq));
+                .push((t.term.as_str(), t.doc_freq));
         }
     }
+    let themes_file = files.add("h", "bin", gzip(&encode_theme_postings(index)));
     let vocabulary_files: Vec<(char, Vec<u8>)> = by_letter
         .par_iter()
         .map(|(first, list)| (*first, gzip(&encode_vocabulary(list))))
@@ -80,7 +95,14 @@ pub fn export(index: &SearchIndex) -> Result<Vec<(String, Vec<u8>)>> {
 
     let facets_file = files.add("f", "bin", gzip(&encode_facets(index)));
     let docs = json!({ "per_chunk": DOCS_PER_CHUNK, "count": doc_count, "prefix": docs_prefix });
-    let meta = meta_json(index, term_table, vocabulary, docs, facets_file);
+    let meta = meta_json(
+        index,
+        term_table,
+        vocabulary,
+        docs,
+        facets_file,
+        themes_file,
+    );
     files.list.push((
         format!("{INDEX_DIR}/meta.json"),
         serde_json::to_vec(&meta).expect("JSON"),
@@ -144,34 +166,60 @@ fn shared_prefix(a: &[u8], b: &[u8]) -> usize {
     a.iter().zip(b).take_while(|(x, y)| x == y).count()
 }
 
+/// A term of the text fields, for the term chunks.
+struct TextTerm<'a> {
+    term: &'a String,
+    doc_freq: u32,
+    fields: Vec<&'a FieldPostings>,
+}
+
+fn encode_postings(out: &mut Vec<u8>, postings: &[(u32, u32, u8)]) {
+    let mut list = Vec::with_capacity(postings.len() * 3);
+    let mut last_doc = 0;
+    for &(doc, tf, norm) in postings {
+        varint(&mut list, u64::from(doc - last_doc));
+        varint(&mut list, u64::from(tf));
+        list.push(norm);
+        last_doc = doc;
+    }
+    varint(out, postings.len() as u64);
+    varint(out, list.len() as u64);
+    out.extend_from_slice(&list);
+}
+
+/// The theme field's postings, one list per theme of meta.json.
+fn encode_theme_postings(index: &SearchIndex) -> Vec<u8> {
+    let mut out = Vec::new();
+    varint(&mut out, index.themes.len() as u64);
+    for theme in &index.themes {
+        let postings = index
+            .terms
+            .get(&theme.id)
+            .and_then(|data| data.fields.iter().find(|f| f.field == TEXT_FIELDS.len()))
+            .map_or(&[][..], |f| f.postings.as_slice());
+        encode_postings(&mut out, postings);
+    }
+    out
+}
+
 /// Splits the sorted terms into chunks: each its first term and its bytes.
-fn chunk_terms(terms: &[(&String, &TermData)]) -> Vec<(String, Vec<u8>)> {
+fn chunk_terms(terms: &[TextTerm]) -> Vec<(String, Vec<u8>)> {
     let mut chunks = Vec::new();
     let mut start = 0;
     let mut body = Vec::new();
     let mut count = 0u64;
     let mut previous: &[u8] = &[];
-    for (i, (term, data)) in terms.iter().enumerate() {
-        let bytes = term.as_bytes();
+    for (i, t) in terms.iter().enumerate() {
+        let bytes = t.term.as_bytes();
         let shared = shared_prefix(previous, bytes);
         varint(&mut body, shared as u64);
         varint(&mut body, (bytes.len() - shared) as u64);
         body.extend_from_slice(&bytes[shared..]);
-        varint(&mut body, u64::from(data.doc_freq));
-        varint(&mut body, data.fields.len() as u64);
-        for field in &data.fields {
-            let mut list = Vec::with_capacity(field.postings.len() * 3);
-            let mut last_doc = 0;
-            for &(doc, tf, norm) in &field.postings {
-                varint(&mut list, u64::from(doc - last_doc));
-                varint(&mut list, u64::from(tf));
-                list.push(norm);
-                last_doc = doc;
-            }
+        varint(&mut body, u64::from(t.doc_freq));
+        varint(&mut body, t.fields.len() as u64);
+        for field in &t.fields {
             varint(&mut body, field.field as u64);
-            varint(&mut body, field.postings.len() as u64);
-            varint(&mut body, list.len() as u64);
-            body.extend_from_slice(&list);
+            encode_postings(&mut body, &field.postings);
         }
         count += 1;
         previous = bytes;
@@ -182,7 +230,7 @@ fn chunk_terms(terms: &[(&String, &TermData)]) -> Vec<(String, Vec<u8>)> {
             let first = if chunks.is_empty() {
                 String::new()
             } else {
-                terms[start].0.clone()
+                terms[start].term.clone()
             };
             chunks.push((first, chunk));
             start = i + 1;
@@ -268,6 +316,7 @@ fn meta_json(
     vocabulary: serde_json::Map<String, Json>,
     docs: Json,
     facets_file: String,
+    themes_file: String,
 ) -> Json {
     let mut fields: Vec<Json> = TEXT_FIELDS
         .iter()
@@ -335,5 +384,6 @@ fn meta_json(
         "vocabulary": vocabulary,
         "docs": docs,
         "facets": facets_file,
+        "theme_postings": themes_file,
     })
 }

@@ -27,7 +27,7 @@
 //! | `format`, `version` | `"sociale-kaart-zoekindex"`, `1` |
 //! | `documents` | number of documents *N*; document numbers run `0..N`: offers by title, then providers by name |
 //! | `bm25` | `{k1, b, fieldnorms}`: 1.2 and 0.75 as in tantivy, and the field length of tantivy's one-byte field length codes, from 0 up to the highest code the postings use |
-//! | `fields` | per field, in field-number order: `{name, weight, tokens, keyword}`. `tokens` is tantivy's total number of tokens of the field; the BM25 average field length is `f32(tokens) / f32(N)`. Fields 0-6 are text fields, field 7 (`thema`, `keyword: true`) holds theme ids |
+//! | `fields` | per field, in field-number order: `{name, weight, tokens, keyword}`. `tokens` is tantivy's total number of tokens of the field; the BM25 average field length is `f32(tokens) / f32(N)`. Fields 0-6 are text fields, field 7 (`thema`, `keyword: true`) holds theme ids: its postings are in `theme_postings` |
 //! | `analyzer` | `stop_words` (folded, sorted), `max_word_chars`, `min_compound_chars`, `min_part_chars`: see [`analyzer`] |
 //! | `query` | the boosts and limits of [`query`]: `exact`, `prefix`, `compound`, `typo1`, `typo2`, `related_theme`, `prefix_min_chars`, `prefix_max_terms`, `typo1_min_chars`, `typo2_min_chars`, `typo_max_terms`, `age_words` |
 //! | `themes` | per theme: `{id, name, phrases, related}`; `phrases` are the stemmed name and synonyms (lists of terms), `related` indexes into `themes`; its page is `/themas/<id>/` |
@@ -39,6 +39,7 @@
 //! | `vocabulary` | `{first character: file}`: the text-field terms that start with that character, for typo correction |
 //! | `docs` | `{per_chunk, count, prefix}`: document *d* is row `d % per_chunk` of file `<prefix><d / per_chunk>.json` |
 //! | `facets` | the facet file |
+//! | `theme_postings` | the theme field's postings |
 //!
 //! Numbers inside `.bin` files are unsigned LEB128 varints. The `.bin`
 //! files are gzip-compressed by the generator (browsers inflate them with
@@ -56,9 +57,9 @@
 //! ```
 //!
 //! A term is the previous term's first `shared` UTF-8 bytes followed by
-//! `suffix`. Terms are sorted in JavaScript string order. The term's
-//! `doc_freq` counts the documents that have it in any text field (0 for a
-//! theme id that is no text term); a field's `doc_freq` counts its postings.
+//! `suffix`. Terms are sorted in JavaScript string order. The chunks hold
+//! the text fields (0-6) only. The term's `doc_freq` counts the documents
+//! that have it in any text field; a field's `doc_freq` counts its postings.
 //! `doc_delta` is the
 //! document number for the first posting and the difference to the previous
 //! one after that; `byte_len` lets a reader skip a field's postings.
@@ -76,6 +77,15 @@
 //! ```
 //!
 //! all in `f32`, summed over the plan's terms and fields.
+//!
+//! ## Theme postings `h-<hash>.bin` (gzip)
+//!
+//! ```text
+//! themes = count:varint (doc_freq:varint byte_len:varint posting{doc_freq}){count}
+//! ```
+//!
+//! The postings of field 7 (`thema`) for each theme of `meta.json`, in
+//! order; a query loads them when it names a theme with related themes.
 //!
 //! ## Vocabulary `w-<hash>.bin` (gzip)
 //!

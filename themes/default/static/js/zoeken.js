@@ -297,6 +297,7 @@
       this.termChunks = new Map();
       this.vocabularies = new Map();
       this.docChunks = new Map();
+      this.themeFiles = new Map();
       const N = meta.documents;
       const k1 = f32(meta.bm25.k1);
       const b = f32(meta.bm25.b);
@@ -428,6 +429,22 @@
         field.postings = { docs, tfs, norms };
       }
       return field.postings;
+    }
+
+    /** The theme field's postings, one list per theme. */
+    themePostings() {
+      return this.cached(this.themeFiles, 0, this.meta.theme_postings, async (buffer) => {
+        const bytes = await gunzip(buffer);
+        const reader = new Reader(bytes);
+        const lists = [];
+        for (let t = reader.varint(); t > 0; t--) {
+          const df = reader.varint();
+          const length = reader.varint();
+          lists.push({ field: this.textFields, df, start: reader.pos, postings: null });
+          reader.pos += length;
+        }
+        return { entry: { bytes, docFreq: 0 }, lists };
+      });
     }
 
     /** Result rows `[url, title, provider, summary, status]` of documents. */
@@ -611,11 +628,10 @@
           if (field.field < this.textFields) addField(entry, field, f32(f32(fields[field.field].weight) * f32(planned.boost)));
         }
       }
-      const themeField = this.textFields;
-      for (const theme of plan.relatedThemes) {
-        const entry = await this.entry(this.meta.themes[theme].id);
-        const field = entry && entry.fields.find((f) => f.field === themeField);
-        if (field) addField(entry, field, f32(f32(fields[themeField].weight) * f32(this.meta.query.related_theme)));
+      if (plan.relatedThemes.length > 0) {
+        const themes = await this.themePostings();
+        const boost = f32(f32(fields[this.textFields].weight) * f32(this.meta.query.related_theme));
+        for (const theme of plan.relatedThemes) addField(themes.entry, themes.lists[theme], boost);
       }
       let count = 0;
       for (let d = 0; d < N; d++) count += matched[d];
