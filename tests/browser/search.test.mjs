@@ -145,6 +145,14 @@ describe('search page', () => {
       await page.waitForFunction(() => document.getElementById('zoek-pagina').value === 'jongeren');
       await status(page, /‘jongeren’/);
     });
+    await visiting('/zoeken/?q=sport%20ootmarsum', { viewport: { width: 1280, height: 900 } }, async ({ page }) => {
+      await status(page, /‘sport ootmarsum’/);
+      const village = page.locator('label:has-text("Ootmarsum")').locator('xpath=preceding-sibling::input');
+      assert.equal(await village.isChecked(), true, 'the named village shows as a chosen filter');
+      await village.uncheck();
+      await page.waitForFunction(() => document.getElementById('zoek-pagina').value === 'sport');
+      assert.equal(params(page).get('q'), 'sport');
+    });
   });
 
   test('an empty query with a filter browses A to Z', async () => {

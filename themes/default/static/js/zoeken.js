@@ -976,15 +976,23 @@
         const id = `filter-${facet.param}-${value}`;
         const input = el('input', { type: 'checkbox', id, class: 'filter__vakje', 'data-facet': facet.param, value: String(value) });
         const count = el('span', { class: 'filter__aantal' });
-        input.addEventListener('change', () =>
+        input.addEventListener('change', () => {
+          // A place the query names is a filter too: unchecking it takes
+          // its name out of the query.
+          const named = this.last && !this.state.filters[facet.key].includes(value) && this.last.filters[facet.key].includes(value);
+          if (!input.checked && named) {
+            const places = facet.key === 'kernen' ? this.meta.villages : this.meta.municipalities;
+            this.dropWords(places[value].phrase);
+            return;
+          }
           this.change((filters) => {
             const list = filters[facet.key];
             const at = list.indexOf(value);
             if (input.checked && at < 0) list.push(value);
             if (!input.checked && at >= 0) list.splice(at, 1);
             list.sort((a, b) => a - b);
-          }),
-        );
+          });
+        });
         const item = el('li', { class: 'filter__optie' }, input, el('label', { for: id }, el('span', { text: label }), ' ', count));
         this.controls.set(`${facet.param}:${value}`, { input, count, item });
         return item;
