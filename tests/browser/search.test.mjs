@@ -92,6 +92,11 @@ describe('search page', () => {
       assert.deepEqual(params(page).getAll('thema'), []);
       // Age: every offer shown fits a child of 6.
       await page.selectOption('#filter-leeftijd', '6');
+      // The status line reads the same before and after; wait for the list itself.
+      await page.waitForFunction(() => [...document.querySelectorAll('[data-zoek="lijst"] .label')].every((n) => {
+        const m = n.textContent.match(/^(\d+) tot en met (\d+) jaar$/);
+        return !m || (Number(m[1]) <= 6 && 6 <= Number(m[2]));
+      }));
       await status(page, /resultaten voor ‘ouders’/);
       assert.equal(params(page).get('leeftijd'), '6');
       const ranges = await page.$$eval('[data-zoek="lijst"] .label', (nodes) => nodes.map((n) => n.textContent));
