@@ -625,7 +625,7 @@ impl Checker<'_> {
         let Some(ids) = self.vocab.ids(vocab) else {
             return Some(Value::String(text));
         };
-        if ids.iter().any(|id| *id == text) {
+        if ids.contains(&text) {
             return Some(Value::String(text));
         }
         let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
