@@ -3,33 +3,10 @@
 
 mod common;
 
-use std::path::PathBuf;
 
-use chrono::NaiveDate;
 use serde_json::{Value, json};
-use sociale_kaart::export;
-use sociale_kaart::model::Site;
-use sociale_kaart::pipeline;
-use sociale_kaart::render::Output;
 
-fn example() -> (Site, Output) {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let (site, diagnostics) =
-        pipeline::load_site(&root, NaiveDate::from_ymd_opt(2026, 11, 23).unwrap());
-    let site =
-        site.unwrap_or_else(|| panic!("the example site has errors: {:?}", diagnostics.into_vec()));
-    let mut output = Output::default();
-    export::build(&site, &mut output);
-    (site, output)
-}
-
-fn json_file(output: &Output, path: &str) -> Value {
-    let bytes = output
-        .files
-        .get(path)
-        .unwrap_or_else(|| panic!("{path} is missing"));
-    serde_json::from_slice(bytes).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
+use common::{exported_example as example, json_file};
 
 fn validator(schema: &Value) -> jsonschema::Validator {
     jsonschema::options()

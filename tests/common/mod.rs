@@ -180,3 +180,24 @@ pub fn select_text(html: &str, selector: &str) -> Vec<String> {
 pub fn page_text(html: &str) -> String {
     select_text(html, "body").join(" ")
 }
+
+/// The example site at the repository root, validated as of [`TODAY_EPOCH`].
+pub fn example_site() -> sociale_kaart::model::Site {
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+    let (site, diagnostics) = sociale_kaart::pipeline::load_site(&repo(), today);
+    site.unwrap_or_else(|| panic!("the example site has errors: {:?}", diagnostics.into_vec()))
+}
+
+/// The example site and its exports (open data, HSDS, feeds, embeds), in memory.
+pub fn exported_example() -> (sociale_kaart::model::Site, sociale_kaart::render::Output) {
+    let site = example_site();
+    let mut output = sociale_kaart::render::Output::default();
+    sociale_kaart::export::build(&site, &mut output);
+    (site, output)
+}
+
+/// A JSON file of an in-memory output.
+pub fn json_file(output: &sociale_kaart::render::Output, path: &str) -> serde_json::Value {
+    let bytes = output.files.get(path).unwrap_or_else(|| panic!("{path} is missing"));
+    serde_json::from_slice(bytes).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
