@@ -198,6 +198,9 @@ pub fn exported_example() -> (sociale_kaart::model::Site, sociale_kaart::render:
 
 /// A JSON file of an in-memory output.
 pub fn json_file(output: &sociale_kaart::render::Output, path: &str) -> serde_json::Value {
-    let bytes = output.files.get(path).unwrap_or_else(|| panic!("{path} is missing"));
+    let bytes = output
+        .files
+        .get(path)
+        .unwrap_or_else(|| panic!("{path} is missing"));
     serde_json::from_slice(bytes).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
