@@ -8,8 +8,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Value, json};
 use sociale_kaart::export::hsds::Ids;
-use sociale_kaart::render::Output;
 use sociale_kaart::hsds::{Dataset, TABLES};
+use sociale_kaart::render::Output;
 
 use common::{exported_example as example, json_file};
 

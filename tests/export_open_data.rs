@@ -3,7 +3,6 @@
 
 mod common;
 
-
 use serde_json::{Value, json};
 
 use common::{exported_example as example, json_file};
