@@ -104,7 +104,7 @@ pub fn render_site(site: &Site) -> Result<Output, Diagnostics> {
 /// Everything `render_site` does after loading the theme: `serve` keeps the
 /// theme between changes that touch only content.
 pub fn render_with_theme(site: &Site, theme: &Theme) -> Result<Output, Diagnostics> {
-    let mut output = render_pages(site, theme)?;
+    let mut output = render::render(site, theme)?;
     search::build(site, &mut output).map_err(|err| {
         let mut diagnostics = Diagnostics::default();
         diagnostics.push(crate::diagnostics::Diagnostic::error(
@@ -116,11 +116,6 @@ pub fn render_with_theme(site: &Site, theme: &Theme) -> Result<Output, Diagnosti
     })?;
     export::build(site, &mut output);
     Ok(output)
-}
-
-/// Pages, static files and search index: everything but the exports.
-fn render_pages(site: &Site, theme: &Theme) -> Result<Output, Diagnostics> {
-    render::render(site, theme)
 }
 
 /// Builds the site at `root` into `options.output`.
@@ -148,7 +143,7 @@ pub fn build_with_progress(
     };
     drop(raw);
     let theme = Theme::load(root, &site.config.thema).map_err(BuildError::Content)?;
-    let pages = render_pages(&site, &theme).map_err(BuildError::Content)?;
+    let pages = render::render(&site, &theme).map_err(BuildError::Content)?;
     timer.lap("pagina's maken");
     // Pages go to disk while the search index and the exports are made, and
     // leave memory before those are: a large site never is in memory whole.
