@@ -292,7 +292,7 @@ pub fn offer_graph(site: &Site, a: &Aanbod) -> Json {
     let providers: Vec<&Aanbieder> = a
         .aanbieder
         .iter()
-        .filter_map(|slug| site.aanbieders.iter().find(|p| &p.source.slug == slug))
+        .filter_map(|slug| site.aanbieder(slug))
         .collect();
     let provider_refs: Vec<Json> = providers
         .iter()

@@ -20,6 +20,16 @@ pub struct Site {
     pub today: NaiveDate,
 }
 
+impl Site {
+    /// The provider with this slug.
+    pub fn aanbieder(&self, slug: &str) -> Option<&Aanbieder> {
+        self.aanbieders
+            .binary_search_by(|p| p.source.slug.as_str().cmp(slug))
+            .ok()
+            .map(|i| &self.aanbieders[i])
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SiteConfig {
     pub titel: String,

@@ -143,21 +143,12 @@ pub fn build_with_progress(
     };
     drop(raw);
     let theme = Theme::load(root, &site.config.thema).map_err(BuildError::Content)?;
-    let pages = render::render(&site, &theme).map_err(BuildError::Content)?;
-    timer.lap("pagina's maken");
-    // Pages go to disk while the search index and the exports are made, and
-    // leave memory before those are: a large site never is in memory whole.
+    // Pages go to disk as they are made, while the search index and the
+    // exports are built beside them: a large site never is in memory whole.
     let staging = write::Staging::new(&options.output).map_err(BuildError::Io)?;
-    let (written, rest) = rayon::join(
-        || {
-            staging.write(&pages).map(|()| {
-                (
-                    pages.files.len(),
-                    pages.files.values().map(Vec::len).sum::<usize>(),
-                )
-            })
-        },
-        || -> anyhow::Result<(Output, std::time::Duration, std::time::Duration)> {
+    let (rendered, rest) = rayon::join(
+        || render::render_to(&site, &theme, &staging),
+        || -> anyhow::Result<(Output, Duration, Duration)> {
             let started = Instant::now();
             let mut output = Output::default();
             search::build(&site, &mut output)?;
@@ -166,19 +157,23 @@ pub fn build_with_progress(
             Ok((output, indexed - started, indexed.elapsed()))
         },
     );
-    let (page_files, page_bytes) = written.map_err(BuildError::Io)?;
+    rendered.map_err(|err| match err {
+        render::RenderError::Content(diagnostics) => BuildError::Content(diagnostics),
+        render::RenderError::Io(err) => BuildError::Io(err),
+    })?;
     let (rest, search_time, export_time) = rest.map_err(BuildError::Io)?;
     timer.note("zoekindex (tegelijk)", search_time);
     timer.note("open data (tegelijk)", export_time);
-    timer.lap("pagina's wegschrijven");
+    timer.lap("pagina's maken en wegschrijven");
     staging.write(&rest).map_err(BuildError::Io)?;
+    drop(rest);
+    let (files, bytes) = staging.written();
     staging.publish().map_err(BuildError::Io)?;
     timer.lap("rest wegschrijven");
-    let output = rest;
     Ok(BuildReport {
         diagnostics,
         timings: timer.timings,
-        files: page_files + output.files.len(),
-        bytes: page_bytes + output.files.values().map(Vec::len).sum::<usize>(),
+        files,
+        bytes,
     })
 }

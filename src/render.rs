@@ -1,9 +1,12 @@
 //! Stage 3, render: turns the validated site into pages with tera. The
 //! default theme is compiled into the binary; a site's `themes/<naam>/` and
-//! `templates/` replace it file by file. Output stays in memory until `write`.
+//! `templates/` replace it file by file. Each page goes to a [`Sink`] as
+//! soon as it is made: the staging folder of `write` in a build, memory for
+//! the live preview and the checks.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
+use std::sync::{Mutex, PoisonError};
 
 use chrono::{Datelike, NaiveDate};
 use include_dir::{Dir, include_dir};
@@ -342,7 +345,7 @@ pub fn markdown_to_text(markdown: &str) -> String {
 pub fn access_sentence(site: &Site, aanbod: &Aanbod) -> String {
     if let Some(Aanmelden::Details(d)) = &aanbod.aanmelden
         && let Some(via) = &d.via
-        && let Some(p) = site.aanbieders.iter().find(|p| &p.source.slug == via)
+        && let Some(p) = site.aanbieder(via)
     {
         return format!("Aanmelden via {}", p.naam);
     }
@@ -444,7 +447,7 @@ impl<'a> Views<'a> {
         Views {
             cards: site
                 .aanbod
-                .iter()
+                .par_iter()
                 .map(|a| (a.source.slug.as_str(), card(site, a)))
                 .collect(),
             site: site_json(site),
@@ -497,7 +500,7 @@ fn card(site: &Site, a: &Aanbod) -> Json {
     let providers: Vec<Json> = a
         .aanbieder
         .iter()
-        .filter_map(|slug| site.aanbieders.iter().find(|p| &p.source.slug == slug))
+        .filter_map(|slug| site.aanbieder(slug))
         .map(|p| json!({ "naam": p.naam, "url": provider_url(&p.source.slug) }))
         .collect();
     let toegang = site.config.toegang(&a.toegang);
@@ -739,9 +742,53 @@ impl Page<'_> {
 /// Offers per page of a theme, municipality, village or age-group list.
 pub const LIST_PAGE_SIZE: usize = 50;
 
-/// Renders every page of the site and copies the theme's static files.
+/// Where rendered files go: memory for the live preview and the checks,
+/// the staging folder for a build. Called from several threads at once.
+pub trait Sink: Sync {
+    fn put(&self, path: String, bytes: Vec<u8>) -> anyhow::Result<()>;
+}
+
+impl Sink for Mutex<Output> {
+    fn put(&self, path: String, bytes: Vec<u8>) -> anyhow::Result<()> {
+        self.lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .add(path, bytes);
+        Ok(())
+    }
+}
+
+/// Why rendering stopped.
+#[derive(Debug)]
+pub enum RenderError {
+    /// A template is missing or failed: the theme needs fixing.
+    Content(Diagnostics),
+    /// The sink could not take a file.
+    Io(anyhow::Error),
+}
+
+/// Renders every page of the site into memory, with the theme's static files.
 pub fn render(site: &Site, theme: &Theme) -> Result<Output, Diagnostics> {
-    let tera = theme.tera()?;
+    let sink = Mutex::new(Output::default());
+    match render_to(site, theme, &sink) {
+        Ok(()) => Ok(sink.into_inner().unwrap_or_else(PoisonError::into_inner)),
+        Err(RenderError::Content(diagnostics)) => Err(diagnostics),
+        Err(RenderError::Io(err)) => {
+            let mut diagnostics = Diagnostics::default();
+            diagnostics.push(Diagnostic::error(
+                crate::load::CONFIG_FILE,
+                Position::START,
+                format!("De site kon niet worden gemaakt: {err:#}"),
+            ));
+            Err(diagnostics)
+        }
+    }
+}
+
+/// Renders every page of the site and the theme's static files into
+/// `sink`, each page as soon as it is made, so that a large site never is
+/// in memory whole. Every template error is reported, not just the first.
+pub fn render_to(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<(), RenderError> {
+    let tera = theme.tera().map_err(RenderError::Content)?;
     let views = Views::new(site);
 
     let pages = pages(site, &views);
@@ -760,45 +807,58 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Output, Diagnostics> {
                     .hint("Zet het sjabloon in themes/<naam>/templates/ of in templates/, of gebruik het standaardthema."),
             );
         }
-        return Err(diagnostics.sorted());
+        return Err(RenderError::Content(diagnostics.sorted()));
     }
-    let results: Vec<Result<(String, Vec<u8>), Diagnostic>> = pages
+    let failures = Mutex::new(Diagnostics::default());
+    pages
         .par_iter()
-        .map(|page| render_one(site, theme, &tera, &views, page))
-        .collect();
-    let mut output = Output::default();
-    let mut diagnostics = Diagnostics::default();
-    for result in results {
-        match result {
-            Ok((path, bytes)) => output.add(path, bytes),
-            Err(d) => diagnostics.push(d),
-        }
-    }
+        .try_for_each(|page| match render_one(site, theme, &tera, &views, page) {
+            Ok((path, bytes)) => sink.put(path, bytes),
+            Err(diagnostic) => {
+                failures
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .push(diagnostic);
+                Ok(())
+            }
+        })
+        .map_err(RenderError::Io)?;
+    let mut diagnostics = failures
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner);
     if diagnostics.has_errors() {
-        return Err(diagnostics);
+        return Err(RenderError::Content(diagnostics.sorted()));
     }
+    let mut paths: Vec<String> = pages.iter().map(Page::output_path).collect();
     for (name, bytes) in &theme.statics {
         let bytes = match Path::new(name).extension().and_then(|e| e.to_str()) {
             Some("css") => minify_asset(bytes, "style"),
             Some("js") => minify_asset(bytes, "script"),
             _ => bytes.clone(),
         };
-        output.add(name.clone(), bytes);
+        paths.push(name.clone());
+        sink.put(name.clone(), bytes).map_err(RenderError::Io)?;
     }
-    copy_logos(site, &mut output, &mut diagnostics);
-    output.add("sitemap.xml", sitemap(site, &output));
-    output.add(
-        "robots.txt",
+    for (path, bytes) in logos(site, &mut diagnostics) {
+        paths.push(path.clone());
+        sink.put(path, bytes).map_err(RenderError::Io)?;
+    }
+    if diagnostics.has_errors() {
+        return Err(RenderError::Content(diagnostics));
+    }
+    paths.sort_unstable();
+    paths.dedup();
+    sink.put("sitemap.xml".into(), sitemap(site, &paths).into_bytes())
+        .map_err(RenderError::Io)?;
+    sink.put(
+        "robots.txt".into(),
         format!(
             "User-agent: *\nAllow: /\n\nSitemap: {}\n",
             site.config.absolute_url("/sitemap.xml")
-        ),
-    );
-    if diagnostics.has_errors() {
-        Err(diagnostics)
-    } else {
-        Ok(output)
-    }
+        )
+        .into_bytes(),
+    )
+    .map_err(RenderError::Io)
 }
 
 /// Renders the one page with output path `path` (`aanbod/x/index.html`),
@@ -858,13 +918,15 @@ fn render_one(
     Ok((page.output_path(), html.into_bytes()))
 }
 
-fn copy_logos(site: &Site, output: &mut Output, diagnostics: &mut Diagnostics) {
+/// The providers' logo files, to be copied as they are.
+fn logos(site: &Site, diagnostics: &mut Diagnostics) -> Vec<(String, Vec<u8>)> {
+    let mut logos = Vec::new();
     for p in &site.aanbieders {
         let Some(logo) = &p.logo else { continue };
         let path = site.root.join("content").join(logo);
         match std::fs::symlink_metadata(&path) {
             Ok(meta) if meta.is_file() => match std::fs::read(&path) {
-                Ok(bytes) => output.add(logo.clone(), bytes),
+                Ok(bytes) => logos.push((logo.clone(), bytes)),
                 Err(err) => diagnostics.push(
                     Diagnostic::error(
                         &p.source.path,
@@ -885,6 +947,7 @@ fn copy_logos(site: &Site, output: &mut Output, diagnostics: &mut Diagnostics) {
             ),
         }
     }
+    logos
 }
 
 /// What a list page is about; shared by all pages of one list.
@@ -1260,11 +1323,11 @@ pub fn sort_key(text: &str) -> String {
         .collect()
 }
 
-fn sitemap(site: &Site, output: &Output) -> String {
+fn sitemap(site: &Site, paths: &[String]) -> String {
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    for path in output.files.keys() {
+    for path in paths {
         let Some(dir) = path.strip_suffix("index.html") else {
             continue;
         };
@@ -1294,16 +1357,23 @@ fn html_cfg() -> minify_html::Cfg {
 /// which doubles the size of every URL.
 fn escape_html(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        match c {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&#39;"),
-            c => escaped.push(c),
-        }
+    let mut copied = 0;
+    // Byte by byte: every character that needs escaping is ASCII, so the
+    // slices between them always fall on character boundaries.
+    for (i, byte) in text.bytes().enumerate() {
+        let entity = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        escaped.push_str(&text[copied..i]);
+        escaped.push_str(entity);
+        copied = i + 1;
     }
+    escaped.push_str(&text[copied..]);
     escaped
 }
 
@@ -1376,6 +1446,17 @@ mod tests {
                 "{name} got smaller"
             );
         }
+    }
+
+    #[test]
+    fn html_is_escaped_around_multibyte_text() {
+        assert_eq!(
+            escape_html(r#"Café "Één" & <b>'s</b> / ok"#),
+            "Café &quot;Één&quot; &amp; &lt;b&gt;&#39;s&lt;/b&gt; / ok"
+        );
+        assert_eq!(escape_html("geen tekens"), "geen tekens");
+        assert_eq!(escape_html("&"), "&amp;");
+        assert_eq!(escape_html(""), "");
     }
 
     #[test]

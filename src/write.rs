@@ -2,20 +2,14 @@
 //! into a fresh folder beside the output folder, which replaces it only when
 //! all files were written: a failed build leaves the published site as it was.
 
-use std::collections::BTreeSet;
+use std::io::ErrorKind;
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
 
-use crate::render::Output;
-
-/// Replaces `target` with the contents of `output`.
-pub fn publish(output: &Output, target: &Path) -> Result<()> {
-    let staging = Staging::new(target)?;
-    staging.write(output)?;
-    staging.publish()
-}
+use crate::render::{Output, Sink};
 
 /// A fresh folder beside the target that output is written into, part by
 /// part, and that replaces the target only on `publish`. Dropped without
@@ -24,6 +18,8 @@ pub struct Staging {
     dir: PathBuf,
     target: PathBuf,
     published: bool,
+    files: AtomicUsize,
+    bytes: AtomicUsize,
 }
 
 impl Staging {
@@ -43,12 +39,44 @@ impl Staging {
             dir,
             target: target.to_path_buf(),
             published: false,
+            files: AtomicUsize::new(0),
+            bytes: AtomicUsize::new(0),
         })
     }
 
     /// Writes the files of `output` into the staging folder.
     pub fn write(&self, output: &Output) -> Result<()> {
-        write_all(output, &self.dir)
+        output
+            .files
+            .par_iter()
+            .try_for_each(|(path, bytes)| self.write_file(path, bytes))
+    }
+
+    /// Writes one file into the staging folder, making its folder when needed.
+    pub fn write_file(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        let path = self.dir.join(checked_relative(path)?);
+        let written = match std::fs::write(&path, bytes) {
+            Err(err) if err.kind() == ErrorKind::NotFound => {
+                if let Some(parent) = path.parent() {
+                    std::fs::create_dir_all(parent)
+                        .with_context(|| format!("kan de map {} niet maken", parent.display()))?;
+                }
+                std::fs::write(&path, bytes)
+            }
+            result => result,
+        };
+        written.with_context(|| format!("kan {} niet schrijven", path.display()))?;
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.bytes.fetch_add(bytes.len(), Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// How many files, and how many bytes, have been written so far.
+    pub fn written(&self) -> (usize, usize) {
+        (
+            self.files.load(Ordering::Relaxed),
+            self.bytes.load(Ordering::Relaxed),
+        )
     }
 
     /// Swaps the staging folder in for the target.
@@ -80,6 +108,12 @@ impl Staging {
     }
 }
 
+impl Sink for Staging {
+    fn put(&self, path: String, bytes: Vec<u8>) -> Result<()> {
+        self.write_file(&path, &bytes)
+    }
+}
+
 impl Drop for Staging {
     fn drop(&mut self) {
         if !self.published {
@@ -105,31 +139,6 @@ fn remove_tree(dir: &Path) {
         let _ = std::fs::remove_file(f);
     });
     let _ = std::fs::remove_dir_all(dir);
-}
-
-/// Writes every file of `output` under `dir`.
-pub fn write_all(output: &Output, dir: &Path) -> Result<()> {
-    let mut folders = BTreeSet::new();
-    for path in output.files.keys() {
-        let rel = checked_relative(path)?;
-        let mut parent = rel.parent();
-        while let Some(p) = parent {
-            if p.as_os_str().is_empty() || !folders.insert(p.to_path_buf()) {
-                break;
-            }
-            parent = p.parent();
-        }
-    }
-    for folder in &folders {
-        let path = dir.join(folder);
-        std::fs::create_dir_all(&path)
-            .with_context(|| format!("kan de map {} niet maken", path.display()))?;
-    }
-    output.files.par_iter().try_for_each(|(path, bytes)| {
-        let path = dir.join(path);
-        std::fs::write(&path, bytes)
-            .with_context(|| format!("kan {} niet schrijven", path.display()))
-    })
 }
 
 /// Output paths come from validated slugs; this guard makes sure no path

@@ -84,7 +84,7 @@ fn list_json(site: &Site, list: &List) -> Value {
             let providers: Vec<&str> = a
                 .aanbieder
                 .iter()
-                .filter_map(|slug| site.aanbieders.iter().find(|p| &p.source.slug == slug))
+                .filter_map(|slug| site.aanbieder(slug))
                 .map(|p| p.naam.as_str())
                 .collect();
             json!({

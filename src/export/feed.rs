@@ -32,7 +32,7 @@ pub fn feed(site: &Site) -> Feed {
             let authors = a
                 .aanbieder
                 .iter()
-                .filter_map(|slug| site.aanbieders.iter().find(|p| &p.source.slug == slug))
+                .filter_map(|slug| site.aanbieder(slug))
                 .map(|p| Person {
                     name: p.naam.clone(),
                     ..Default::default()
