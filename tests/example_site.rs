@@ -6,7 +6,7 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use common::{SiteTest, page_text, select_text};
+use common::{SiteTest, page_text, select_text, snapshot};
 use sociale_kaart::model::{Kosten, Site, Status};
 use sociale_kaart::pipeline;
 
@@ -525,4 +525,38 @@ fn a_template_error_names_the_template() {
         run.stderr
     );
     assert!(run.stderr.contains("Fout in sjabloon"), "{}", run.stderr);
+}
+
+#[test]
+fn a_template_failing_halfway_leaves_the_published_site_as_it_was() {
+    // Pages are written while others are still rendering: an error in one
+    // page must still leave public/ untouched and no half-written folder.
+    let site = SiteTest::example();
+    site.build_ok();
+    let before = snapshot(&site.public());
+    let template =
+        std::fs::read_to_string(common::repo().join("themes/default/templates/aanbod.html"))
+            .unwrap();
+    site.write(
+        "templates/aanbod.html",
+        template.replace(
+            "{{ aanbod.titel }}",
+            "{% if aanbod.slug is starting_with(\"z\") %}{{ bestaat.niet }}{% endif %}{{ aanbod.titel }}",
+        ),
+    );
+    let run = site.build();
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("templates/aanbod.html"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("/aanbod/z"), "{}", run.stderr);
+    assert_eq!(snapshot(&site.public()), before, "public/ changed");
+    let leftovers: Vec<String> = std::fs::read_dir(site.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with(".sociale-kaart-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
 }
