@@ -4,8 +4,10 @@
 //!
 //! ```text
 //! cargo run --release --example synthetic_site -- /tmp/syn10k 10000 1000
-//! cargo bench --bench export -- [--runs 7] <site> [<site> ...]
+//! cargo bench --bench export -- [--runs 7] [--part hsds] <site> [<site> ...]
 //! ```
+//!
+//! `--part` times only the parts whose name starts with it, e.g. to profile one.
 //!
 //! Prints per site and per part the median, minimum and maximum of the runs
 //! in milliseconds and the bytes written, as tab-separated lines.
@@ -46,6 +48,11 @@ fn main() {
             .unwrap_or(runs);
         args.drain(at..(at + 2).min(args.len()));
     }
+    let mut only = String::new();
+    if let Some(at) = args.iter().position(|a| a == "--part") {
+        only = args.get(at + 1).cloned().unwrap_or_default();
+        args.drain(at..(at + 2).min(args.len()));
+    }
     let sites: Vec<PathBuf> = if args.is_empty() {
         vec![PathBuf::from(env!("CARGO_MANIFEST_DIR"))]
     } else {
@@ -63,7 +70,7 @@ fn main() {
             );
             std::process::exit(1);
         };
-        for (name, part) in PARTS {
+        for (name, part) in PARTS.iter().filter(|(name, _)| name.starts_with(&only)) {
             let mut times = Vec::with_capacity(runs);
             let mut bytes = 0;
             for _ in 0..runs.max(1) {

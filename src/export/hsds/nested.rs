@@ -11,6 +11,8 @@
 use serde::Serialize;
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 
+use fnv::FnvHashMap;
+
 use super::tables::{Row, Tables, field_index, table_index};
 use crate::hsds::{ANNOTATED, NESTED_LISTS, TABLES};
 
@@ -46,9 +48,9 @@ pub enum Shape {
     Term,
 }
 
-/// The rows of a child table by the value of their link field, sorted by
-/// that value and then by id.
-type Link<'a> = (usize, usize, Vec<(&'a str, u32)>);
+/// A child table, its link field, and its rows (in id order) by the value
+/// of that field.
+type Link<'a> = (usize, usize, FnvHashMap<&'a str, Vec<u32>>);
 
 /// Writes nested HSDS JSON from [`Tables`].
 pub struct Nester<'a> {
@@ -187,28 +189,25 @@ impl<'a> Nester<'a> {
         {
             return at;
         }
-        let mut by_value: Vec<(&'a str, u32)> = self
-            .tables
-            .rows(child)
-            .iter()
-            .zip(0u32..)
-            .filter_map(|(row, at)| Some((row.text(field)?, at)))
-            .collect();
-        // Stable: rows that share a value stay in id order.
-        by_value.sort_by(|a, b| a.0.cmp(b.0));
+        let mut by_value: FnvHashMap<&'a str, Vec<u32>> = FnvHashMap::default();
+        for &at in self.tables.positions(child) {
+            if let Some(value) = self.tables.row(child, at).text(field) {
+                by_value.entry(value).or_default().push(at);
+            }
+        }
         self.links.push((child, field, by_value));
         self.links.len() - 1
     }
 
     /// The rows that `link` ties to `id`, in id order.
-    fn linked(&self, link: usize, id: &str) -> impl ExactSizeIterator<Item = &'a Row> + Clone + '_ {
+    fn linked(&self, link: usize, id: &str) -> impl ExactSizeIterator<Item = Row<'a>> + Clone + '_ {
         let (child, _, by_value) = &self.links[link];
-        let start = by_value.partition_point(|(value, _)| *value < id);
-        let end = start + by_value[start..].partition_point(|(value, _)| *value <= id);
-        let rows = self.tables.rows(*child);
-        by_value[start..end]
+        let tables = self.tables;
+        by_value
+            .get(id)
+            .map_or(&[][..], Vec::as_slice)
             .iter()
-            .map(move |(_, at)| &rows[*at as usize])
+            .map(move |at| tables.row(*child, *at))
     }
 
     fn keys(&self, shape: Shape) -> &[(&'static str, Entry)] {
@@ -227,11 +226,11 @@ impl<'a> Nester<'a> {
         let page = Page {
             contents: Items {
                 nester: self,
-                rows: rows.iter(),
+                rows: rows.clone(),
                 shape,
                 path: 1 << table,
             },
-            empty: rows.is_empty(),
+            empty: rows.len() == 0,
             first_page: true,
             last_page: true,
             page_number: 1,
@@ -271,7 +270,7 @@ struct Items<'n, 'a, R> {
 
 impl<'a, R> Serialize for Items<'_, 'a, R>
 where
-    R: ExactSizeIterator<Item = &'a Row> + Clone,
+    R: ExactSizeIterator<Item = Row<'a>> + Clone,
 {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let rows = self.rows.clone();
@@ -291,7 +290,7 @@ where
 /// One row written as `shape`.
 struct Object<'n, 'a> {
     nester: &'n Nester<'a>,
-    row: &'a Row,
+    row: Row<'a>,
     shape: Shape,
     path: u32,
 }
@@ -299,21 +298,19 @@ struct Object<'n, 'a> {
 impl Serialize for Object<'_, '_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let nester = self.nester;
-        let id = self.row.id();
         let mut map = serializer.serialize_map(None)?;
         for (key, entry) in nester.keys(self.shape) {
             match *entry {
                 Entry::Field(at) => {
-                    let value = self.row.cell(at);
-                    if !value.is_null() {
-                        map.serialize_entry(key, value)?;
+                    if let Some(value) = self.row.get(at) {
+                        map.serialize_entry(key, &value)?;
                     }
                 }
                 Entry::Nested { child, link } => {
                     if self.path & (1 << child) != 0 {
                         continue;
                     }
-                    let rows = nester.linked(link, id);
+                    let rows = nester.linked(link, self.row.id());
                     if rows.len() > 0 {
                         map.serialize_entry(
                             key,
@@ -327,7 +324,7 @@ impl Serialize for Object<'_, '_> {
                     }
                 }
                 Entry::Linked { link, item } => {
-                    let rows = nester.linked(link, id);
+                    let rows = nester.linked(link, self.row.id());
                     if rows.len() > 0 {
                         map.serialize_entry(
                             key,

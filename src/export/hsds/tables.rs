@@ -1,49 +1,183 @@
 //! The HSDS tables of one site as the export builds and writes them: every
 //! row a fixed list of cells in the order of its table's fields in
-//! [`TABLES`]. The importer's [`Dataset`] keeps each row as a JSON object so
-//! that fields it does not know survive reading; the export only writes
-//! fields of the specification, and a cell per field costs a fraction of an
-//! object per row at tens of thousands of rows.
+//! [`TABLES`], the text of all cells of a table in one buffer. The
+//! importer's [`Dataset`] keeps each row as a JSON object so that fields it
+//! does not know survive reading; the export only writes fields of the
+//! specification, and at tens of thousands of rows an object (and a string)
+//! per value costs more time to make and to free than writing the files.
 
 use std::borrow::Cow;
+use std::cmp::Ordering;
 
-use serde_json::{Map, Value};
+use serde::{Serialize, Serializer};
+use serde_json::{Map, Number, Value};
 
 use crate::hsds::{Dataset, TABLES, Table};
 
-/// One row: a cell per field of its table, `Null` where it has no value.
+/// One cell: text (a range of its table's text), a number, or nothing.
+#[derive(Debug, Clone)]
+enum Cell {
+    Empty,
+    Text { start: usize, end: usize },
+    Number(Number),
+    Bool(bool),
+}
+
+/// The value of a cell, as JSON would have it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Scalar<'a> {
+    Text(&'a str),
+    Number(&'a Number),
+    Bool(bool),
+}
+
+impl<'a> Scalar<'a> {
+    pub fn to_value(self) -> Value {
+        match self {
+            Scalar::Text(text) => Value::String(text.to_string()),
+            Scalar::Number(n) => Value::Number(n.clone()),
+            Scalar::Bool(b) => Value::Bool(b),
+        }
+    }
+
+    /// The value as a CSV field: text trimmed, a number as JSON writes it.
+    fn csv_text(self) -> Cow<'a, str> {
+        match self {
+            Scalar::Text(text) => Cow::Borrowed(text.trim()),
+            Scalar::Number(n) => Cow::Owned(n.to_string()),
+            Scalar::Bool(b) => Cow::Borrowed(if b { "true" } else { "false" }),
+        }
+    }
+}
+
+impl Serialize for Scalar<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Scalar::Text(text) => serializer.serialize_str(text),
+            Scalar::Number(n) => n.serialize(serializer),
+            Scalar::Bool(b) => serializer.serialize_bool(*b),
+        }
+    }
+}
+
+/// The cells of one table, row after row in the order they were added
+/// (so that the rows one offer adds lie together), the text they point
+/// into, and the positions of the rows in id order.
 #[derive(Debug)]
-pub struct Row {
-    cells: Box<[Value]>,
+struct Rows {
+    width: usize,
+    cells: Vec<Cell>,
+    text: String,
+    by_id: Vec<u32>,
 }
 
-impl Row {
+impl Rows {
+    fn added(&self) -> usize {
+        self.cells.len() / self.width
+    }
+
+    fn row(&self, at: usize) -> Row<'_> {
+        Row {
+            cells: &self.cells[at * self.width..(at + 1) * self.width],
+            text: &self.text,
+        }
+    }
+
+    /// Orders the rows by id and merges the rows that share one.
+    fn sort(&mut self) {
+        let ids: Vec<&str> = (0..self.added()).map(|at| self.row(at).id()).collect();
+        // The first 16 bytes as a number order as the bytes do, which
+        // spares comparing most ids (UUIDs) in full.
+        let mut order: Vec<(u128, u32)> = ids
+            .iter()
+            .zip(0..)
+            .map(|(id, at)| (prefix(id), at))
+            .collect();
+        order.sort_unstable_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then_with(|| ids[a.1 as usize].cmp(ids[b.1 as usize]))
+                .then(a.1.cmp(&b.1))
+        });
+        let mut by_id: Vec<u32> = Vec::with_capacity(order.len());
+        let mut fills: Vec<(usize, usize)> = Vec::new();
+        for (_, at) in order {
+            match by_id.last() {
+                Some(&first) if ids[first as usize] == ids[at as usize] => {
+                    fills.push((first as usize, at as usize))
+                }
+                _ => by_id.push(at),
+            }
+        }
+        for (first, later) in fills {
+            for field in 0..self.width {
+                let (into, from) = (first * self.width + field, later * self.width + field);
+                if matches!(self.cells[into], Cell::Empty) {
+                    self.cells[into] = self.cells[from].clone();
+                }
+            }
+        }
+        self.by_id = by_id;
+    }
+}
+
+fn prefix(id: &str) -> u128 {
+    let mut bytes = [0u8; 16];
+    let n = id.len().min(16);
+    bytes[..n].copy_from_slice(&id.as_bytes()[..n]);
+    u128::from_be_bytes(bytes)
+}
+
+/// One row of a table.
+#[derive(Debug, Clone, Copy)]
+pub struct Row<'a> {
+    cells: &'a [Cell],
+    text: &'a str,
+}
+
+impl<'a> Row<'a> {
     /// The row's id: every table's first field.
-    pub fn id(&self) -> &str {
-        self.cells[0].as_str().unwrap_or_default()
+    pub fn id(&self) -> &'a str {
+        self.text(0).unwrap_or_default()
     }
 
-    pub fn cell(&self, field: usize) -> &Value {
-        &self.cells[field]
+    /// The value of the field at `field` in its table's fields.
+    pub fn get(&self, field: usize) -> Option<Scalar<'a>> {
+        match &self.cells[field] {
+            Cell::Empty => None,
+            Cell::Text { start, end } => Some(Scalar::Text(&self.text[*start..*end])),
+            Cell::Number(n) => Some(Scalar::Number(n)),
+            Cell::Bool(b) => Some(Scalar::Bool(*b)),
+        }
     }
 
-    /// The cell as text, if it is text.
-    pub fn text(&self, field: usize) -> Option<&str> {
-        self.cells[field].as_str()
+    /// The field's value, if it is text.
+    pub fn text(&self, field: usize) -> Option<&'a str> {
+        match &self.cells[field] {
+            Cell::Text { start, end } => Some(&self.text[*start..*end]),
+            _ => None,
+        }
     }
 }
 
-/// Every HSDS table of a site, each indexed as in [`TABLES`] and sorted by
-/// id once [`Tables::sort`] has run.
+/// Every HSDS table of a site, each at its index in [`TABLES`] and sorted
+/// by id once [`Tables::sort`] has run.
 #[derive(Debug)]
 pub struct Tables {
-    tables: Vec<Vec<Row>>,
+    tables: Vec<Rows>,
 }
 
 impl Default for Tables {
     fn default() -> Self {
         Tables {
-            tables: TABLES.iter().map(|_| Vec::new()).collect(),
+            tables: TABLES
+                .iter()
+                .map(|t| Rows {
+                    width: t.fields.len(),
+                    cells: Vec::new(),
+                    text: String::new(),
+                    by_id: Vec::new(),
+                })
+                .collect(),
         }
     }
 }
@@ -67,17 +201,36 @@ impl Tables {
             return;
         };
         let spec = &TABLES[index];
-        let mut cells = vec![Value::Null; spec.fields.len()].into_boxed_slice();
+        let rows = &mut self.tables[index];
+        let first = rows.cells.len();
+        let text = rows.text.len();
+        rows.cells.resize(first + rows.width, Cell::Empty);
         for (field, value) in fields {
-            match field_index(spec, field) {
-                Some(at) if !matches!(value, Value::Array(_) | Value::Object(_)) => {
-                    cells[at] = value
+            let Some(at) = field_index(spec, field) else {
+                debug_assert!(false, "{table} has no field {field}");
+                continue;
+            };
+            rows.cells[first + at] = match value {
+                Value::Null => Cell::Empty,
+                Value::String(s) => {
+                    let start = rows.text.len();
+                    rows.text.push_str(&s);
+                    Cell::Text {
+                        start,
+                        end: rows.text.len(),
+                    }
                 }
-                _ => debug_assert!(false, "{table} has no scalar field {field}"),
-            }
+                Value::Number(n) => Cell::Number(n),
+                Value::Bool(b) => Cell::Bool(b),
+                Value::Array(_) | Value::Object(_) => {
+                    debug_assert!(false, "{table}.{field} is no scalar");
+                    Cell::Empty
+                }
+            };
         }
-        if cells[0].is_string() {
-            self.tables[index].push(Row { cells });
+        if !matches!(rows.cells[first], Cell::Text { .. }) {
+            rows.cells.truncate(first);
+            rows.text.truncate(text);
         }
     }
 
@@ -87,49 +240,54 @@ impl Tables {
     /// each add that location).
     pub fn sort(&mut self) {
         for rows in &mut self.tables {
-            rows.sort_by(|a, b| a.id().cmp(b.id()));
-            let mut merged: Vec<Row> = Vec::with_capacity(rows.len());
-            for row in rows.drain(..) {
-                match merged.last_mut() {
-                    Some(last) if last.id() == row.id() => {
-                        for (cell, value) in last.cells.iter_mut().zip(row.cells) {
-                            if cell.is_null() {
-                                *cell = value;
-                            }
-                        }
-                    }
-                    _ => merged.push(row),
-                }
-            }
-            *rows = merged;
+            rows.sort();
         }
     }
 
-    /// The rows of the table at `index` in [`TABLES`].
-    pub fn rows(&self, index: usize) -> &[Row] {
-        &self.tables[index]
+    /// The rows of the table at `index` in [`TABLES`], in id order, with
+    /// their positions for [`Tables::row`].
+    pub fn rows(&self, index: usize) -> impl ExactSizeIterator<Item = Row<'_>> + Clone {
+        let rows = &self.tables[index];
+        rows.by_id.iter().map(|at| rows.row(*at as usize))
+    }
+
+    /// The positions of the rows of the table at `index`, in id order.
+    pub fn positions(&self, index: usize) -> &[u32] {
+        &self.tables[index].by_id
+    }
+
+    /// The row at position `at` of the table at `index`.
+    pub fn row(&self, index: usize, at: u32) -> Row<'_> {
+        self.tables[index].row(at as usize)
     }
 
     /// The row of the table at `index` with id `id`.
-    pub fn get(&self, index: usize, id: &str) -> Option<&Row> {
+    pub fn get(&self, index: usize, id: &str) -> Option<Row<'_>> {
         let rows = &self.tables[index];
-        rows.binary_search_by(|r| r.id().cmp(id))
-            .ok()
-            .map(|at| &rows[at])
+        let (mut low, mut high) = (0, rows.by_id.len());
+        while low < high {
+            let middle = low + (high - low) / 2;
+            let row = rows.row(rows.by_id[middle] as usize);
+            match row.id().cmp(id) {
+                Ordering::Less => low = middle + 1,
+                Ordering::Greater => high = middle,
+                Ordering::Equal => return Some(row),
+            }
+        }
+        None
     }
 
     /// The same rows in the importer's model, each row an object of its
     /// values.
     pub fn to_dataset(&self) -> Dataset {
         let mut data = Dataset::default();
-        for (table, rows) in TABLES.iter().zip(&self.tables) {
-            for row in rows {
+        for (index, table) in TABLES.iter().enumerate() {
+            for row in self.rows(index) {
                 let record: Map<String, Value> = table
                     .fields
                     .iter()
-                    .zip(row.cells.iter())
-                    .filter(|(_, value)| !value.is_null())
-                    .map(|(field, value)| (field.to_string(), value.clone()))
+                    .enumerate()
+                    .filter_map(|(at, field)| Some((field.to_string(), row.get(at)?.to_value())))
                     .collect();
                 data.insert(table.name, Value::Object(record));
             }
@@ -143,14 +301,16 @@ impl Tables {
     pub fn to_csv(&self, index: usize) -> Vec<u8> {
         let table = &TABLES[index];
         let rows = &self.tables[index];
-        let mut writer = csv::Writer::from_writer(Vec::with_capacity(rows.len() * 64));
+        let mut writer =
+            csv::Writer::from_writer(Vec::with_capacity(rows.text.len() + rows.cells.len() * 2));
         writer
             .write_record(table.fields)
             .expect("writing CSV to memory");
-        for row in rows {
-            for cell in &row.cells {
+        for row in self.rows(index) {
+            for at in 0..rows.width {
+                let field = row.get(at).map_or(Cow::Borrowed(""), Scalar::csv_text);
                 writer
-                    .write_field(csv_text(cell).as_bytes())
+                    .write_field(field.as_bytes())
                     .expect("writing CSV to memory");
             }
             writer
@@ -158,16 +318,6 @@ impl Tables {
                 .expect("writing CSV to memory");
         }
         writer.into_inner().expect("writing CSV to memory")
-    }
-}
-
-/// A cell as a CSV field: text trimmed, a number as JSON writes it.
-fn csv_text(value: &Value) -> Cow<'_, str> {
-    match value {
-        Value::String(s) => Cow::Borrowed(s.trim()),
-        Value::Number(n) => Cow::Owned(n.to_string()),
-        Value::Bool(b) => Cow::Borrowed(if *b { "true" } else { "false" }),
-        Value::Null | Value::Array(_) | Value::Object(_) => Cow::Borrowed(""),
     }
 }
 
@@ -199,13 +349,14 @@ mod tests {
         tables.insert("location", [("name", json!("Zonder id"))]);
         tables.sort();
         let location = table_index("location").unwrap();
-        let ids: Vec<&str> = tables.rows(location).iter().map(Row::id).collect();
+        let ids: Vec<&str> = tables.rows(location).map(|r| r.id()).collect();
         assert_eq!(ids, ["a", "b"]);
         let b = tables.get(location, "b").unwrap();
         let name = field_index(&TABLES[location], "name").unwrap();
         let latitude = field_index(&TABLES[location], "latitude").unwrap();
-        assert_eq!(b.cell(name), &json!("Eerste"));
-        assert_eq!(b.cell(latitude), &json!(52.5));
+        assert_eq!(b.get(name), Some(Scalar::Text("Eerste")));
+        assert_eq!(b.get(latitude).map(Scalar::to_value), Some(json!(52.5)));
+        assert!(tables.get(location, "c").is_none());
     }
 
     #[test]
