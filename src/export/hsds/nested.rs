@@ -190,8 +190,8 @@ impl<'a> Nester<'a> {
             return at;
         }
         let mut by_value: FnvHashMap<&'a str, Vec<u32>> = FnvHashMap::default();
-        for &at in self.tables.positions(child) {
-            if let Some(value) = self.tables.row(child, at).text(field) {
+        for (row, at) in self.tables.rows(child).zip(0..) {
+            if let Some(value) = row.text(field) {
                 by_value.entry(value).or_default().push(at);
             }
         }

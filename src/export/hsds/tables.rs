@@ -60,19 +60,18 @@ impl Serialize for Scalar<'_> {
     }
 }
 
-/// The cells of one table, row after row in the order they were added
-/// (so that the rows one offer adds lie together), the text they point
-/// into, and the positions of the rows in id order.
+/// The cells of one table, row after row, and the text they point into;
+/// in id order once sorted, so that writing a table reads its memory from
+/// start to end.
 #[derive(Debug)]
 struct Rows {
     width: usize,
     cells: Vec<Cell>,
     text: String,
-    by_id: Vec<u32>,
 }
 
 impl Rows {
-    fn added(&self) -> usize {
+    fn len(&self) -> usize {
         self.cells.len() / self.width
     }
 
@@ -83,9 +82,10 @@ impl Rows {
         }
     }
 
-    /// Orders the rows by id and merges the rows that share one.
+    /// Puts the rows in id order, their text too, and merges the rows
+    /// that share an id.
     fn sort(&mut self) {
-        let ids: Vec<&str> = (0..self.added()).map(|at| self.row(at).id()).collect();
+        let ids: Vec<&str> = (0..self.len()).map(|at| self.row(at).id()).collect();
         // The first 16 bytes as a number order as the bytes do, which
         // spares comparing most ids (UUIDs) in full.
         let mut order: Vec<(u128, u32)> = ids
@@ -98,16 +98,16 @@ impl Rows {
                 .then_with(|| ids[a.1 as usize].cmp(ids[b.1 as usize]))
                 .then(a.1.cmp(&b.1))
         });
-        let mut by_id: Vec<u32> = Vec::with_capacity(order.len());
+        let mut kept: Vec<usize> = Vec::with_capacity(order.len());
         let mut fills: Vec<(usize, usize)> = Vec::new();
         for (_, at) in order {
-            match by_id.last() {
-                Some(&first) if ids[first as usize] == ids[at as usize] => {
-                    fills.push((first as usize, at as usize))
-                }
-                _ => by_id.push(at),
+            let at = at as usize;
+            match kept.last() {
+                Some(&first) if ids[first] == ids[at] => fills.push((first, at)),
+                _ => kept.push(at),
             }
         }
+        drop(ids);
         for (first, later) in fills {
             for field in 0..self.width {
                 let (into, from) = (first * self.width + field, later * self.width + field);
@@ -116,7 +116,25 @@ impl Rows {
                 }
             }
         }
-        self.by_id = by_id;
+        let mut cells = Vec::with_capacity(kept.len() * self.width);
+        let mut text = String::with_capacity(self.text.len());
+        for at in kept {
+            for cell in &self.cells[at * self.width..(at + 1) * self.width] {
+                cells.push(match cell {
+                    Cell::Text { start, end } => {
+                        let moved = text.len();
+                        text.push_str(&self.text[*start..*end]);
+                        Cell::Text {
+                            start: moved,
+                            end: text.len(),
+                        }
+                    }
+                    other => other.clone(),
+                });
+            }
+        }
+        self.cells = cells;
+        self.text = text;
     }
 }
 
@@ -175,7 +193,6 @@ impl Default for Tables {
                     width: t.fields.len(),
                     cells: Vec::new(),
                     text: String::new(),
-                    by_id: Vec::new(),
                 })
                 .collect(),
         }
@@ -244,19 +261,13 @@ impl Tables {
         }
     }
 
-    /// The rows of the table at `index` in [`TABLES`], in id order, with
-    /// their positions for [`Tables::row`].
+    /// The rows of the table at `index` in [`TABLES`], in id order.
     pub fn rows(&self, index: usize) -> impl ExactSizeIterator<Item = Row<'_>> + Clone {
         let rows = &self.tables[index];
-        rows.by_id.iter().map(|at| rows.row(*at as usize))
+        (0..rows.len()).map(|at| rows.row(at))
     }
 
-    /// The positions of the rows of the table at `index`, in id order.
-    pub fn positions(&self, index: usize) -> &[u32] {
-        &self.tables[index].by_id
-    }
-
-    /// The row at position `at` of the table at `index`.
+    /// The row at `at` in id order of the table at `index`.
     pub fn row(&self, index: usize, at: u32) -> Row<'_> {
         self.tables[index].row(at as usize)
     }
@@ -264,10 +275,10 @@ impl Tables {
     /// The row of the table at `index` with id `id`.
     pub fn get(&self, index: usize, id: &str) -> Option<Row<'_>> {
         let rows = &self.tables[index];
-        let (mut low, mut high) = (0, rows.by_id.len());
+        let (mut low, mut high) = (0, rows.len());
         while low < high {
             let middle = low + (high - low) / 2;
-            let row = rows.row(rows.by_id[middle] as usize);
+            let row = rows.row(middle);
             match row.id().cmp(id) {
                 Ordering::Less => low = middle + 1,
                 Ordering::Greater => high = middle,
