@@ -167,7 +167,7 @@ pub fn write(site: &Site, tables: &Tables, output: &mut Output) {
     }
     let mut resources = Vec::new();
     for (index, table) in TABLES.iter().enumerate() {
-        if tables.rows(index).is_empty() {
+        if tables.rows(index).len() == 0 {
             continue;
         }
         output.add(

@@ -664,7 +664,10 @@ pub const AANBIEDERS_COLUMNS: &[AanbiederColumn] = &[
     ("beschrijving", |p| Cow::Borrowed(p.beschrijving)),
 ];
 
-fn csv<T>(columns: &[(&'static str, fn(&T) -> Cow<'_, str>)], items: &[T]) -> Vec<u8> {
+/// A column of a CSV file of `T`s: its header and how to fill it.
+type Column<T> = (&'static str, fn(&T) -> Cow<'_, str>);
+
+fn csv<T>(columns: &[Column<T>], items: &[T]) -> Vec<u8> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer
         .write_record(columns.iter().map(|(name, _)| *name))

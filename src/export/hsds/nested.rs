@@ -1,19 +1,19 @@
-//! The HSDS API's nested JSON, written straight from [`Tables`]: views over
-//! borrowed rows that serialize as the nested objects would, with no copy
-//! of a row. A service of the `services` endpoint holds its lists (phones,
-//! schedules, ...), its attributes with their taxonomy terms, its metadata
-//! and its organization's own fields, as in the specification's
-//! `*_full.json` examples.
+//! The HSDS API's nested JSON, written straight from [`Tables`] with no
+//! copy of a row. A service of the `services` endpoint holds its lists
+//! (phones, schedules, ...), its attributes with their taxonomy terms, its
+//! metadata and its organization's own fields, as in the specification's
+//! `*_full.json` examples. The rows that many objects hold (organizations,
+//! taxonomy terms, taxonomies) are written once and copied where they
+//! appear.
 //!
 //! Keys come out sorted, as a `serde_json::Map` (a `BTreeMap` here) would
 //! write them, so the files read the same as a serialized `Value` would.
 
-use serde::Serialize;
-use serde::ser::{SerializeMap, SerializeSeq, Serializer};
+use std::io::Write as _;
 
 use fnv::FnvHashMap;
 
-use super::tables::{Row, Tables, field_index, table_index};
+use super::tables::{Row, Scalar, Tables, field_index, table_index};
 use crate::hsds::{ANNOTATED, NESTED_LISTS, TABLES};
 
 /// What a key of a nested object holds.
@@ -52,16 +52,26 @@ pub enum Shape {
 /// of that field.
 type Link<'a> = (usize, usize, FnvHashMap<&'a str, Vec<u32>>);
 
+/// One key of an object: its name, `"name":` as JSON, and what it holds.
+struct Key {
+    name: &'static str,
+    json: Vec<u8>,
+    entry: Entry,
+}
+
 /// Writes nested HSDS JSON from [`Tables`].
 pub struct Nester<'a> {
     tables: &'a Tables,
     links: Vec<Link<'a>>,
     /// Per table: the keys of its nested object, sorted.
-    nested: Vec<Vec<(&'static str, Entry)>>,
+    nested: Vec<Vec<Key>>,
     /// Per table: its fields, sorted.
-    plain: Vec<Vec<(&'static str, Entry)>>,
-    attribute: Vec<(&'static str, Entry)>,
-    term: Vec<(&'static str, Entry)>,
+    plain: Vec<Vec<Key>>,
+    attribute: Vec<Key>,
+    term: Vec<Key>,
+    /// Per table: its rows with their own fields only, written, for the
+    /// tables whose rows objects hold (empty for the others).
+    written: Vec<Vec<Vec<u8>>>,
 }
 
 fn index(name: &str) -> usize {
@@ -72,16 +82,21 @@ fn field(table: usize, name: &str) -> usize {
     field_index(&TABLES[table], name).expect("a field of the specification")
 }
 
-/// The fields of `table` and `extra`, sorted by key.
-fn keys(table: usize, extra: Vec<(&'static str, Entry)>) -> Vec<(&'static str, Entry)> {
-    let mut keys: Vec<(&'static str, Entry)> = TABLES[table]
+/// The fields of `table` and `extra`, sorted by name.
+fn keys(table: usize, extra: Vec<(&'static str, Entry)>) -> Vec<Key> {
+    let mut keys: Vec<Key> = TABLES[table]
         .fields
         .iter()
         .enumerate()
         .map(|(at, name)| (*name, Entry::Field(at)))
         .chain(extra)
+        .map(|(name, entry)| {
+            let mut json = serde_json::to_vec(name).expect("a key serializes");
+            json.push(b':');
+            Key { name, json, entry }
+        })
         .collect();
-    keys.sort_by_key(|(key, _)| *key);
+    keys.sort_by_key(|key| key.name);
     keys
 }
 
@@ -94,6 +109,7 @@ impl<'a> Nester<'a> {
             plain: Vec::new(),
             attribute: Vec::new(),
             term: Vec::new(),
+            written: Vec::new(),
         };
         let attribute = index("attribute");
         let metadata = index("metadata");
@@ -176,6 +192,25 @@ impl<'a> Nester<'a> {
                 },
             )],
         );
+        nester.written = TABLES
+            .iter()
+            .enumerate()
+            .map(|(table, _)| {
+                if [organization, taxonomy_term, taxonomy].contains(&table) {
+                    nester
+                        .tables
+                        .rows(table)
+                        .map(|row| {
+                            let mut json = Vec::new();
+                            nester.object(&mut json, row, Shape::Plain(table), 0);
+                            json
+                        })
+                        .collect()
+                } else {
+                    Vec::new()
+                }
+            })
+            .collect();
         nester
     }
 
@@ -210,7 +245,7 @@ impl<'a> Nester<'a> {
             .map(move |at| tables.row(*child, *at))
     }
 
-    fn keys(&self, shape: Shape) -> &[(&'static str, Entry)] {
+    fn keys(&self, shape: Shape) -> &[Key] {
         match shape {
             Shape::Nested(table) => &self.nested[table],
             Shape::Plain(table) => &self.plain[table],
@@ -223,148 +258,112 @@ impl<'a> Nester<'a> {
     /// endpoint, in compact JSON with a final newline.
     pub fn page(&self, table: usize, shape: Shape) -> Vec<u8> {
         let rows = self.tables.rows(table);
-        let page = Page {
-            contents: Items {
-                nester: self,
-                rows: rows.clone(),
-                shape,
-                path: 1 << table,
-            },
-            empty: rows.len() == 0,
-            first_page: true,
-            last_page: true,
-            page_number: 1,
-            size: rows.len(),
-            total_items: rows.len(),
-            total_pages: 1,
-        };
-        let mut bytes = Vec::new();
-        serde_json::to_writer(&mut bytes, &page).expect("HSDS JSON serializes");
-        bytes.push(b'\n');
-        bytes
+        let size = rows.len();
+        let mut json = Vec::new();
+        json.extend_from_slice(b"{\"contents\":");
+        self.items(&mut json, rows, shape, 1 << table);
+        writeln!(
+            json,
+            ",\"empty\":{},\"first_page\":true,\"last_page\":true,\"page_number\":1,\
+             \"size\":{size},\"total_items\":{size},\"total_pages\":1}}",
+            size == 0
+        )
+        .expect("writing JSON to memory");
+        json
     }
-}
 
-/// A page of a list endpoint holding all items at once; fields in the
-/// order of their names.
-#[derive(Serialize)]
-struct Page<T> {
-    contents: T,
-    empty: bool,
-    first_page: bool,
-    last_page: bool,
-    page_number: u32,
-    size: usize,
-    total_items: usize,
-    total_pages: u32,
-}
-
-/// Rows written as `shape` each, with the tables `path` marks (a bit per
-/// index in [`TABLES`]) already on the way down.
-struct Items<'n, 'a, R> {
-    nester: &'n Nester<'a>,
-    rows: R,
-    shape: Shape,
-    path: u32,
-}
-
-impl<'a, R> Serialize for Items<'_, 'a, R>
-where
-    R: ExactSizeIterator<Item = Row<'a>> + Clone,
-{
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let rows = self.rows.clone();
-        let mut seq = serializer.serialize_seq(Some(rows.len()))?;
-        for row in rows {
-            seq.serialize_element(&Object {
-                nester: self.nester,
-                row,
-                shape: self.shape,
-                path: self.path,
-            })?;
+    /// `rows` as a list of objects of `shape`, with the tables `path`
+    /// marks (a bit per index in [`TABLES`]) already on the way down.
+    fn items(
+        &self,
+        json: &mut Vec<u8>,
+        rows: impl Iterator<Item = Row<'a>> + Clone,
+        shape: Shape,
+        path: u32,
+    ) {
+        // A row's children lie all over their tables (which are in id
+        // order). Reading every child's id before writing any lets the
+        // memory of all of them load at once rather than one by one.
+        std::hint::black_box(rows.clone().fold(0, |n, row| n ^ row.id().len()));
+        json.push(b'[');
+        for (at, row) in rows.enumerate() {
+            if at > 0 {
+                json.push(b',');
+            }
+            self.object(json, row, shape, path);
         }
-        seq.end()
+        json.push(b']');
     }
-}
 
-/// One row written as `shape`.
-struct Object<'n, 'a> {
-    nester: &'n Nester<'a>,
-    row: Row<'a>,
-    shape: Shape,
-    path: u32,
-}
-
-impl Serialize for Object<'_, '_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let nester = self.nester;
-        let mut map = serializer.serialize_map(None)?;
-        for (key, entry) in nester.keys(self.shape) {
-            match *entry {
+    /// One row as an object of `shape`.
+    fn object(&self, json: &mut Vec<u8>, row: Row<'a>, shape: Shape, path: u32) {
+        json.push(b'{');
+        let mut first = true;
+        let mut key = |json: &mut Vec<u8>, key: &Key| {
+            if !std::mem::take(&mut first) {
+                json.push(b',');
+            }
+            json.extend_from_slice(&key.json);
+        };
+        for k in self.keys(shape) {
+            match k.entry {
                 Entry::Field(at) => {
-                    if let Some(value) = self.row.get(at) {
-                        map.serialize_entry(key, &value)?;
+                    if let Some(value) = row.get(at) {
+                        key(json, k);
+                        scalar(json, value);
                     }
                 }
                 Entry::Nested { child, link } => {
-                    if self.path & (1 << child) != 0 {
+                    if path & (1 << child) != 0 {
                         continue;
                     }
-                    let rows = nester.linked(link, self.row.id());
+                    let rows = self.linked(link, row.id());
                     if rows.len() > 0 {
-                        map.serialize_entry(
-                            key,
-                            &Items {
-                                nester,
-                                rows,
-                                shape: Shape::Nested(child),
-                                path: self.path | (1 << child),
-                            },
-                        )?;
+                        key(json, k);
+                        self.items(json, rows, Shape::Nested(child), path | (1 << child));
                     }
                 }
                 Entry::Linked { link, item } => {
-                    let rows = nester.linked(link, self.row.id());
+                    let rows = self.linked(link, row.id());
                     if rows.len() > 0 {
-                        map.serialize_entry(
-                            key,
-                            &Items {
-                                nester,
-                                rows,
-                                shape: item,
-                                path: self.path,
-                            },
-                        )?;
+                        key(json, k);
+                        self.items(json, rows, item, path);
                     }
                 }
                 Entry::Object { table, via, nested } => {
-                    if nested && self.path & (1 << table) != 0 {
+                    if nested && path & (1 << table) != 0 {
                         continue;
                     }
-                    let Some(row) = self
-                        .row
-                        .text(via)
-                        .and_then(|id| nester.tables.get(table, id))
+                    let Some(at) = row.text(via).and_then(|id| self.tables.position(table, id))
                     else {
                         continue;
                     };
-                    let (shape, path) = if nested {
-                        (Shape::Nested(table), self.path | (1 << table))
+                    key(json, k);
+                    if nested {
+                        let row = self.tables.row(table, at);
+                        self.object(json, row, Shape::Nested(table), path | (1 << table));
+                    } else if let Some(written) = self
+                        .written
+                        .get(table)
+                        .and_then(|rows| rows.get(at as usize))
+                    {
+                        json.extend_from_slice(written);
                     } else {
-                        (Shape::Plain(table), self.path)
-                    };
-                    map.serialize_entry(
-                        key,
-                        &Object {
-                            nester,
-                            row,
-                            shape,
-                            path,
-                        },
-                    )?;
+                        self.object(json, self.tables.row(table, at), Shape::Plain(table), path);
+                    }
                 }
             }
         }
-        map.end()
+        json.push(b'}');
     }
+}
+
+/// A value as JSON writes it.
+fn scalar(json: &mut Vec<u8>, value: Scalar) {
+    match value {
+        Scalar::Text(text) => serde_json::to_writer(json, text),
+        Scalar::Number(n) => serde_json::to_writer(json, n),
+        Scalar::Bool(b) => serde_json::to_writer(json, &b),
+    }
+    .expect("writing JSON to memory")
 }

@@ -272,17 +272,16 @@ impl Tables {
         self.tables[index].row(at as usize)
     }
 
-    /// The row of the table at `index` with id `id`.
-    pub fn get(&self, index: usize, id: &str) -> Option<Row<'_>> {
+    /// Where in id order the table at `index` has the row with id `id`.
+    pub fn position(&self, index: usize, id: &str) -> Option<u32> {
         let rows = &self.tables[index];
         let (mut low, mut high) = (0, rows.len());
         while low < high {
             let middle = low + (high - low) / 2;
-            let row = rows.row(middle);
-            match row.id().cmp(id) {
+            match rows.row(middle).id().cmp(id) {
                 Ordering::Less => low = middle + 1,
                 Ordering::Greater => high = middle,
-                Ordering::Equal => return Some(row),
+                Ordering::Equal => return u32::try_from(middle).ok(),
             }
         }
         None
@@ -362,12 +361,12 @@ mod tests {
         let location = table_index("location").unwrap();
         let ids: Vec<&str> = tables.rows(location).map(|r| r.id()).collect();
         assert_eq!(ids, ["a", "b"]);
-        let b = tables.get(location, "b").unwrap();
+        let b = tables.row(location, tables.position(location, "b").unwrap());
         let name = field_index(&TABLES[location], "name").unwrap();
         let latitude = field_index(&TABLES[location], "latitude").unwrap();
         assert_eq!(b.get(name), Some(Scalar::Text("Eerste")));
         assert_eq!(b.get(latitude).map(Scalar::to_value), Some(json!(52.5)));
-        assert!(tables.get(location, "c").is_none());
+        assert!(tables.position(location, "c").is_none());
     }
 
     #[test]
