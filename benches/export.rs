@@ -10,7 +10,9 @@
 //! `--part` times only the parts whose name starts with it, e.g. to profile one.
 //!
 //! Prints per site and per part the median, minimum and maximum of the runs
-//! in milliseconds and the bytes written, as tab-separated lines.
+//! in milliseconds, the median CPU time of all threads (Linux; it counts
+//! only this process, so other work on the machine disturbs it less) and
+//! the bytes written, as tab-separated lines.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -59,7 +61,7 @@ fn main() {
         args.iter().map(PathBuf::from).collect()
     };
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).expect("a date");
-    println!("site\tpart\tmedian_ms\tmin_ms\tmax_ms\tbytes");
+    println!("site\tpart\tmedian_ms\tmin_ms\tmax_ms\tcpu_ms\tbytes");
     for root in sites {
         let (site, diagnostics) = sociale_kaart::pipeline::load_site(&root, today);
         let Some(site) = site else {
@@ -72,22 +74,41 @@ fn main() {
         };
         for (name, part) in PARTS.iter().filter(|(name, _)| name.starts_with(&only)) {
             let mut times = Vec::with_capacity(runs);
+            let mut cpu = Vec::with_capacity(runs);
             let mut bytes = 0;
             for _ in 0..runs.max(1) {
                 let mut output = Output::default();
+                let cpu_before = cpu_ms();
                 let started = Instant::now();
                 part(&site, &mut output);
                 times.push(started.elapsed().as_secs_f64() * 1000.0);
+                cpu.push(cpu_ms() - cpu_before);
                 bytes = output.files.values().map(Vec::len).sum::<usize>();
             }
             times.sort_by(f64::total_cmp);
+            cpu.sort_by(f64::total_cmp);
             println!(
-                "{}\t{name}\t{:.1}\t{:.1}\t{:.1}\t{bytes}",
+                "{}\t{name}\t{:.1}\t{:.1}\t{:.1}\t{:.1}\t{bytes}",
                 root.display(),
                 times[times.len() / 2],
                 times[0],
-                times[times.len() - 1]
+                times[times.len() - 1],
+                cpu[cpu.len() / 2]
             );
         }
     }
+}
+
+/// CPU time so far of all threads of this process, from
+/// `/proc/self/task/*/schedstat`; 0 where that does not exist.
+fn cpu_ms() -> f64 {
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return 0.0;
+    };
+    let nanos: u64 = tasks
+        .flatten()
+        .filter_map(|task| std::fs::read_to_string(task.path().join("schedstat")).ok())
+        .filter_map(|stat| stat.split_whitespace().next()?.parse::<u64>().ok())
+        .sum();
+    nanos as f64 / 1e6
 }

@@ -16,8 +16,8 @@ mod nested;
 mod tables;
 
 use nested::{Nester, Shape};
-use tables::table_index;
 pub use tables::{Row, Tables};
+use tables::{row, table_index};
 
 use crate::hsds::{self, TABLES};
 use crate::model::{Aanbieder, Aanbod, Aanmelden, Kosten, Openingstijden, Site, Status};
@@ -102,15 +102,6 @@ pub fn language_code(name: &str) -> Option<&'static str> {
         .iter()
         .find(|(c, n)| *c == lower || n.to_lowercase() == lower)
         .map(|(c, _)| *c)
-}
-
-/// The fields of a row as `json!` would write them in an object:
-/// `row!({ "id": id, "name": p.naam, field: owner })`, keys as literals or
-/// variables.
-macro_rules! row {
-    ({ $($key:tt : $value:expr),* $(,)? }) => {
-        [$(($key, json!($value))),*]
-    };
 }
 
 /// Maps the site onto HSDS tables.
@@ -837,10 +828,10 @@ impl Builder<'_> {
     fn cost(&mut self, path: &str, service: &str, kosten: &Option<Kosten>) {
         let (option, amount, amount_description) = match kosten {
             None => return,
-            Some(Kosten::Gratis(_)) => (Some("Gratis"), json!(0), None),
+            Some(Kosten::Gratis(_)) => (Some("Gratis"), Some(serde_json::Number::from(0)), None),
             Some(Kosten::Bedrag(k)) => (
                 k.toelichting.as_deref(),
-                json!(k.bedrag),
+                k.bedrag.and_then(serde_json::Number::from_f64),
                 k.per.as_ref().map(|per| format!("per {per}")),
             ),
         };

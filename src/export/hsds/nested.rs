@@ -363,7 +363,6 @@ fn scalar(json: &mut Vec<u8>, value: Scalar) {
     match value {
         Scalar::Text(text) => serde_json::to_writer(json, text),
         Scalar::Number(n) => serde_json::to_writer(json, n),
-        Scalar::Bool(b) => serde_json::to_writer(json, &b),
     }
     .expect("writing JSON to memory")
 }

@@ -9,7 +9,6 @@
 use std::borrow::Cow;
 use std::cmp::Ordering;
 
-use serde::{Serialize, Serializer};
 use serde_json::{Map, Number, Value};
 
 use crate::hsds::{Dataset, TABLES, Table};
@@ -20,7 +19,6 @@ enum Cell {
     Empty,
     Text { start: usize, end: usize },
     Number(Number),
-    Bool(bool),
 }
 
 /// The value of a cell, as JSON would have it.
@@ -28,7 +26,6 @@ enum Cell {
 pub enum Scalar<'a> {
     Text(&'a str),
     Number(&'a Number),
-    Bool(bool),
 }
 
 impl<'a> Scalar<'a> {
@@ -36,7 +33,6 @@ impl<'a> Scalar<'a> {
         match self {
             Scalar::Text(text) => Value::String(text.to_string()),
             Scalar::Number(n) => Value::Number(n.clone()),
-            Scalar::Bool(b) => Value::Bool(b),
         }
     }
 
@@ -45,20 +41,75 @@ impl<'a> Scalar<'a> {
         match self {
             Scalar::Text(text) => Cow::Borrowed(text.trim()),
             Scalar::Number(n) => Cow::Owned(n.to_string()),
-            Scalar::Bool(b) => Cow::Borrowed(if b { "true" } else { "false" }),
         }
     }
 }
 
-impl Serialize for Scalar<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Scalar::Text(text) => serializer.serialize_str(text),
-            Scalar::Number(n) => n.serialize(serializer),
-            Scalar::Bool(b) => serializer.serialize_bool(*b),
-        }
+/// A value for a cell, converted as `json!` converts it: text, a number,
+/// or nothing for `None` and for a number JSON cannot hold.
+#[derive(Debug)]
+pub enum Input<'v> {
+    Empty,
+    Text(&'v str),
+    Number(Number),
+}
+
+/// What the export puts in cells.
+pub trait CellValue {
+    fn cell(&self) -> Input<'_>;
+}
+
+impl CellValue for str {
+    fn cell(&self) -> Input<'_> {
+        Input::Text(self)
     }
 }
+
+impl CellValue for String {
+    fn cell(&self) -> Input<'_> {
+        Input::Text(self)
+    }
+}
+
+impl CellValue for Number {
+    fn cell(&self) -> Input<'_> {
+        Input::Number(self.clone())
+    }
+}
+
+impl CellValue for u32 {
+    fn cell(&self) -> Input<'_> {
+        Input::Number(Number::from(*self))
+    }
+}
+
+impl CellValue for f64 {
+    fn cell(&self) -> Input<'_> {
+        Number::from_f64(*self).map_or(Input::Empty, Input::Number)
+    }
+}
+
+impl<T: CellValue + ?Sized> CellValue for &T {
+    fn cell(&self) -> Input<'_> {
+        (**self).cell()
+    }
+}
+
+impl<T: CellValue> CellValue for Option<T> {
+    fn cell(&self) -> Input<'_> {
+        self.as_ref().map_or(Input::Empty, CellValue::cell)
+    }
+}
+
+/// The fields of a row for [`Tables::insert`], written like a `json!`
+/// object: `row!({ "id": id, "name": p.naam, field: owner })`, keys as
+/// literals or variables.
+macro_rules! row {
+    ({ $($key:tt : $value:expr),* $(,)? }) => {
+        [$(($key, $crate::export::hsds::tables::CellValue::cell(&$value))),*]
+    };
+}
+pub(crate) use row;
 
 /// The cells of one table, row after row, and the text they point into;
 /// in id order once sorted, so that writing a table reads its memory from
@@ -164,7 +215,6 @@ impl<'a> Row<'a> {
             Cell::Empty => None,
             Cell::Text { start, end } => Some(Scalar::Text(&self.text[*start..*end])),
             Cell::Number(n) => Some(Scalar::Number(n)),
-            Cell::Bool(b) => Some(Scalar::Bool(*b)),
         }
     }
 
@@ -210,9 +260,12 @@ pub fn field_index(table: &Table, field: &str) -> Option<usize> {
 }
 
 impl Tables {
-    /// Adds a row to `table`. Null values are left out, as
-    /// [`Dataset::insert`] does; a row without an id is no row.
-    pub fn insert<'a>(&mut self, table: &str, fields: impl IntoIterator<Item = (&'a str, Value)>) {
+    /// Adds a row to `table`; a row without an id is no row.
+    pub fn insert<'v>(
+        &mut self,
+        table: &str,
+        fields: impl IntoIterator<Item = (&'v str, Input<'v>)>,
+    ) {
         let Some(index) = table_index(table) else {
             debug_assert!(false, "no HSDS table {table}");
             return;
@@ -228,21 +281,16 @@ impl Tables {
                 continue;
             };
             rows.cells[first + at] = match value {
-                Value::Null => Cell::Empty,
-                Value::String(s) => {
+                Input::Empty => Cell::Empty,
+                Input::Text(s) => {
                     let start = rows.text.len();
-                    rows.text.push_str(&s);
+                    rows.text.push_str(s);
                     Cell::Text {
                         start,
                         end: rows.text.len(),
                     }
                 }
-                Value::Number(n) => Cell::Number(n),
-                Value::Bool(b) => Cell::Bool(b),
-                Value::Array(_) | Value::Object(_) => {
-                    debug_assert!(false, "{table}.{field} is no scalar");
-                    Cell::Empty
-                }
+                Input::Number(n) => Cell::Number(n),
             };
         }
         if !matches!(rows.cells[first], Cell::Text { .. }) {
@@ -339,24 +387,17 @@ mod tests {
     #[test]
     fn rows_with_the_same_id_merge_and_the_first_values_win() {
         let mut tables = Tables::default();
+        let no_latitude: Option<f64> = None;
         tables.insert(
             "location",
-            [
-                ("id", json!("b")),
-                ("name", json!("Eerste")),
-                ("latitude", Value::Null),
-            ],
+            row!({ "id": "b", "name": "Eerste", "latitude": no_latitude }),
         );
-        tables.insert("location", [("id", json!("a")), ("name", json!("Ander"))]);
+        tables.insert("location", row!({ "id": "a", "name": "Ander" }));
         tables.insert(
             "location",
-            [
-                ("id", json!("b")),
-                ("name", json!("Tweede")),
-                ("latitude", json!(52.5)),
-            ],
+            row!({ "id": "b", "name": "Tweede", "latitude": 52.5 }),
         );
-        tables.insert("location", [("name", json!("Zonder id"))]);
+        tables.insert("location", row!({ "name": "Zonder id" }));
         tables.sort();
         let location = table_index("location").unwrap();
         let ids: Vec<&str> = tables.rows(location).map(|r| r.id()).collect();
@@ -370,15 +411,29 @@ mod tests {
     }
 
     #[test]
+    fn values_convert_as_json_does() {
+        let mut tables = Tables::default();
+        tables.insert(
+            "service",
+            row!({ "id": "s", "minimum_age": 4u32, "maximum_age": f64::NAN, "name": Some("Naam") }),
+        );
+        tables.sort();
+        let service = table_index("service").unwrap();
+        let data = tables.to_dataset();
+        let row = data.rows("service").next().unwrap();
+        assert_eq!(
+            Value::Object(row.clone()),
+            json!({ "id": "s", "minimum_age": 4, "name": "Naam" })
+        );
+        assert_eq!(tables.rows(service).len(), 1);
+    }
+
+    #[test]
     fn csv_has_every_field_and_trims_text() {
         let mut tables = Tables::default();
         tables.insert(
             "cost_option",
-            [
-                ("id", json!("k")),
-                ("option", json!("  Gratis ")),
-                ("amount", json!(2.5)),
-            ],
+            row!({ "id": "k", "option": "  Gratis ", "amount": 2.5 }),
         );
         tables.sort();
         let csv = String::from_utf8(tables.to_csv(table_index("cost_option").unwrap())).unwrap();
