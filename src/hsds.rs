@@ -1,15 +1,18 @@
-//! Open Referral HSDS 3.1 as tables of JSON records: the one shape that both
-//! the export (`export::hsds`) and the import (`import_hsds`) work on.
+//! Open Referral HSDS 3.1: the specification's tables and the shape of its
+//! nested JSON, which both the export (`export::hsds`) and the import
+//! (`import_hsds`) follow, and [`Dataset`], the import's model of HSDS data.
 //!
 //! HSDS comes in two serialisations: the API's nested JSON (a service holds
 //! its phones, its locations, its organization, ...) and a tabular data
 //! package of CSV files that link rows by id. A [`Dataset`] is the tabular
-//! form in memory; [`Dataset::nested`] builds the JSON shape from it and
-//! [`Dataset::from_json`] / [`Dataset::from_tabular_dir`] flatten either
-//! serialisation back into it. Records are kept as JSON objects rather than
-//! typed structs so that fields this project does not map survive reading.
+//! form in memory; [`Dataset::add_json`] / [`Dataset::from_tabular_dir`]
+//! flatten either serialisation into it. Records are kept as JSON objects
+//! rather than typed structs so that fields this project does not map
+//! survive reading. The export, which writes only fields of the
+//! specification, keeps a cell per field instead (`export::hsds::Tables`)
+//! and can give its rows as a [`Dataset`].
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
@@ -400,9 +403,9 @@ const CHILD_OBJECTS: &[(&str, &str, &str)] = &[
     ("unit", "unit", "unit_id"),
 ];
 
-/// How [`Dataset::nested`] builds the API shape: parent table, list field,
-/// child table and the child's field that holds the parent's id.
-const NESTED_LISTS: &[(&str, &str, &str, &str)] = &[
+/// The lists of the API's nested shape: parent table, list field, child
+/// table and the child's field that holds the parent's id.
+pub(crate) const NESTED_LISTS: &[(&str, &str, &str, &str)] = &[
     (
         "organization",
         "additional_websites",
@@ -460,7 +463,7 @@ const NESTED_LISTS: &[(&str, &str, &str, &str)] = &[
 ];
 
 /// Tables whose rows carry `attributes` and `metadata` when nested.
-const ANNOTATED: &[&str] = &[
+pub(crate) const ANNOTATED: &[&str] = &[
     "organization",
     "service",
     "service_at_location",
@@ -534,62 +537,6 @@ impl Dataset {
             .iter()
             .filter(|(_, rows)| !rows.is_empty())
             .map(|(name, _)| name.as_str())
-    }
-
-    /// An index of the links between rows, for building nested JSON.
-    pub fn nester(&self) -> Nester<'_> {
-        let mut links: HashMap<(&'static str, &'static str), HashMap<&str, Vec<&Record>>> =
-            HashMap::new();
-        let pairs = NESTED_LISTS
-            .iter()
-            .map(|(_, _, child, fk)| (*child, *fk))
-            .chain([("attribute", "link_id"), ("metadata", "resource_id")]);
-        for (table, field) in pairs {
-            let by_id = links.entry((table, field)).or_default();
-            for row in self.rows(table) {
-                if let Some(id) = row.get(field).and_then(Value::as_str) {
-                    by_id.entry(id).or_default().push(row);
-                }
-            }
-        }
-        Nester { data: self, links }
-    }
-
-    /// A taxonomy term with its taxonomy as `taxonomy_detail`.
-    pub fn term_with_taxonomy(&self, term: &Record) -> Value {
-        let mut term = term.clone();
-        if let Some(taxonomy) = term
-            .get("taxonomy_id")
-            .and_then(Value::as_str)
-            .and_then(|t| self.get("taxonomy", t))
-        {
-            term.insert("taxonomy_detail".into(), Value::Object(taxonomy.clone()));
-        }
-        Value::Object(term)
-    }
-
-    /// One table as CSV: every field of the specification as a column, in
-    /// its order, so that the files fit any HSDS tabular tool.
-    pub fn to_csv(&self, table: &Table) -> Vec<u8> {
-        let mut writer = csv::Writer::from_writer(Vec::new());
-        let write = |writer: &mut csv::Writer<Vec<u8>>, row: Vec<String>| {
-            writer.write_record(row).expect("writing CSV to memory")
-        };
-        write(
-            &mut writer,
-            table.fields.iter().map(|f| f.to_string()).collect(),
-        );
-        for row in self.rows(table.name) {
-            write(
-                &mut writer,
-                table
-                    .fields
-                    .iter()
-                    .map(|f| row.get(*f).map(scalar_text).unwrap_or_default())
-                    .collect(),
-            );
-        }
-        writer.into_inner().expect("writing CSV to memory")
     }
 
     /// Reads nested or tabular HSDS JSON. `name` is the file name without
@@ -777,101 +724,6 @@ impl Dataset {
     }
 }
 
-/// Builds the API's nested shape from a [`Dataset`], as in the
-/// specification's `*_full.json` examples: each row with its lists of
-/// related rows and the objects it refers to.
-pub struct Nester<'a> {
-    data: &'a Dataset,
-    /// (child table, link field) → linked id → child rows.
-    links: HashMap<(&'static str, &'static str), HashMap<&'a str, Vec<&'a Record>>>,
-}
-
-impl Nester<'_> {
-    fn linked(&self, table: &'static str, field: &'static str, id: &str) -> &[&Record] {
-        self.links
-            .get(&(table, field))
-            .and_then(|by_id| by_id.get(id))
-            .map_or(&[], Vec::as_slice)
-    }
-
-    /// One row, nested. A service holds its organization's own fields but
-    /// not the organization's lists, which `organizations/<id>.json` has.
-    pub fn nested(&self, table: &str, id: &str) -> Option<Value> {
-        let table = self::table(table)?.name;
-        let row = self.data.get(table, id)?;
-        Some(self.nest(table, row, &mut vec![table]))
-    }
-
-    fn nest(&self, table: &str, row: &Record, path: &mut Vec<&'static str>) -> Value {
-        let mut out = row.clone();
-        let id = row.get("id").and_then(Value::as_str).unwrap_or_default();
-        for (parent, field, child, fk) in NESTED_LISTS {
-            if *parent != table || path.contains(child) {
-                continue;
-            }
-            path.push(child);
-            let items: Vec<Value> = self
-                .linked(child, fk, id)
-                .iter()
-                .map(|r| self.nest(child, r, path))
-                .collect();
-            path.pop();
-            if !items.is_empty() {
-                out.insert((*field).to_string(), Value::Array(items));
-            }
-        }
-        if ANNOTATED.contains(&table) {
-            let attributes: Vec<Value> = self
-                .linked("attribute", "link_id", id)
-                .iter()
-                .map(|a| {
-                    let mut a = (*a).clone();
-                    let term = a
-                        .get("taxonomy_term_id")
-                        .and_then(Value::as_str)
-                        .and_then(|t| self.data.get("taxonomy_term", t));
-                    if let Some(term) = term {
-                        a.insert("taxonomy_term".into(), Value::Object(term.clone()));
-                    }
-                    Value::Object(a)
-                })
-                .collect();
-            if !attributes.is_empty() {
-                out.insert("attributes".into(), Value::Array(attributes));
-            }
-            let metadata: Vec<Value> = self
-                .linked("metadata", "resource_id", id)
-                .iter()
-                .map(|m| Value::Object((*m).clone()))
-                .collect();
-            if !metadata.is_empty() {
-                out.insert("metadata".into(), Value::Array(metadata));
-            }
-        }
-        if table == "service"
-            && let Some(organization) = row
-                .get("organization_id")
-                .and_then(Value::as_str)
-                .and_then(|o| self.data.get("organization", o))
-        {
-            out.insert("organization".into(), Value::Object(organization.clone()));
-        }
-        if table == "service_at_location"
-            && !path.contains(&"location")
-            && let Some(location) = row
-                .get("location_id")
-                .and_then(Value::as_str)
-                .and_then(|l| self.data.get("location", l))
-        {
-            path.push("location");
-            let nested = self.nest("location", location, path);
-            path.pop();
-            out.insert("location".into(), nested);
-        }
-        Value::Object(out)
-    }
-}
-
 fn table_fields(table: &str) -> &'static [&'static str] {
     self::table(table).map_or(&[], |t| t.fields)
 }
@@ -941,10 +793,6 @@ fn scalar_string(value: &Value) -> Option<String> {
     }
 }
 
-fn scalar_text(value: &Value) -> String {
-    scalar_string(value).unwrap_or_default()
-}
-
 /// A text field of a row, trimmed; numbers are given as text.
 pub fn text(row: &Record, field: &str) -> Option<String> {
     row.get(field).and_then(scalar_string)
@@ -957,18 +805,4 @@ pub fn number(row: &Record, field: &str) -> Option<f64> {
         Value::String(s) => s.trim().parse().ok(),
         _ => None,
     }
-}
-
-/// A page of the HSDS API's list endpoints holding all `contents` at once.
-pub fn page(contents: Vec<Value>) -> Value {
-    json!({
-        "total_items": contents.len(),
-        "total_pages": 1,
-        "page_number": 1,
-        "size": contents.len(),
-        "first_page": true,
-        "last_page": true,
-        "empty": contents.is_empty(),
-        "contents": contents,
-    })
 }

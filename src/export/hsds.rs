@@ -7,12 +7,19 @@
 //! `basis_url` in the URL namespace) of a path such as `aanbod/<slug>`, so
 //! ids stay the same from build to build for as long as slugs do.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::hsds::{self, Dataset, TABLES};
+mod nested;
+mod tables;
+
+use nested::{Nester, Shape};
+pub use tables::{Row, Tables};
+use tables::{row, table_index};
+
+use crate::hsds::{self, TABLES};
 use crate::model::{Aanbieder, Aanbod, Aanmelden, Kosten, Openingstijden, Site, Status};
 use crate::render::{Output, age_text, offer_url, provider_url};
 
@@ -98,11 +105,12 @@ pub fn language_code(name: &str) -> Option<&'static str> {
 }
 
 /// Maps the site onto HSDS tables.
-pub fn dataset(site: &Site) -> Dataset {
+pub fn tables(site: &Site) -> Tables {
     let mut builder = Builder {
         site,
         ids: Ids::new(&site.config.basis_url),
-        data: Dataset::default(),
+        data: Tables::default(),
+        term_ids: HashMap::new(),
     };
     builder.taxonomies();
     for p in &site.aanbieders {
@@ -111,13 +119,14 @@ pub fn dataset(site: &Site) -> Dataset {
     for a in &site.aanbod {
         builder.service(a);
     }
+    builder.data.sort();
     builder.data
 }
 
 /// Writes `data/hsds/`: the API's endpoints as static files (lists holding
-/// every item on one page, and one file per item) and the same data as a
-/// tabular data package under `data/hsds/tabular/`.
-pub fn write(site: &Site, data: &Dataset, output: &mut Output) {
+/// every item on one page) and the same data as a tabular data package
+/// under `data/hsds/tabular/`.
+pub fn write(site: &Site, tables: &Tables, output: &mut Output) {
     output.add(
         "data/hsds/index.json",
         compact(&json!({
@@ -126,6 +135,9 @@ pub fn write(site: &Site, data: &Dataset, output: &mut Output) {
             "url": site.config.absolute_url("/data/hsds/"),
         })),
     );
+    let nester = Nester::new(tables);
+    // One file per list, not per item: a site of 10,000 offers would
+    // otherwise write another 10,000 files that repeat the lists.
     for (endpoint, table) in [
         ("services", "service"),
         ("organizations", "organization"),
@@ -133,33 +145,25 @@ pub fn write(site: &Site, data: &Dataset, output: &mut Output) {
         ("taxonomies", "taxonomy"),
         ("taxonomy_terms", "taxonomy_term"),
     ] {
-        let nester = data.nester();
-        // One file per list, not per item: a site of 10,000 offers would
-        // otherwise write another 10,000 files that repeat the lists.
-        let items: Vec<Value> = data
-            .rows(table)
-            .filter_map(|row| {
-                let id = hsds::text(row, "id")?;
-                if table == "taxonomy_term" {
-                    Some(data.term_with_taxonomy(row))
-                } else {
-                    nester.nested(table, &id)
-                }
-            })
-            .collect();
+        let index = table_index(table).expect("a table of the specification");
+        let shape = if table == "taxonomy_term" {
+            Shape::Term
+        } else {
+            Shape::Nested(index)
+        };
         output.add(
             format!("data/hsds/{endpoint}.json"),
-            compact(&hsds::page(items)),
+            nester.page(index, shape),
         );
     }
     let mut resources = Vec::new();
-    for table in TABLES {
-        if data.rows(table.name).next().is_none() {
+    for (index, table) in TABLES.iter().enumerate() {
+        if tables.rows(index).len() == 0 {
             continue;
         }
         output.add(
             format!("data/hsds/tabular/{}", table.file),
-            data.to_csv(table),
+            tables.to_csv(index),
         );
         let fields: Vec<Value> = table
             .fields
@@ -297,7 +301,9 @@ fn area_key(kind: &str, id: &str) -> String {
 struct Builder<'a> {
     site: &'a Site,
     ids: Ids,
-    data: Dataset,
+    data: Tables,
+    /// Term ids by their path: every offer links to several terms.
+    term_ids: HashMap<String, String>,
 }
 
 impl Builder<'_> {
@@ -313,7 +319,7 @@ impl Builder<'_> {
         uri: Option<String>,
     ) -> String {
         let id = self.ids.of(&format!("taxonomieen/{code}"));
-        self.data.insert("taxonomy", json!({ "id": id, "name": name, "description": description, "uri": uri, "version": code }));
+        self.data.insert("taxonomy", row!({ "id": id, "name": name, "description": description, "uri": uri, "version": code }));
         id
     }
 
@@ -327,10 +333,11 @@ impl Builder<'_> {
         parent: Option<String>,
     ) {
         let (taxonomy_code, taxonomy_id) = taxonomy;
+        let id = self.term_id(taxonomy_code, code);
         self.data.insert(
             "taxonomy_term",
-            json!({
-                "id": self.term_id(taxonomy_code, code), "code": code, "name": name,
+            row!({
+                "id": id, "code": code, "name": name,
                 "description": description.unwrap_or(name), "parent_id": parent,
                 "taxonomy": taxonomy_code, "taxonomy_id": taxonomy_id, "language": "nl", "term_uri": uri,
             }),
@@ -347,18 +354,25 @@ impl Builder<'_> {
         naam: &str,
         parent: Option<String>,
     ) {
+        let term = self.term_id(TAXONOMY_GEBIED, &area_key(kind, id));
         self.data.insert(
             "taxonomy_term",
-            json!({
-                "id": self.term_id(TAXONOMY_GEBIED, &area_key(kind, id)), "code": id, "name": naam,
+            row!({
+                "id": term, "code": id, "name": naam,
                 "description": naam, "parent_id": parent, "taxonomy": TAXONOMY_GEBIED,
                 "taxonomy_id": taxonomy_id, "language": "nl", "term_uri": self.url(&format!("/{kind}/{id}/")),
             }),
         );
     }
 
-    fn term_id(&self, taxonomy: &str, code: &str) -> String {
-        self.ids.of(&format!("taxonomieen/{taxonomy}/{code}"))
+    fn term_id(&mut self, taxonomy: &str, code: &str) -> String {
+        let path = format!("taxonomieen/{taxonomy}/{code}");
+        if let Some(id) = self.term_ids.get(&path) {
+            return id.clone();
+        }
+        let id = self.ids.of(&path);
+        self.term_ids.insert(path, id.clone());
+        id
     }
 
     /// Links `entity` (an organization or service) to a term.
@@ -368,7 +382,7 @@ impl Builder<'_> {
         let key = value.map_or(String::new(), |v| format!("/{v}"));
         self.data.insert(
             "attribute",
-            json!({
+            row!({
                 "id": self.ids.of(&format!("attributen/{id}/{taxonomy}/{code}{key}")),
                 "link_id": id, "link_entity": table, "taxonomy_term_id": term, "value": value,
             }),
@@ -491,17 +505,19 @@ impl Builder<'_> {
 
     fn phone(&mut self, path: &str, link: (&str, &str), number: &str, description: Option<&str>) {
         let (field, id) = link;
-        let mut phone = json!({ "id": self.ids.of(path), "number": number, "type": "voice", "description": description });
-        phone[field] = json!(id);
-        self.data.insert("phone", phone);
+        self.data.insert(
+            "phone",
+            row!({ "id": self.ids.of(path), "number": number, "type": "voice", "description": description, field: id }),
+        );
     }
 
     fn contact(&mut self, path: &str, link: (&str, &str), c: &crate::model::Contact) {
         let (field, owner) = link;
         let id = self.ids.of(path);
-        let mut contact = json!({ "id": id, "name": c.naam, "title": c.rol, "email": c.email });
-        contact[field] = json!(owner);
-        self.data.insert("contact", contact);
+        self.data.insert(
+            "contact",
+            row!({ "id": id, "name": c.naam, "title": c.rol, "email": c.email, field: owner }),
+        );
         if let Some(tel) = &c.telefoon {
             self.phone(&format!("{path}/telefoon"), ("contact_id", &id), tel, None);
         }
@@ -514,7 +530,7 @@ impl Builder<'_> {
         let (table, id) = resource;
         self.data.insert(
             "metadata",
-            json!({
+            row!({
                 "id": self.ids.of(&format!("{path}/gecontroleerd")), "resource_id": id, "resource_type": table,
                 "last_action_date": date.to_string(), "last_action_type": "verified",
                 "field_name": "laatst_gecontroleerd", "previous_value": "", "replacement_value": date.to_string(),
@@ -529,7 +545,7 @@ impl Builder<'_> {
         let id = self.ids.organization(slug);
         self.data.insert(
             "organization",
-            json!({
+            row!({
                 "id": id, "name": p.naam, "description": description(&p.samenvatting, &p.source.body),
                 "email": p.email, "website": p.website, "uri": self.url(&provider_url(slug)),
                 "logo": p.logo.as_ref().map(|l| self.url(&format!("/{l}"))),
@@ -563,7 +579,7 @@ impl Builder<'_> {
             let adres = p.adres.clone().unwrap_or_default();
             self.data.insert(
                 "location",
-                json!({
+                row!({
                     "id": location, "organization_id": id, "name": p.naam,
                     "location_type": if p.adres.is_some() { "physical" } else { "virtual" },
                     "latitude": adres.lat, "longitude": adres.lon,
@@ -578,7 +594,7 @@ impl Builder<'_> {
             );
             match &p.openingstijden {
                 Some(Openingstijden::Tekst(text)) => {
-                    self.data.insert("schedule", json!({ "id": self.ids.of(&format!("{path}/openingstijden")), "location_id": location, "description": text }));
+                    self.data.insert("schedule", row!({ "id": self.ids.of(&format!("{path}/openingstijden")), "location_id": location, "description": text }));
                 }
                 Some(Openingstijden::Tijden(tijden)) => {
                     let mut keys = Keys::default();
@@ -587,7 +603,7 @@ impl Builder<'_> {
                         let days = byday(&t.dagen);
                         self.data.insert(
                             "schedule",
-                            json!({
+                            row!({
                                 "id": self.ids.of(&format!("{path}/openingstijden/{key}")), "location_id": location,
                                 "freq": days.as_ref().map(|_| "WEEKLY"), "byday": days,
                                 "opens_at": t.van, "closes_at": t.tot, "description": t.dagen,
@@ -625,7 +641,7 @@ impl Builder<'_> {
         }
         self.data.insert(
             "address",
-            json!({
+            row!({
                 "id": self.ids.of(path), "location_id": location, "address_1": straat.unwrap_or(""),
                 "city": plaats.unwrap_or(""), "state_province": "", "postal_code": postcode.unwrap_or(""),
                 "country": "NL", "address_type": "physical",
@@ -663,7 +679,7 @@ impl Builder<'_> {
         };
         self.data.insert(
             "service",
-            json!({
+            row!({
                 "id": id,
                 "organization_id": a.aanbieder.first().map(|p| self.ids.organization(p)),
                 "name": a.titel,
@@ -693,7 +709,7 @@ impl Builder<'_> {
             if let Some(url) = &d.url {
                 self.data.insert(
                     "url",
-                    json!({ "id": self.ids.of(&format!("{path}/aanmelden/url")), "service_id": id, "label": AANMELD_URL_LABEL, "url": url }),
+                    row!({ "id": self.ids.of(&format!("{path}/aanmelden/url")), "service_id": id, "label": AANMELD_URL_LABEL, "url": url }),
                 );
             }
             if let Some(via) = &d.via {
@@ -721,7 +737,7 @@ impl Builder<'_> {
             };
             self.data.insert(
                 "schedule",
-                json!({
+                row!({
                     "id": self.ids.of(&format!("{path}/data/{}{suffix}", run.start)), "service_id": id,
                     "valid_from": run.start.to_string(), "valid_to": run.last_day().to_string(),
                     "dtstart": run.start.to_string(), "until": run.eind.map(|e| e.to_string()),
@@ -734,7 +750,7 @@ impl Builder<'_> {
             if let Some(gemeente) = c.gemeente(g) {
                 self.data.insert(
                     "service_area",
-                    json!({ "id": self.ids.of(&format!("{path}/gebied/{g}")), "service_id": id, "name": gemeente.naam,
+                    row!({ "id": self.ids.of(&format!("{path}/gebied/{g}")), "service_id": id, "name": gemeente.naam,
                         "description": format!("Gemeente {}", gemeente.naam), "uri": self.url(&format!("/gemeenten/{g}/")) }),
                 );
             }
@@ -743,7 +759,7 @@ impl Builder<'_> {
             if let Some((gemeente, kern)) = c.kern(k) {
                 self.data.insert(
                     "service_area",
-                    json!({ "id": self.ids.of(&format!("{path}/gebied/{k}")), "service_id": id, "name": kern.naam,
+                    row!({ "id": self.ids.of(&format!("{path}/gebied/{k}")), "service_id": id, "name": kern.naam,
                         "description": format!("Kern {} in de gemeente {}", kern.naam, gemeente.naam), "uri": self.url(&format!("/kernen/{k}/")) }),
                 );
             }
@@ -760,7 +776,7 @@ impl Builder<'_> {
             let location = self.ids.of(&format!("locaties/{key}"));
             self.data.insert(
                 "location",
-                json!({ "id": location, "name": l.naam, "location_type": "physical", "latitude": l.lat, "longitude": l.lon }),
+                row!({ "id": location, "name": l.naam, "location_type": "physical", "latitude": l.lat, "longitude": l.lon }),
             );
             self.address(
                 &format!("locaties/{key}/adres"),
@@ -771,14 +787,14 @@ impl Builder<'_> {
             );
             self.data.insert(
                 "service_at_location",
-                json!({ "id": self.ids.of(&format!("{path}/locaties/{location}")), "service_id": id, "location_id": location }),
+                row!({ "id": self.ids.of(&format!("{path}/locaties/{location}")), "service_id": id, "location_id": location }),
             );
         }
         for taal in &a.talen {
             let code = language_code(taal);
             self.data.insert(
                 "language",
-                json!({ "id": self.ids.of(&format!("{path}/talen/{taal}")), "service_id": id,
+                row!({ "id": self.ids.of(&format!("{path}/talen/{taal}")), "service_id": id,
                     "name": code.and_then(language_name).unwrap_or(taal), "code": code }),
             );
         }
@@ -810,20 +826,22 @@ impl Builder<'_> {
     }
 
     fn cost(&mut self, path: &str, service: &str, kosten: &Option<Kosten>) {
-        let option = match kosten {
+        let (option, amount, amount_description) = match kosten {
             None => return,
-            Some(Kosten::Gratis(_)) => {
-                json!({ "option": "Gratis", "amount": 0, "currency": "EUR" })
-            }
-            Some(Kosten::Bedrag(k)) => json!({
-                "option": k.toelichting, "amount": k.bedrag, "currency": "EUR",
-                "amount_description": k.per.as_ref().map(|per| format!("per {per}")),
-            }),
+            Some(Kosten::Gratis(_)) => (Some("Gratis"), Some(serde_json::Number::from(0)), None),
+            Some(Kosten::Bedrag(k)) => (
+                k.toelichting.as_deref(),
+                k.bedrag.and_then(serde_json::Number::from_f64),
+                k.per.as_ref().map(|per| format!("per {per}")),
+            ),
         };
-        let mut option = option;
-        option["id"] = json!(self.ids.of(&format!("{path}/kosten")));
-        option["service_id"] = json!(service);
-        self.data.insert("cost_option", option);
+        self.data.insert(
+            "cost_option",
+            row!({
+                "id": self.ids.of(&format!("{path}/kosten")), "service_id": service, "option": option,
+                "amount": amount, "currency": "EUR", "amount_description": amount_description,
+            }),
+        );
     }
 }
 

@@ -21,7 +21,7 @@ use crate::render::Output;
 pub fn build(site: &Site, output: &mut Output) {
     let writers: [fn(&Site, &mut Output); 5] = [
         open_data::write,
-        |site, output| hsds::write(site, &hsds::dataset(site), output),
+        |site, output| hsds::write(site, &hsds::tables(site), output),
         feed::write,
         agenda::write,
         embed::write,

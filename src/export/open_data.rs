@@ -5,6 +5,9 @@
 //! Keys are Dutch, as in the content files. Ids are the slugs, which are
 //! also the last part of each entry's public URL; both are stable.
 
+use std::borrow::Cow;
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -19,42 +22,42 @@ pub const FORMAT_VERSION: u32 = 1;
 
 /// `/data/aanbod.json`: alle aanbod van de sociale kaart.
 #[derive(Serialize, JsonSchema)]
-pub struct AanbodBestand {
+pub struct AanbodBestand<'a> {
     /// Versie van dit formaat; gaat alleen omhoog als een sleutel verdwijnt of iets anders gaat betekenen.
     pub versie: u32,
     /// Naam van de sociale kaart.
-    pub titel: String,
+    pub titel: &'a str,
     /// Webadres van de sociale kaart.
     #[schemars(extend("format" = "uri"))]
     pub bron: String,
     /// De jongste datum `laatst_gecontroleerd` van alle items.
     #[schemars(extend("format" = "date"))]
     pub bijgewerkt: Option<String>,
-    pub aanbod: Vec<AanbodItem>,
+    pub aanbod: Vec<AanbodItem<'a>>,
 }
 
 /// `/data/aanbieders.json`: alle aanbieders van de sociale kaart.
 #[derive(Serialize, JsonSchema)]
-pub struct AanbiedersBestand {
+pub struct AanbiedersBestand<'a> {
     /// Versie van dit formaat; gaat alleen omhoog als een sleutel verdwijnt of iets anders gaat betekenen.
     pub versie: u32,
     /// Naam van de sociale kaart.
-    pub titel: String,
+    pub titel: &'a str,
     /// Webadres van de sociale kaart.
     #[schemars(extend("format" = "uri"))]
     pub bron: String,
     /// De jongste datum `laatst_gecontroleerd` van alle items.
     #[schemars(extend("format" = "date"))]
     pub bijgewerkt: Option<String>,
-    pub aanbieders: Vec<AanbiederItem>,
+    pub aanbieders: Vec<AanbiederItem<'a>>,
 }
 
 /// Een id met de naam erbij, en het webadres als dat bestaat.
 #[derive(Serialize, JsonSchema)]
-pub struct Verwijzing {
+pub struct Verwijzing<'a> {
     /// Vaste id (kleine letters, cijfers en streepjes).
-    pub id: String,
-    pub naam: String,
+    pub id: &'a str,
+    pub naam: &'a str,
     /// Webadres van de pagina, als die er is.
     #[schemars(extend("format" = "uri"))]
     pub url: Option<String>,
@@ -62,44 +65,44 @@ pub struct Verwijzing {
 
 /// Eén aanbod: hulp, steun of een activiteit.
 #[derive(Serialize, JsonSchema)]
-pub struct AanbodItem {
+pub struct AanbodItem<'a> {
     /// Vaste id: de slug, ook het laatste deel van het webadres.
-    pub id: String,
+    pub id: &'a str,
     /// Vast webadres van de pagina.
     #[schemars(extend("format" = "uri"))]
     pub url: String,
     /// Id van dezelfde dienst in de HSDS-export (/data/hsds/).
     #[schemars(extend("format" = "uuid"))]
     pub hsds_id: String,
-    pub titel: String,
+    pub titel: &'a str,
     /// Eén zin van hoogstens 200 tekens.
-    pub samenvatting: String,
+    pub samenvatting: &'a str,
     /// De volledige tekst, in Markdown.
-    pub beschrijving: String,
+    pub beschrijving: &'a str,
     /// De aanbieder(s); de eerste is de hoofdaanbieder.
-    pub aanbieders: Vec<Verwijzing>,
-    pub themas: Vec<Verwijzing>,
-    pub doelgroepen: Vec<Verwijzing>,
-    pub gemeenten: Vec<Verwijzing>,
+    pub aanbieders: Vec<Verwijzing<'a>>,
+    pub themas: Vec<Verwijzing<'a>>,
+    pub doelgroepen: Vec<Verwijzing<'a>>,
+    pub gemeenten: Vec<Verwijzing<'a>>,
     /// Alleen gevuld als het aanbod maar in sommige kernen (dorpen) is.
-    pub kernen: Vec<Verwijzing>,
+    pub kernen: Vec<Verwijzing<'a>>,
     /// Hoe je erin komt.
-    pub toegang: Toegang,
+    pub toegang: Toegang<'a>,
     /// Leeftijd in jaren, van en tot en met.
     pub leeftijd: Option<Leeftijd>,
     /// groep, individueel, gezin, online, telefonisch, inloop.
-    pub vorm: Vec<String>,
-    pub kosten: Option<KostenItem>,
-    pub aanmelden: Option<AanmeldenItem>,
-    pub contact: Option<ContactItem>,
-    pub locaties: Vec<LocatieItem>,
+    pub vorm: &'a [String],
+    pub kosten: Option<KostenItem<'a>>,
+    pub aanmelden: Option<AanmeldenItem<'a>>,
+    pub contact: Option<ContactItem<'a>>,
+    pub locaties: Vec<LocatieItem<'a>>,
     /// Data van trainingen of groepen.
-    pub data: Vec<DatumItem>,
-    pub erkenning: Option<ErkenningItem>,
+    pub data: Vec<DatumItem<'a>>,
+    pub erkenning: Option<ErkenningItem<'a>>,
     /// Woorden waarop mensen zoeken die niet in de tekst staan.
-    pub trefwoorden: Vec<String>,
+    pub trefwoorden: &'a [String],
     /// Talen (ISO 639-1-codes zoals nl, en).
-    pub talen: Vec<String>,
+    pub talen: &'a [String],
     pub status: StatusItem,
     /// De datum waarop iemand heeft gecontroleerd dat alles klopt.
     #[schemars(extend("format" = "date"))]
@@ -115,11 +118,11 @@ pub enum StatusItem {
 }
 
 #[derive(Serialize, JsonSchema)]
-pub struct Toegang {
-    pub id: String,
-    pub naam: String,
+pub struct Toegang<'a> {
+    pub id: &'a str,
+    pub naam: &'a str,
     /// In gewone woorden: hoe kom je erin?
-    pub uitleg: Option<String>,
+    pub uitleg: Option<&'a str>,
 }
 
 #[derive(Serialize, JsonSchema)]
@@ -129,48 +132,48 @@ pub struct Leeftijd {
 }
 
 #[derive(Serialize, JsonSchema)]
-pub struct KostenItem {
+pub struct KostenItem<'a> {
     pub gratis: bool,
     /// Bedrag in euro.
     pub bedrag: Option<f64>,
-    pub per: Option<String>,
-    pub toelichting: Option<String>,
+    pub per: Option<&'a str>,
+    pub toelichting: Option<&'a str>,
     /// De kosten in één zin, zoals de site ze toont.
     pub tekst: Option<String>,
 }
 
 #[derive(Serialize, JsonSchema)]
-pub struct AanmeldenItem {
-    pub tekst: Option<String>,
-    pub telefoon: Option<String>,
-    pub email: Option<String>,
+pub struct AanmeldenItem<'a> {
+    pub tekst: Option<&'a str>,
+    pub telefoon: Option<&'a str>,
+    pub email: Option<&'a str>,
     #[schemars(extend("format" = "uri"))]
-    pub url: Option<String>,
+    pub url: Option<&'a str>,
     /// De aanbieder waar je je aanmeldt, als dat een andere is.
-    pub via: Option<Verwijzing>,
+    pub via: Option<Verwijzing<'a>>,
 }
 
 #[derive(Serialize, JsonSchema)]
-pub struct ContactItem {
+pub struct ContactItem<'a> {
     /// Naam of functie.
-    pub naam: Option<String>,
-    pub rol: Option<String>,
-    pub telefoon: Option<String>,
-    pub email: Option<String>,
+    pub naam: Option<&'a str>,
+    pub rol: Option<&'a str>,
+    pub telefoon: Option<&'a str>,
+    pub email: Option<&'a str>,
 }
 
 #[derive(Serialize, JsonSchema)]
-pub struct LocatieItem {
-    pub naam: Option<String>,
-    pub straat: Option<String>,
-    pub postcode: Option<String>,
-    pub plaats: Option<String>,
+pub struct LocatieItem<'a> {
+    pub naam: Option<&'a str>,
+    pub straat: Option<&'a str>,
+    pub postcode: Option<&'a str>,
+    pub plaats: Option<&'a str>,
     pub lat: Option<f64>,
     pub lon: Option<f64>,
 }
 
 #[derive(Serialize, JsonSchema)]
-pub struct DatumItem {
+pub struct DatumItem<'a> {
     #[schemars(extend("format" = "date"))]
     pub start: String,
     /// Laatste dag; leeg als het één dag is.
@@ -179,178 +182,201 @@ pub struct DatumItem {
     /// Uiterste datum om je aan te melden.
     #[schemars(extend("format" = "date"))]
     pub aanmelden_voor: Option<String>,
-    pub omschrijving: Option<String>,
+    pub omschrijving: Option<&'a str>,
 }
 
 #[derive(Serialize, JsonSchema)]
-pub struct ErkenningItem {
+pub struct ErkenningItem<'a> {
     /// Bijvoorbeeld 'effectief volgens goede aanwijzingen'.
-    pub niveau: String,
-    pub bron: Option<String>,
+    pub niveau: &'a str,
+    pub bron: Option<&'a str>,
     #[schemars(extend("format" = "uri"))]
-    pub url: Option<String>,
+    pub url: Option<&'a str>,
 }
 
 /// Eén aanbieder: een organisatie.
 #[derive(Serialize, JsonSchema)]
-pub struct AanbiederItem {
+pub struct AanbiederItem<'a> {
     /// Vaste id: de slug, ook het laatste deel van het webadres.
-    pub id: String,
+    pub id: &'a str,
     #[schemars(extend("format" = "uri"))]
     pub url: String,
     /// Id van dezelfde organisatie in de HSDS-export (/data/hsds/).
     #[schemars(extend("format" = "uuid"))]
     pub hsds_id: String,
-    pub naam: String,
+    pub naam: &'a str,
     /// Wat voor organisatie: welzijn, gemeente, zorgaanbieder, ...
-    pub soort: String,
-    pub samenvatting: String,
+    pub soort: &'a str,
+    pub samenvatting: &'a str,
     /// De volledige tekst, in Markdown.
-    pub beschrijving: String,
-    pub telefoon: Option<String>,
-    pub email: Option<String>,
+    pub beschrijving: &'a str,
+    pub telefoon: Option<&'a str>,
+    pub email: Option<&'a str>,
     #[schemars(extend("format" = "uri"))]
-    pub website: Option<String>,
-    pub adres: Option<LocatieItem>,
-    pub gemeenten: Vec<Verwijzing>,
-    pub openingstijden: Option<OpeningstijdenItem>,
+    pub website: Option<&'a str>,
+    pub adres: Option<LocatieItem<'a>>,
+    pub gemeenten: Vec<Verwijzing<'a>>,
+    pub openingstijden: Option<OpeningstijdenItem<'a>>,
     /// Contactpersonen voor professionals, met naam of functie.
-    pub contactpersonen: Vec<ContactItem>,
+    pub contactpersonen: Vec<ContactItem<'a>>,
     /// Webadres van het logo.
     #[schemars(extend("format" = "uri"))]
     pub logo: Option<String>,
     /// Ids van het aanbod van deze aanbieder.
-    pub aanbod: Vec<String>,
+    pub aanbod: Vec<&'a str>,
     #[schemars(extend("format" = "date"))]
     pub laatst_gecontroleerd: String,
 }
 
 #[derive(Serialize, JsonSchema)]
-pub struct OpeningstijdenItem {
+pub struct OpeningstijdenItem<'a> {
     /// Openingstijden als tekst, als ze niet per dag zijn opgegeven.
-    pub tekst: Option<String>,
-    pub tijden: Vec<OpeningstijdItem>,
+    pub tekst: Option<&'a str>,
+    pub tijden: Vec<OpeningstijdItem<'a>>,
 }
 
 #[derive(Serialize, JsonSchema)]
-pub struct OpeningstijdItem {
-    pub dagen: String,
-    pub van: Option<String>,
-    pub tot: Option<String>,
+pub struct OpeningstijdItem<'a> {
+    pub dagen: &'a str,
+    pub van: Option<&'a str>,
+    pub tot: Option<&'a str>,
 }
 
 fn newest(dates: impl Iterator<Item = NaiveDate>) -> Option<String> {
     dates.max().map(|d| d.to_string())
 }
 
-pub fn aanbod_bestand(site: &Site) -> AanbodBestand {
-    let ids = Ids::new(&site.config.basis_url);
+/// The providers by slug (the first, should two share one) and the slugs
+/// of each provider's offers in the site's order: each item needs them,
+/// and a site of 10,000 offers should not search its lists for every one.
+struct Index<'a> {
+    ids: Ids,
+    providers: HashMap<&'a str, &'a Aanbieder>,
+    offers: HashMap<&'a str, Vec<&'a str>>,
+}
+
+impl<'a> Index<'a> {
+    fn new(site: &'a Site) -> Index<'a> {
+        let mut providers = HashMap::new();
+        for p in &site.aanbieders {
+            providers.entry(p.source.slug.as_str()).or_insert(p);
+        }
+        let mut offers: HashMap<&str, Vec<&str>> = HashMap::new();
+        for a in &site.aanbod {
+            for (at, provider) in a.aanbieder.iter().enumerate() {
+                if !a.aanbieder[..at].contains(provider) {
+                    offers
+                        .entry(provider.as_str())
+                        .or_default()
+                        .push(&a.source.slug);
+                }
+            }
+        }
+        Index {
+            ids: Ids::new(&site.config.basis_url),
+            providers,
+            offers,
+        }
+    }
+}
+
+pub fn aanbod_bestand(site: &Site) -> AanbodBestand<'_> {
+    let index = Index::new(site);
     AanbodBestand {
         versie: FORMAT_VERSION,
-        titel: site.config.titel.clone(),
+        titel: &site.config.titel,
         bron: site.config.absolute_url("/"),
         bijgewerkt: newest(site.aanbod.iter().map(|a| a.laatst_gecontroleerd)),
         aanbod: site
             .aanbod
             .iter()
-            .map(|a| aanbod_item(site, &ids, a))
+            .map(|a| aanbod_item(site, &index, a))
             .collect(),
     }
 }
 
-pub fn aanbieders_bestand(site: &Site) -> AanbiedersBestand {
-    let ids = Ids::new(&site.config.basis_url);
+pub fn aanbieders_bestand(site: &Site) -> AanbiedersBestand<'_> {
+    let index = Index::new(site);
     AanbiedersBestand {
         versie: FORMAT_VERSION,
-        titel: site.config.titel.clone(),
+        titel: &site.config.titel,
         bron: site.config.absolute_url("/"),
         bijgewerkt: newest(site.aanbieders.iter().map(|p| p.laatst_gecontroleerd)),
         aanbieders: site
             .aanbieders
             .iter()
-            .map(|p| aanbieder_item(site, &ids, p))
+            .map(|p| aanbieder_item(site, &index, p))
             .collect(),
     }
 }
 
-fn provider_ref(site: &Site, slug: &str) -> Verwijzing {
-    let naam = site
-        .aanbieders
-        .iter()
-        .find(|p| p.source.slug == slug)
-        .map_or_else(|| slug.to_string(), |p| p.naam.clone());
+fn provider_ref<'a>(site: &Site, index: &Index<'a>, slug: &'a str) -> Verwijzing<'a> {
     Verwijzing {
-        id: slug.to_string(),
-        naam,
+        id: slug,
+        naam: index.providers.get(slug).map_or(slug, |p| p.naam.as_str()),
         url: Some(site.config.absolute_url(&provider_url(slug))),
     }
 }
 
-fn refs(
-    ids: &[String],
-    lookup: impl Fn(&str) -> Option<(String, Option<String>)>,
-) -> Vec<Verwijzing> {
+fn refs<'a>(
+    ids: &'a [String],
+    lookup: impl Fn(&str) -> Option<(&'a str, Option<String>)>,
+) -> Vec<Verwijzing<'a>> {
     ids.iter()
-        .filter_map(|id| {
-            lookup(id).map(|(naam, url)| Verwijzing {
-                id: id.clone(),
-                naam,
-                url,
-            })
-        })
+        .filter_map(|id| lookup(id).map(|(naam, url)| Verwijzing { id, naam, url }))
         .collect()
 }
 
-fn contact_item(c: &crate::model::Contact) -> ContactItem {
+fn contact_item(c: &crate::model::Contact) -> ContactItem<'_> {
     ContactItem {
-        naam: c.naam.clone(),
-        rol: c.rol.clone(),
-        telefoon: c.telefoon.clone(),
-        email: c.email.clone(),
+        naam: c.naam.as_deref(),
+        rol: c.rol.as_deref(),
+        telefoon: c.telefoon.as_deref(),
+        email: c.email.as_deref(),
     }
 }
 
-fn aanbod_item(site: &Site, ids: &Ids, a: &Aanbod) -> AanbodItem {
+fn aanbod_item<'a>(site: &'a Site, index: &Index<'a>, a: &'a Aanbod) -> AanbodItem<'a> {
     let c = &site.config;
     let url = |path: String| Some(c.absolute_url(&path));
     let toegang = c.toegang(&a.toegang);
     AanbodItem {
-        id: a.source.slug.clone(),
+        id: &a.source.slug,
         url: c.absolute_url(&offer_url(&a.source.slug)),
-        hsds_id: ids.service(&a.source.slug),
-        titel: a.titel.clone(),
-        samenvatting: a.samenvatting.clone(),
-        beschrijving: a.source.body.trim().to_string(),
+        hsds_id: index.ids.service(&a.source.slug),
+        titel: &a.titel,
+        samenvatting: &a.samenvatting,
+        beschrijving: a.source.body.trim(),
         aanbieders: a
             .aanbieder
             .iter()
-            .map(|slug| provider_ref(site, slug))
+            .map(|slug| provider_ref(site, index, slug))
             .collect(),
         themas: refs(&a.themas, |id| {
             c.thema(id)
-                .map(|t| (t.naam.clone(), url(format!("/themas/{id}/"))))
+                .map(|t| (t.naam.as_str(), url(format!("/themas/{id}/"))))
         }),
         doelgroepen: refs(&a.doelgroep, |id| {
-            c.doelgroep(id).map(|d| (d.naam.clone(), None))
+            c.doelgroep(id).map(|d| (d.naam.as_str(), None))
         }),
         gemeenten: refs(&a.gemeenten, |id| {
             c.gemeente(id)
-                .map(|g| (g.naam.clone(), url(format!("/gemeenten/{id}/"))))
+                .map(|g| (g.naam.as_str(), url(format!("/gemeenten/{id}/"))))
         }),
         kernen: refs(&a.kernen, |id| {
             c.kern(id)
-                .map(|(_, k)| (k.naam.clone(), url(format!("/kernen/{id}/"))))
+                .map(|(_, k)| (k.naam.as_str(), url(format!("/kernen/{id}/"))))
         }),
         toegang: Toegang {
-            id: a.toegang.clone(),
-            naam: toegang.map_or_else(|| a.toegang.clone(), |t| t.naam.clone()),
-            uitleg: toegang.and_then(|t| t.uitleg.clone()),
+            id: &a.toegang,
+            naam: toegang.map_or(a.toegang.as_str(), |t| t.naam.as_str()),
+            uitleg: toegang.and_then(|t| t.uitleg.as_deref()),
         },
         leeftijd: a.leeftijd.map(|l| Leeftijd {
             van: l.van,
             tot: l.tot,
         }),
-        vorm: a.vorm.clone(),
+        vorm: &a.vorm,
         kosten: a.kosten.as_ref().map(|k| match k {
             Kosten::Gratis(_) => KostenItem {
                 gratis: true,
@@ -362,25 +388,25 @@ fn aanbod_item(site: &Site, ids: &Ids, a: &Aanbod) -> AanbodItem {
             Kosten::Bedrag(d) => KostenItem {
                 gratis: false,
                 bedrag: d.bedrag,
-                per: d.per.clone(),
-                toelichting: d.toelichting.clone(),
+                per: d.per.as_deref(),
+                toelichting: d.toelichting.as_deref(),
                 tekst: cost_text(&a.kosten),
             },
         }),
         aanmelden: a.aanmelden.as_ref().map(|m| match m {
             Aanmelden::Tekst(t) => AanmeldenItem {
-                tekst: Some(t.clone()),
+                tekst: Some(t),
                 telefoon: None,
                 email: None,
                 url: None,
                 via: None,
             },
             Aanmelden::Details(d) => AanmeldenItem {
-                tekst: d.tekst.clone(),
-                telefoon: d.telefoon.clone(),
-                email: d.email.clone(),
-                url: d.url.clone(),
-                via: d.via.as_deref().map(|slug| provider_ref(site, slug)),
+                tekst: d.tekst.as_deref(),
+                telefoon: d.telefoon.as_deref(),
+                email: d.email.as_deref(),
+                url: d.url.as_deref(),
+                via: d.via.as_deref().map(|slug| provider_ref(site, index, slug)),
             },
         }),
         contact: a.contact.as_ref().map(contact_item),
@@ -388,10 +414,10 @@ fn aanbod_item(site: &Site, ids: &Ids, a: &Aanbod) -> AanbodItem {
             .locaties
             .iter()
             .map(|l| LocatieItem {
-                naam: Some(l.naam.clone()),
-                straat: l.straat.clone(),
-                postcode: l.postcode.clone(),
-                plaats: l.plaats.clone(),
+                naam: Some(&l.naam),
+                straat: l.straat.as_deref(),
+                postcode: l.postcode.as_deref(),
+                plaats: l.plaats.as_deref(),
                 lat: l.lat,
                 lon: l.lon,
             })
@@ -403,16 +429,16 @@ fn aanbod_item(site: &Site, ids: &Ids, a: &Aanbod) -> AanbodItem {
                 start: d.start.to_string(),
                 eind: d.eind.map(|e| e.to_string()),
                 aanmelden_voor: d.aanmelden_voor.map(|e| e.to_string()),
-                omschrijving: d.omschrijving.clone(),
+                omschrijving: d.omschrijving.as_deref(),
             })
             .collect(),
         erkenning: a.erkenning.as_ref().map(|e| ErkenningItem {
-            niveau: e.niveau.clone(),
-            bron: e.bron.clone(),
-            url: e.url.clone(),
+            niveau: &e.niveau,
+            bron: e.bron.as_deref(),
+            url: e.url.as_deref(),
         }),
-        trefwoorden: a.trefwoorden.clone(),
-        talen: a.talen.clone(),
+        trefwoorden: &a.trefwoorden,
+        talen: &a.talen,
         status: match a.status {
             Status::Gepland => StatusItem::Gepland,
             Status::Gepauzeerd => StatusItem::Gepauzeerd,
@@ -422,38 +448,38 @@ fn aanbod_item(site: &Site, ids: &Ids, a: &Aanbod) -> AanbodItem {
     }
 }
 
-fn aanbieder_item(site: &Site, ids: &Ids, p: &Aanbieder) -> AanbiederItem {
+fn aanbieder_item<'a>(site: &'a Site, index: &Index<'a>, p: &'a Aanbieder) -> AanbiederItem<'a> {
     let c = &site.config;
     AanbiederItem {
-        id: p.source.slug.clone(),
+        id: &p.source.slug,
         url: c.absolute_url(&provider_url(&p.source.slug)),
-        hsds_id: ids.organization(&p.source.slug),
-        naam: p.naam.clone(),
-        soort: p.soort.clone(),
-        samenvatting: p.samenvatting.clone(),
-        beschrijving: p.source.body.trim().to_string(),
-        telefoon: p.telefoon.clone(),
-        email: p.email.clone(),
-        website: p.website.clone(),
+        hsds_id: index.ids.organization(&p.source.slug),
+        naam: &p.naam,
+        soort: &p.soort,
+        samenvatting: &p.samenvatting,
+        beschrijving: p.source.body.trim(),
+        telefoon: p.telefoon.as_deref(),
+        email: p.email.as_deref(),
+        website: p.website.as_deref(),
         adres: p.adres.as_ref().map(|a| LocatieItem {
             naam: None,
-            straat: a.straat.clone(),
-            postcode: a.postcode.clone(),
-            plaats: a.plaats.clone(),
+            straat: a.straat.as_deref(),
+            postcode: a.postcode.as_deref(),
+            plaats: a.plaats.as_deref(),
             lat: a.lat,
             lon: a.lon,
         }),
         gemeenten: refs(&p.gemeenten, |id| {
             c.gemeente(id).map(|g| {
                 (
-                    g.naam.clone(),
+                    g.naam.as_str(),
                     Some(c.absolute_url(&format!("/gemeenten/{id}/"))),
                 )
             })
         }),
         openingstijden: p.openingstijden.as_ref().map(|o| match o {
             Openingstijden::Tekst(t) => OpeningstijdenItem {
-                tekst: Some(t.clone()),
+                tekst: Some(t),
                 tijden: Vec::new(),
             },
             Openingstijden::Tijden(list) => OpeningstijdenItem {
@@ -461,51 +487,63 @@ fn aanbieder_item(site: &Site, ids: &Ids, p: &Aanbieder) -> AanbiederItem {
                 tijden: list
                     .iter()
                     .map(|t| OpeningstijdItem {
-                        dagen: t.dagen.clone(),
-                        van: t.van.clone(),
-                        tot: t.tot.clone(),
+                        dagen: &t.dagen,
+                        van: t.van.as_deref(),
+                        tot: t.tot.as_deref(),
                     })
                     .collect(),
             },
         }),
         contactpersonen: p.contactpersonen.iter().map(contact_item).collect(),
         logo: p.logo.as_ref().map(|l| c.absolute_url(&format!("/{l}"))),
-        aanbod: site
-            .aanbod
-            .iter()
-            .filter(|a| a.aanbieder.contains(&p.source.slug))
-            .map(|a| a.source.slug.clone())
-            .collect(),
+        aanbod: index
+            .offers
+            .get(p.source.slug.as_str())
+            .cloned()
+            .unwrap_or_default(),
         laatst_gecontroleerd: p.laatst_gecontroleerd.to_string(),
     }
 }
 
-/// A column of a CSV export: its header and how to fill it.
-type Column<T> = (&'static str, fn(&T) -> String);
+/// A column of `/data/aanbod.csv`: its header and how to fill it.
+type AanbodColumn = (
+    &'static str,
+    for<'r, 'a> fn(&'r AanbodItem<'a>) -> Cow<'r, str>,
+);
 
-fn join<'a>(values: impl IntoIterator<Item = &'a str>) -> String {
-    values.into_iter().collect::<Vec<_>>().join(";")
+/// A column of `/data/aanbieders.csv`: its header and how to fill it.
+type AanbiederColumn = (
+    &'static str,
+    for<'r, 'a> fn(&'r AanbiederItem<'a>) -> Cow<'r, str>,
+);
+
+fn join<'a>(values: impl IntoIterator<Item = &'a str>) -> Cow<'a, str> {
+    Cow::Owned(values.into_iter().collect::<Vec<_>>().join(";"))
 }
 
-fn ids_of(refs: &[Verwijzing]) -> String {
-    join(refs.iter().map(|r| r.id.as_str()))
+fn ids_of<'r>(refs: &'r [Verwijzing]) -> Cow<'r, str> {
+    join(refs.iter().map(|r| r.id))
 }
 
-fn names_of(refs: &[Verwijzing]) -> String {
-    join(refs.iter().map(|r| r.naam.as_str()))
+fn names_of<'r>(refs: &'r [Verwijzing]) -> Cow<'r, str> {
+    join(refs.iter().map(|r| r.naam))
 }
 
-fn opt<T: ToString>(value: &Option<T>) -> String {
-    value.as_ref().map(T::to_string).unwrap_or_default()
+fn text(value: Option<&str>) -> Cow<'_, str> {
+    Cow::Borrowed(value.unwrap_or_default())
+}
+
+fn number<T: ToString>(value: Option<T>) -> Cow<'static, str> {
+    value.map_or(Cow::Borrowed(""), |n| Cow::Owned(n.to_string()))
 }
 
 /// The columns of `/data/aanbod.csv`; lists are joined with `;`.
-pub const AANBOD_COLUMNS: &[Column<AanbodItem>] = &[
-    ("id", |a| a.id.clone()),
-    ("url", |a| a.url.clone()),
-    ("hsds_id", |a| a.hsds_id.clone()),
-    ("titel", |a| a.titel.clone()),
-    ("samenvatting", |a| a.samenvatting.clone()),
+pub const AANBOD_COLUMNS: &[AanbodColumn] = &[
+    ("id", |a| Cow::Borrowed(a.id)),
+    ("url", |a| Cow::Borrowed(&a.url)),
+    ("hsds_id", |a| Cow::Borrowed(&a.hsds_id)),
+    ("titel", |a| Cow::Borrowed(a.titel)),
+    ("samenvatting", |a| Cow::Borrowed(a.samenvatting)),
     ("aanbieders", |a| ids_of(&a.aanbieders)),
     ("aanbieder_namen", |a| names_of(&a.aanbieders)),
     ("themas", |a| ids_of(&a.themas)),
@@ -513,55 +551,60 @@ pub const AANBOD_COLUMNS: &[Column<AanbodItem>] = &[
     ("doelgroepen", |a| ids_of(&a.doelgroepen)),
     ("gemeenten", |a| ids_of(&a.gemeenten)),
     ("kernen", |a| ids_of(&a.kernen)),
-    ("toegang", |a| a.toegang.id.clone()),
-    ("leeftijd_van", |a| opt(&a.leeftijd.as_ref().map(|l| l.van))),
-    ("leeftijd_tot", |a| opt(&a.leeftijd.as_ref().map(|l| l.tot))),
+    ("toegang", |a| Cow::Borrowed(a.toegang.id)),
+    ("leeftijd_van", |a| {
+        number(a.leeftijd.as_ref().map(|l| l.van))
+    }),
+    ("leeftijd_tot", |a| {
+        number(a.leeftijd.as_ref().map(|l| l.tot))
+    }),
     ("vorm", |a| join(a.vorm.iter().map(String::as_str))),
     ("gratis", |a| {
-        if a.kosten.as_ref().is_some_and(|k| k.gratis) {
-            "ja".into()
+        Cow::Borrowed(if a.kosten.as_ref().is_some_and(|k| k.gratis) {
+            "ja"
         } else {
-            "nee".into()
-        }
+            "nee"
+        })
     }),
     ("kosten", |a| {
-        opt(&a.kosten.as_ref().and_then(|k| k.tekst.clone()))
+        text(a.kosten.as_ref().and_then(|k| k.tekst.as_deref()))
     }),
     ("kosten_bedrag", |a| {
-        opt(&a.kosten.as_ref().and_then(|k| k.bedrag))
+        number(a.kosten.as_ref().and_then(|k| k.bedrag))
     }),
     ("aanmelden_tekst", |a| {
-        opt(&a.aanmelden.as_ref().and_then(|m| m.tekst.clone()))
+        text(a.aanmelden.as_ref().and_then(|m| m.tekst))
     }),
     ("aanmelden_telefoon", |a| {
-        opt(&a.aanmelden.as_ref().and_then(|m| m.telefoon.clone()))
+        text(a.aanmelden.as_ref().and_then(|m| m.telefoon))
     }),
     ("aanmelden_email", |a| {
-        opt(&a.aanmelden.as_ref().and_then(|m| m.email.clone()))
+        text(a.aanmelden.as_ref().and_then(|m| m.email))
     }),
     ("aanmelden_url", |a| {
-        opt(&a.aanmelden.as_ref().and_then(|m| m.url.clone()))
+        text(a.aanmelden.as_ref().and_then(|m| m.url))
     }),
     ("aanmelden_via", |a| {
-        opt(&a
-            .aanmelden
-            .as_ref()
-            .and_then(|m| m.via.as_ref().map(|v| v.id.clone())))
+        text(
+            a.aanmelden
+                .as_ref()
+                .and_then(|m| m.via.as_ref().map(|v| v.id)),
+        )
     }),
     ("contact_naam", |a| {
-        opt(&a.contact.as_ref().and_then(|c| c.naam.clone()))
+        text(a.contact.as_ref().and_then(|c| c.naam))
     }),
     ("contact_rol", |a| {
-        opt(&a.contact.as_ref().and_then(|c| c.rol.clone()))
+        text(a.contact.as_ref().and_then(|c| c.rol))
     }),
     ("contact_telefoon", |a| {
-        opt(&a.contact.as_ref().and_then(|c| c.telefoon.clone()))
+        text(a.contact.as_ref().and_then(|c| c.telefoon))
     }),
     ("contact_email", |a| {
-        opt(&a.contact.as_ref().and_then(|c| c.email.clone()))
+        text(a.contact.as_ref().and_then(|c| c.email))
     }),
     ("locaties", |a| {
-        join(a.locaties.iter().filter_map(|l| l.naam.as_deref()))
+        join(a.locaties.iter().filter_map(|l| l.naam))
     }),
     ("data", |a| {
         let runs: Vec<String> = a
@@ -572,52 +615,57 @@ pub const AANBOD_COLUMNS: &[Column<AanbodItem>] = &[
                 None => d.start.clone(),
             })
             .collect();
-        runs.join(";")
+        Cow::Owned(runs.join(";"))
     }),
     ("erkenning", |a| {
-        opt(&a.erkenning.as_ref().map(|e| e.niveau.clone()))
+        text(a.erkenning.as_ref().map(|e| e.niveau))
     }),
     ("trefwoorden", |a| {
         join(a.trefwoorden.iter().map(String::as_str))
     }),
     ("talen", |a| join(a.talen.iter().map(String::as_str))),
     ("status", |a| {
-        serde_json::to_value(&a.status)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default()
+        Cow::Owned(
+            serde_json::to_value(&a.status)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default(),
+        )
     }),
-    ("laatst_gecontroleerd", |a| a.laatst_gecontroleerd.clone()),
-    ("beschrijving", |a| a.beschrijving.clone()),
+    ("laatst_gecontroleerd", |a| {
+        Cow::Borrowed(&a.laatst_gecontroleerd)
+    }),
+    ("beschrijving", |a| Cow::Borrowed(a.beschrijving)),
 ];
 
 /// The columns of `/data/aanbieders.csv`; lists are joined with `;`.
-pub const AANBIEDERS_COLUMNS: &[Column<AanbiederItem>] = &[
-    ("id", |p| p.id.clone()),
-    ("url", |p| p.url.clone()),
-    ("hsds_id", |p| p.hsds_id.clone()),
-    ("naam", |p| p.naam.clone()),
-    ("soort", |p| p.soort.clone()),
-    ("samenvatting", |p| p.samenvatting.clone()),
-    ("telefoon", |p| opt(&p.telefoon)),
-    ("email", |p| opt(&p.email)),
-    ("website", |p| opt(&p.website)),
-    ("straat", |p| {
-        opt(&p.adres.as_ref().and_then(|a| a.straat.clone()))
-    }),
+pub const AANBIEDERS_COLUMNS: &[AanbiederColumn] = &[
+    ("id", |p| Cow::Borrowed(p.id)),
+    ("url", |p| Cow::Borrowed(&p.url)),
+    ("hsds_id", |p| Cow::Borrowed(&p.hsds_id)),
+    ("naam", |p| Cow::Borrowed(p.naam)),
+    ("soort", |p| Cow::Borrowed(p.soort)),
+    ("samenvatting", |p| Cow::Borrowed(p.samenvatting)),
+    ("telefoon", |p| text(p.telefoon)),
+    ("email", |p| text(p.email)),
+    ("website", |p| text(p.website)),
+    ("straat", |p| text(p.adres.as_ref().and_then(|a| a.straat))),
     ("postcode", |p| {
-        opt(&p.adres.as_ref().and_then(|a| a.postcode.clone()))
+        text(p.adres.as_ref().and_then(|a| a.postcode))
     }),
-    ("plaats", |p| {
-        opt(&p.adres.as_ref().and_then(|a| a.plaats.clone()))
-    }),
-    ("lat", |p| opt(&p.adres.as_ref().and_then(|a| a.lat))),
-    ("lon", |p| opt(&p.adres.as_ref().and_then(|a| a.lon))),
+    ("plaats", |p| text(p.adres.as_ref().and_then(|a| a.plaats))),
+    ("lat", |p| number(p.adres.as_ref().and_then(|a| a.lat))),
+    ("lon", |p| number(p.adres.as_ref().and_then(|a| a.lon))),
     ("gemeenten", |p| ids_of(&p.gemeenten)),
-    ("aanbod", |p| join(p.aanbod.iter().map(String::as_str))),
-    ("laatst_gecontroleerd", |p| p.laatst_gecontroleerd.clone()),
-    ("beschrijving", |p| p.beschrijving.clone()),
+    ("aanbod", |p| join(p.aanbod.iter().copied())),
+    ("laatst_gecontroleerd", |p| {
+        Cow::Borrowed(&p.laatst_gecontroleerd)
+    }),
+    ("beschrijving", |p| Cow::Borrowed(p.beschrijving)),
 ];
+
+/// A column of a CSV file of `T`s: its header and how to fill it.
+type Column<T> = (&'static str, fn(&T) -> Cow<'_, str>);
 
 fn csv<T>(columns: &[Column<T>], items: &[T]) -> Vec<u8> {
     let mut writer = csv::Writer::from_writer(Vec::new());
@@ -625,8 +673,13 @@ fn csv<T>(columns: &[Column<T>], items: &[T]) -> Vec<u8> {
         .write_record(columns.iter().map(|(name, _)| *name))
         .expect("writing CSV to memory");
     for item in items {
+        for (_, value) in columns {
+            writer
+                .write_field(value(item).as_bytes())
+                .expect("writing CSV to memory");
+        }
         writer
-            .write_record(columns.iter().map(|(_, value)| value(item)))
+            .write_record(None::<&[u8]>)
             .expect("writing CSV to memory");
     }
     writer.into_inner().expect("writing CSV to memory")

@@ -1,0 +1,446 @@
+//! The HSDS tables of one site as the export builds and writes them: every
+//! row a fixed list of cells in the order of its table's fields in
+//! [`TABLES`], the text of all cells of a table in one buffer. The
+//! importer's [`Dataset`] keeps each row as a JSON object so that fields it
+//! does not know survive reading; the export only writes fields of the
+//! specification, and at tens of thousands of rows an object (and a string)
+//! per value costs more time to make and to free than writing the files.
+
+use std::borrow::Cow;
+use std::cmp::Ordering;
+
+use serde_json::{Map, Number, Value};
+
+use crate::hsds::{Dataset, TABLES, Table};
+
+/// One cell: text (a range of its table's text), a number, or nothing.
+#[derive(Debug, Clone)]
+enum Cell {
+    Empty,
+    Text { start: usize, end: usize },
+    Number(Number),
+}
+
+/// The value of a cell, as JSON would have it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Scalar<'a> {
+    Text(&'a str),
+    Number(&'a Number),
+}
+
+impl<'a> Scalar<'a> {
+    pub fn to_value(self) -> Value {
+        match self {
+            Scalar::Text(text) => Value::String(text.to_string()),
+            Scalar::Number(n) => Value::Number(n.clone()),
+        }
+    }
+
+    /// The value as a CSV field: text trimmed, a number as JSON writes it.
+    fn csv_text(self) -> Cow<'a, str> {
+        match self {
+            Scalar::Text(text) => Cow::Borrowed(text.trim()),
+            Scalar::Number(n) => Cow::Owned(n.to_string()),
+        }
+    }
+}
+
+/// A value for a cell, converted as `json!` converts it: text, a number,
+/// or nothing for `None` and for a number JSON cannot hold.
+#[derive(Debug)]
+pub enum Input<'v> {
+    Empty,
+    Text(&'v str),
+    Number(Number),
+}
+
+/// What the export puts in cells.
+pub trait CellValue {
+    fn cell(&self) -> Input<'_>;
+}
+
+impl CellValue for str {
+    fn cell(&self) -> Input<'_> {
+        Input::Text(self)
+    }
+}
+
+impl CellValue for String {
+    fn cell(&self) -> Input<'_> {
+        Input::Text(self)
+    }
+}
+
+impl CellValue for Number {
+    fn cell(&self) -> Input<'_> {
+        Input::Number(self.clone())
+    }
+}
+
+impl CellValue for u32 {
+    fn cell(&self) -> Input<'_> {
+        Input::Number(Number::from(*self))
+    }
+}
+
+impl CellValue for f64 {
+    fn cell(&self) -> Input<'_> {
+        Number::from_f64(*self).map_or(Input::Empty, Input::Number)
+    }
+}
+
+impl<T: CellValue + ?Sized> CellValue for &T {
+    fn cell(&self) -> Input<'_> {
+        (**self).cell()
+    }
+}
+
+impl<T: CellValue> CellValue for Option<T> {
+    fn cell(&self) -> Input<'_> {
+        self.as_ref().map_or(Input::Empty, CellValue::cell)
+    }
+}
+
+/// The fields of a row for [`Tables::insert`], written like a `json!`
+/// object: `row!({ "id": id, "name": p.naam, field: owner })`, keys as
+/// literals or variables.
+macro_rules! row {
+    ({ $($key:tt : $value:expr),* $(,)? }) => {
+        [$(($key, $crate::export::hsds::tables::CellValue::cell(&$value))),*]
+    };
+}
+pub(crate) use row;
+
+/// The cells of one table, row after row, and the text they point into;
+/// in id order once sorted, so that writing a table reads its memory from
+/// start to end.
+#[derive(Debug)]
+struct Rows {
+    width: usize,
+    cells: Vec<Cell>,
+    text: String,
+}
+
+impl Rows {
+    fn len(&self) -> usize {
+        self.cells.len() / self.width
+    }
+
+    fn row(&self, at: usize) -> Row<'_> {
+        Row {
+            cells: &self.cells[at * self.width..(at + 1) * self.width],
+            text: &self.text,
+        }
+    }
+
+    /// Puts the rows in id order, their text too, and merges the rows
+    /// that share an id.
+    fn sort(&mut self) {
+        let ids: Vec<&str> = (0..self.len()).map(|at| self.row(at).id()).collect();
+        // The first 16 bytes as a number order as the bytes do, which
+        // spares comparing most ids (UUIDs) in full.
+        let mut order: Vec<(u128, u32)> = ids
+            .iter()
+            .zip(0..)
+            .map(|(id, at)| (prefix(id), at))
+            .collect();
+        order.sort_unstable_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then_with(|| ids[a.1 as usize].cmp(ids[b.1 as usize]))
+                .then(a.1.cmp(&b.1))
+        });
+        let mut kept: Vec<usize> = Vec::with_capacity(order.len());
+        let mut fills: Vec<(usize, usize)> = Vec::new();
+        for (_, at) in order {
+            let at = at as usize;
+            match kept.last() {
+                Some(&first) if ids[first] == ids[at] => fills.push((first, at)),
+                _ => kept.push(at),
+            }
+        }
+        drop(ids);
+        for (first, later) in fills {
+            for field in 0..self.width {
+                let (into, from) = (first * self.width + field, later * self.width + field);
+                if matches!(self.cells[into], Cell::Empty) {
+                    self.cells[into] = self.cells[from].clone();
+                }
+            }
+        }
+        let mut cells = Vec::with_capacity(kept.len() * self.width);
+        let mut text = String::with_capacity(self.text.len());
+        for at in kept {
+            for cell in &self.cells[at * self.width..(at + 1) * self.width] {
+                cells.push(match cell {
+                    Cell::Text { start, end } => {
+                        let moved = text.len();
+                        text.push_str(&self.text[*start..*end]);
+                        Cell::Text {
+                            start: moved,
+                            end: text.len(),
+                        }
+                    }
+                    other => other.clone(),
+                });
+            }
+        }
+        self.cells = cells;
+        self.text = text;
+    }
+}
+
+fn prefix(id: &str) -> u128 {
+    let mut bytes = [0u8; 16];
+    let n = id.len().min(16);
+    bytes[..n].copy_from_slice(&id.as_bytes()[..n]);
+    u128::from_be_bytes(bytes)
+}
+
+/// One row of a table.
+#[derive(Debug, Clone, Copy)]
+pub struct Row<'a> {
+    cells: &'a [Cell],
+    text: &'a str,
+}
+
+impl<'a> Row<'a> {
+    /// The row's id: every table's first field.
+    pub fn id(&self) -> &'a str {
+        self.text(0).unwrap_or_default()
+    }
+
+    /// The value of the field at `field` in its table's fields.
+    pub fn get(&self, field: usize) -> Option<Scalar<'a>> {
+        match &self.cells[field] {
+            Cell::Empty => None,
+            Cell::Text { start, end } => Some(Scalar::Text(&self.text[*start..*end])),
+            Cell::Number(n) => Some(Scalar::Number(n)),
+        }
+    }
+
+    /// The field's value, if it is text.
+    pub fn text(&self, field: usize) -> Option<&'a str> {
+        match &self.cells[field] {
+            Cell::Text { start, end } => Some(&self.text[*start..*end]),
+            _ => None,
+        }
+    }
+}
+
+/// Every HSDS table of a site, each at its index in [`TABLES`] and sorted
+/// by id once [`Tables::sort`] has run.
+#[derive(Debug)]
+pub struct Tables {
+    tables: Vec<Rows>,
+}
+
+impl Default for Tables {
+    fn default() -> Self {
+        Tables {
+            tables: TABLES
+                .iter()
+                .map(|t| Rows {
+                    width: t.fields.len(),
+                    cells: Vec::new(),
+                    text: String::new(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The position of table `name` in [`TABLES`].
+pub fn table_index(name: &str) -> Option<usize> {
+    TABLES.iter().position(|t| t.name == name)
+}
+
+/// The position of `field` among the fields of `table`.
+pub fn field_index(table: &Table, field: &str) -> Option<usize> {
+    table.fields.iter().position(|f| *f == field)
+}
+
+impl Tables {
+    /// Adds a row to `table`; a row without an id is no row.
+    pub fn insert<'v>(
+        &mut self,
+        table: &str,
+        fields: impl IntoIterator<Item = (&'v str, Input<'v>)>,
+    ) {
+        let Some(index) = table_index(table) else {
+            debug_assert!(false, "no HSDS table {table}");
+            return;
+        };
+        let spec = &TABLES[index];
+        let rows = &mut self.tables[index];
+        let first = rows.cells.len();
+        let text = rows.text.len();
+        rows.cells.resize(first + rows.width, Cell::Empty);
+        for (field, value) in fields {
+            let Some(at) = field_index(spec, field) else {
+                debug_assert!(false, "{table} has no field {field}");
+                continue;
+            };
+            rows.cells[first + at] = match value {
+                Input::Empty => Cell::Empty,
+                Input::Text(s) => {
+                    let start = rows.text.len();
+                    rows.text.push_str(s);
+                    Cell::Text {
+                        start,
+                        end: rows.text.len(),
+                    }
+                }
+                Input::Number(n) => Cell::Number(n),
+            };
+        }
+        if !matches!(rows.cells[first], Cell::Text { .. }) {
+            rows.cells.truncate(first);
+            rows.text.truncate(text);
+        }
+    }
+
+    /// Sorts every table by id. Rows that share an id become one: the
+    /// first row added keeps its values and gets those it lacked from the
+    /// later ones, as in [`Dataset::insert`] (offers at the same place
+    /// each add that location).
+    pub fn sort(&mut self) {
+        for rows in &mut self.tables {
+            rows.sort();
+        }
+    }
+
+    /// The rows of the table at `index` in [`TABLES`], in id order.
+    pub fn rows(&self, index: usize) -> impl ExactSizeIterator<Item = Row<'_>> + Clone {
+        let rows = &self.tables[index];
+        (0..rows.len()).map(|at| rows.row(at))
+    }
+
+    /// The row at `at` in id order of the table at `index`.
+    pub fn row(&self, index: usize, at: u32) -> Row<'_> {
+        self.tables[index].row(at as usize)
+    }
+
+    /// Where in id order the table at `index` has the row with id `id`.
+    pub fn position(&self, index: usize, id: &str) -> Option<u32> {
+        let rows = &self.tables[index];
+        let (mut low, mut high) = (0, rows.len());
+        while low < high {
+            let middle = low + (high - low) / 2;
+            match rows.row(middle).id().cmp(id) {
+                Ordering::Less => low = middle + 1,
+                Ordering::Greater => high = middle,
+                Ordering::Equal => return u32::try_from(middle).ok(),
+            }
+        }
+        None
+    }
+
+    /// The same rows in the importer's model, each row an object of its
+    /// values.
+    pub fn to_dataset(&self) -> Dataset {
+        let mut data = Dataset::default();
+        for (index, table) in TABLES.iter().enumerate() {
+            for row in self.rows(index) {
+                let record: Map<String, Value> = table
+                    .fields
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(at, field)| Some((field.to_string(), row.get(at)?.to_value())))
+                    .collect();
+                data.insert(table.name, Value::Object(record));
+            }
+        }
+        data
+    }
+
+    /// The table at `index` as CSV: every field of the specification as a
+    /// column, in its order, so that the files fit any HSDS tabular tool.
+    /// Text is trimmed.
+    pub fn to_csv(&self, index: usize) -> Vec<u8> {
+        let table = &TABLES[index];
+        let rows = &self.tables[index];
+        let mut writer =
+            csv::Writer::from_writer(Vec::with_capacity(rows.text.len() + rows.cells.len() * 2));
+        writer
+            .write_record(table.fields)
+            .expect("writing CSV to memory");
+        for row in self.rows(index) {
+            for at in 0..rows.width {
+                let field = row.get(at).map_or(Cow::Borrowed(""), Scalar::csv_text);
+                writer
+                    .write_field(field.as_bytes())
+                    .expect("writing CSV to memory");
+            }
+            writer
+                .write_record(None::<&[u8]>)
+                .expect("writing CSV to memory");
+        }
+        writer.into_inner().expect("writing CSV to memory")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn rows_with_the_same_id_merge_and_the_first_values_win() {
+        let mut tables = Tables::default();
+        let no_latitude: Option<f64> = None;
+        tables.insert(
+            "location",
+            row!({ "id": "b", "name": "Eerste", "latitude": no_latitude }),
+        );
+        tables.insert("location", row!({ "id": "a", "name": "Ander" }));
+        tables.insert(
+            "location",
+            row!({ "id": "b", "name": "Tweede", "latitude": 52.5 }),
+        );
+        tables.insert("location", row!({ "name": "Zonder id" }));
+        tables.sort();
+        let location = table_index("location").unwrap();
+        let ids: Vec<&str> = tables.rows(location).map(|r| r.id()).collect();
+        assert_eq!(ids, ["a", "b"]);
+        let b = tables.row(location, tables.position(location, "b").unwrap());
+        let name = field_index(&TABLES[location], "name").unwrap();
+        let latitude = field_index(&TABLES[location], "latitude").unwrap();
+        assert_eq!(b.get(name), Some(Scalar::Text("Eerste")));
+        assert_eq!(b.get(latitude).map(Scalar::to_value), Some(json!(52.5)));
+        assert!(tables.position(location, "c").is_none());
+    }
+
+    #[test]
+    fn values_convert_as_json_does() {
+        let mut tables = Tables::default();
+        tables.insert(
+            "service",
+            row!({ "id": "s", "minimum_age": 4u32, "maximum_age": f64::NAN, "name": Some("Naam") }),
+        );
+        tables.sort();
+        let service = table_index("service").unwrap();
+        let data = tables.to_dataset();
+        let row = data.rows("service").next().unwrap();
+        assert_eq!(
+            Value::Object(row.clone()),
+            json!({ "id": "s", "minimum_age": 4, "name": "Naam" })
+        );
+        assert_eq!(tables.rows(service).len(), 1);
+    }
+
+    #[test]
+    fn csv_has_every_field_and_trims_text() {
+        let mut tables = Tables::default();
+        tables.insert(
+            "cost_option",
+            row!({ "id": "k", "option": "  Gratis ", "amount": 2.5 }),
+        );
+        tables.sort();
+        let csv = String::from_utf8(tables.to_csv(table_index("cost_option").unwrap())).unwrap();
+        assert_eq!(
+            csv,
+            "id,service_id,valid_from,valid_to,option,currency,amount,amount_description\n\
+             k,,,,Gratis,,2.5,\n"
+        );
+    }
+}
