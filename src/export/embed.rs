@@ -6,11 +6,13 @@
 //! shown. The templates and stylesheet are built in; docs/embed.md tells
 //! municipal sites how to use them.
 
+use std::collections::HashMap;
+
 use serde_json::{Value, json};
 use tera::{Context, Tera};
 
 use crate::model::{Aanbod, Site};
-use crate::render::{Output, age_text, minify_html, offer_url, offered_in_kern};
+use crate::render::{Output, age_text, minify_html, offer_url};
 
 const PAGE: &str = include_str!("embed/pagina.html");
 const FRAGMENT: &str = include_str!("embed/fragment.html");
@@ -28,46 +30,109 @@ struct List<'a> {
 
 fn lists(site: &Site) -> Vec<List<'_>> {
     let c = &site.config;
-    let offers =
-        |f: &dyn Fn(&Aanbod) -> bool| site.aanbod.iter().filter(|a| f(a)).collect::<Vec<_>>();
     let mut lists = Vec::new();
+    let mut members = Members::default();
+    let list = |soort, id, titel, naam| List {
+        soort,
+        id,
+        titel,
+        naam,
+        offers: Vec::new(),
+    };
     for t in &c.themas {
-        lists.push(List {
-            soort: "themas",
-            id: &t.id,
-            titel: t.naam.clone(),
-            naam: t.naam.to_lowercase(),
-            offers: offers(&|a| a.themas.contains(&t.id)),
-        });
+        members.themas.entry(&t.id).or_default().push(lists.len());
+        lists.push(list("themas", &t.id, t.naam.clone(), t.naam.to_lowercase()));
     }
     for g in &c.gemeenten {
-        lists.push(List {
-            soort: "gemeenten",
-            id: &g.id,
-            titel: format!("Aanbod in de gemeente {}", g.naam),
-            naam: format!("de gemeente {}", g.naam),
-            offers: offers(&|a| a.gemeenten.contains(&g.id)),
-        });
+        members
+            .gemeenten
+            .entry(&g.id)
+            .or_default()
+            .push(lists.len());
+        lists.push(list(
+            "gemeenten",
+            &g.id,
+            format!("Aanbod in de gemeente {}", g.naam),
+            format!("de gemeente {}", g.naam),
+        ));
         for k in &g.kernen {
-            lists.push(List {
-                soort: "kernen",
-                id: &k.id,
-                titel: format!("Aanbod in {}", k.naam),
-                naam: k.naam.clone(),
-                offers: offers(&|a| offered_in_kern(a, &g.id, &k.id)),
-            });
+            members.kernen.entry(&k.id).or_default().push(lists.len());
+            members
+                .kernen_of
+                .entry(&g.id)
+                .or_default()
+                .push(lists.len());
+            lists.push(list(
+                "kernen",
+                &k.id,
+                format!("Aanbod in {}", k.naam),
+                k.naam.clone(),
+            ));
         }
     }
     for l in &c.leeftijdsgroepen {
-        lists.push(List {
-            soort: "leeftijd",
-            id: &l.id,
-            titel: format!("{} ({})", l.naam, age_text(l.van, l.tot)),
-            naam: l.naam.to_lowercase(),
-            offers: offers(&|a| a.overlaps_ages(l.van, l.tot)),
-        });
+        members.ages.push((lists.len(), l.van, l.tot));
+        lists.push(list(
+            "leeftijd",
+            &l.id,
+            format!("{} ({})", l.naam, age_text(l.van, l.tot)),
+            l.naam.to_lowercase(),
+        ));
     }
+    members.fill(site, &mut lists);
     lists
+}
+
+/// Which lists an offer belongs on, by what it names: list positions by
+/// theme, by municipality, by village, the village lists of each
+/// municipality, and the age groups. One pass over the offers then fills
+/// every list, rather than one pass per list.
+#[derive(Default)]
+struct Members<'a> {
+    themas: HashMap<&'a str, Vec<usize>>,
+    gemeenten: HashMap<&'a str, Vec<usize>>,
+    kernen: HashMap<&'a str, Vec<usize>>,
+    kernen_of: HashMap<&'a str, Vec<usize>>,
+    ages: Vec<(usize, u32, u32)>,
+}
+
+impl<'a> Members<'a> {
+    /// Puts every offer on its lists, in the site's order. An offer in a
+    /// whole municipality is on the lists of all its villages, as
+    /// `offered_in_kern` has it.
+    fn fill(&self, site: &'a Site, lists: &mut [List<'a>]) {
+        let mut on: Vec<usize> = Vec::new();
+        for a in &site.aanbod {
+            on.clear();
+            let mut add = |by: &HashMap<&str, Vec<usize>>, id: &str| {
+                on.extend(by.get(id).into_iter().flatten());
+            };
+            for t in &a.themas {
+                add(&self.themas, t);
+            }
+            for g in &a.gemeenten {
+                add(&self.gemeenten, g);
+                if a.kernen.is_empty() {
+                    add(&self.kernen_of, g);
+                }
+            }
+            for k in &a.kernen {
+                add(&self.kernen, k);
+            }
+            on.extend(
+                self.ages
+                    .iter()
+                    .filter(|(_, van, tot)| a.overlaps_ages(*van, *tot))
+                    .map(|(at, ..)| *at),
+            );
+            // An offer that names a theme twice is on its list once.
+            on.sort_unstable();
+            on.dedup();
+            for at in &on {
+                lists[*at].offers.push(a);
+            }
+        }
+    }
 }
 
 /// An embedded list shows this many offers and links to the rest: a

@@ -246,13 +246,27 @@ fn newest(dates: impl Iterator<Item = NaiveDate>) -> Option<String> {
     dates.max().map(|d| d.to_string())
 }
 
-/// The providers by slug (the first, should two share one) and the slugs
-/// of each provider's offers in the site's order: each item needs them,
-/// and a site of 10,000 offers should not search its lists for every one.
+/// The providers by slug (the first, should two share one), the slugs of
+/// each provider's offers in the site's order, and the names of themes,
+/// audiences, municipalities and villages by id: each item needs them, and
+/// a site of 10,000 offers should not search its lists for every one.
 struct Index<'a> {
     ids: Ids,
     providers: HashMap<&'a str, &'a Aanbieder>,
     offers: HashMap<&'a str, Vec<&'a str>>,
+    themas: HashMap<&'a str, &'a str>,
+    doelgroepen: HashMap<&'a str, &'a str>,
+    gemeenten: HashMap<&'a str, &'a str>,
+    kernen: HashMap<&'a str, &'a str>,
+}
+
+/// Names by id, the first of each id as the site's lookups find it.
+fn names<'a>(items: impl Iterator<Item = (&'a String, &'a String)>) -> HashMap<&'a str, &'a str> {
+    let mut names = HashMap::new();
+    for (id, naam) in items {
+        names.entry(id.as_str()).or_insert(naam.as_str());
+    }
+    names
 }
 
 impl<'a> Index<'a> {
@@ -272,10 +286,19 @@ impl<'a> Index<'a> {
                 }
             }
         }
+        let c = &site.config;
         Index {
-            ids: Ids::new(&site.config.basis_url),
+            ids: Ids::new(&c.basis_url),
             providers,
             offers,
+            themas: names(c.themas.iter().map(|t| (&t.id, &t.naam))),
+            doelgroepen: names(c.doelgroepen.iter().map(|d| (&d.id, &d.naam))),
+            gemeenten: names(c.gemeenten.iter().map(|g| (&g.id, &g.naam))),
+            kernen: names(
+                c.gemeenten
+                    .iter()
+                    .flat_map(|g| g.kernen.iter().map(|k| (&k.id, &k.naam))),
+            ),
         }
     }
 }
@@ -353,19 +376,17 @@ fn aanbod_item<'a>(site: &'a Site, index: &Index<'a>, a: &'a Aanbod) -> AanbodIt
             .map(|slug| provider_ref(site, index, slug))
             .collect(),
         themas: refs(&a.themas, |id| {
-            c.thema(id)
-                .map(|t| (t.naam.as_str(), url(format!("/themas/{id}/"))))
+            let naam = index.themas.get(id)?;
+            Some((*naam, url(format!("/themas/{id}/"))))
         }),
-        doelgroepen: refs(&a.doelgroep, |id| {
-            c.doelgroep(id).map(|d| (d.naam.as_str(), None))
-        }),
+        doelgroepen: refs(&a.doelgroep, |id| Some((*index.doelgroepen.get(id)?, None))),
         gemeenten: refs(&a.gemeenten, |id| {
-            c.gemeente(id)
-                .map(|g| (g.naam.as_str(), url(format!("/gemeenten/{id}/"))))
+            let naam = index.gemeenten.get(id)?;
+            Some((*naam, url(format!("/gemeenten/{id}/"))))
         }),
         kernen: refs(&a.kernen, |id| {
-            c.kern(id)
-                .map(|(_, k)| (k.naam.as_str(), url(format!("/kernen/{id}/"))))
+            let naam = index.kernen.get(id)?;
+            Some((*naam, url(format!("/kernen/{id}/"))))
         }),
         toegang: Toegang {
             id: &a.toegang,
@@ -470,12 +491,8 @@ fn aanbieder_item<'a>(site: &'a Site, index: &Index<'a>, p: &'a Aanbieder) -> Aa
             lon: a.lon,
         }),
         gemeenten: refs(&p.gemeenten, |id| {
-            c.gemeente(id).map(|g| {
-                (
-                    g.naam.as_str(),
-                    Some(c.absolute_url(&format!("/gemeenten/{id}/"))),
-                )
-            })
+            let naam = index.gemeenten.get(id)?;
+            Some((*naam, Some(c.absolute_url(&format!("/gemeenten/{id}/")))))
         }),
         openingstijden: p.openingstijden.as_ref().map(|o| match o {
             Openingstijden::Tekst(t) => OpeningstijdenItem {
