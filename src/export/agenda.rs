@@ -119,11 +119,10 @@ pub fn write(site: &Site, output: &mut Output) {
         site.config.omschrijving.as_deref(),
     );
     for a in site.aanbod.iter().filter(|a| !a.data.is_empty()) {
-        let events = events(site, a);
         let mut own = calendar(&a.titel, Some(&a.samenvatting));
-        for event in &events {
+        for event in events(site, a) {
             own.push(event.clone());
-            all.push(event.clone());
+            all.push(event);
         }
         output.add(
             format!("aanbod/{}/agenda.ics", a.source.slug),

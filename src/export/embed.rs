@@ -6,8 +6,7 @@
 //! shown. The templates and stylesheet are built in; docs/embed.md tells
 //! municipal sites how to use them.
 
-use std::collections::HashMap;
-
+use fnv::FnvHashMap as HashMap;
 use serde_json::{Value, json};
 use tera::{Context, Tera};
 
@@ -139,7 +138,18 @@ impl<'a> Members<'a> {
 /// municipality's page is no place for thousands of entries.
 pub const EMBED_MAX: usize = 20;
 
-fn list_json(site: &Site, list: &List) -> Value {
+/// Provider names by slug, the first provider of each slug.
+fn provider_names(site: &Site) -> HashMap<&str, &str> {
+    let mut names = HashMap::default();
+    for p in &site.aanbieders {
+        names
+            .entry(p.source.slug.as_str())
+            .or_insert(p.naam.as_str());
+    }
+    names
+}
+
+fn list_json(site: &Site, providers: &HashMap<&str, &str>, list: &List) -> Value {
     let c = &site.config;
     let items: Vec<Value> = list
         .offers
@@ -149,8 +159,7 @@ fn list_json(site: &Site, list: &List) -> Value {
             let providers: Vec<&str> = a
                 .aanbieder
                 .iter()
-                .filter_map(|slug| site.aanbieder(slug))
-                .map(|p| p.naam.as_str())
+                .filter_map(|slug| providers.get(slug.as_str()).copied())
                 .collect();
             json!({
                 "titel": a.titel, "url": c.absolute_url(&offer_url(&a.source.slug)), "samenvatting": a.samenvatting,
@@ -172,11 +181,12 @@ pub fn write(site: &Site, output: &mut Output) {
         .expect("built-in embed templates parse");
     tera.autoescape_on(vec![".html"]);
     output.add("embed/embed.css", STYLESHEET);
+    let providers = provider_names(site);
     for list in lists(site) {
         let mut context = Context::new();
         context.insert("taal", &site.config.taal);
         context.insert("site_titel", &site.config.titel);
-        context.insert("lijst", &list_json(site, &list));
+        context.insert("lijst", &list_json(site, &providers, &list));
         let dir = format!("embed/{}/{}", list.soort, list.id);
         let page = tera
             .render("pagina.html", &context)

@@ -7,17 +7,23 @@
 //! `basis_url` in the URL namespace) of a path such as `aanbod/<slug>`, so
 //! ids stay the same from build to build for as long as slugs do.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::{self, Write as _};
+use std::ops::Deref;
+
+use fnv::FnvHashMap;
 
 use serde_json::{Value, json};
 use uuid::Uuid;
+use uuid::fmt::Hyphenated;
 
 mod nested;
 mod tables;
 
 use nested::{Nester, Shape};
+use tables::{CellValue, Input, row, table_index};
 pub use tables::{Row, Tables};
-use tables::{row, table_index};
 
 use crate::hsds::{self, TABLES};
 use crate::model::{Aanbieder, Aanbod, Aanmelden, Kosten, Openingstijden, Site, Status};
@@ -62,7 +68,16 @@ impl Ids {
 
     /// The id of the thing at `path`, e.g. `aanbod/<slug>` or `aanbod/<slug>/telefoon`.
     pub fn of(&self, path: &str) -> String {
-        Uuid::new_v5(&self.namespace, path.as_bytes()).to_string()
+        self.text(path).to_string()
+    }
+
+    /// [`Ids::of`] without allocating: the export makes one for every row.
+    pub fn text(&self, path: &str) -> IdText {
+        let mut text = [0; Hyphenated::LENGTH];
+        Uuid::new_v5(&self.namespace, path.as_bytes())
+            .hyphenated()
+            .encode_lower(&mut text);
+        IdText(text)
     }
 
     pub fn service(&self, slug: &str) -> String {
@@ -71,6 +86,30 @@ impl Ids {
 
     pub fn organization(&self, slug: &str) -> String {
         self.of(&format!("aanbieders/{slug}"))
+    }
+}
+
+/// An id as text, as [`Ids::of`] writes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IdText([u8; Hyphenated::LENGTH]);
+
+impl Deref for IdText {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
+}
+
+impl fmt::Display for IdText {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(self)
+    }
+}
+
+impl CellValue for IdText {
+    fn cell(&self) -> Input<'_> {
+        Input::Text(self)
     }
 }
 
@@ -110,7 +149,8 @@ pub fn tables(site: &Site) -> Tables {
         site,
         ids: Ids::new(&site.config.basis_url),
         data: Tables::default(),
-        term_ids: HashMap::new(),
+        term_ids: FnvHashMap::default(),
+        path: RefCell::new(String::new()),
     };
     builder.taxonomies();
     for p in &site.aanbieders {
@@ -303,12 +343,24 @@ struct Builder<'a> {
     ids: Ids,
     data: Tables,
     /// Term ids by their path: every offer links to several terms.
-    term_ids: HashMap<String, String>,
+    term_ids: FnvHashMap<String, IdText>,
+    /// Where paths for ids are written, to make them without allocating.
+    path: RefCell<String>,
 }
 
 impl Builder<'_> {
     fn url(&self, path: &str) -> String {
         self.site.config.absolute_url(path)
+    }
+
+    /// The id of the thing at the path `path` writes.
+    fn id(&self, path: fmt::Arguments) -> IdText {
+        let Ok(mut text) = self.path.try_borrow_mut() else {
+            return self.ids.text(&path.to_string());
+        };
+        text.clear();
+        text.write_fmt(path).expect("writing to a string");
+        self.ids.text(&text)
     }
 
     fn taxonomy(
@@ -317,8 +369,8 @@ impl Builder<'_> {
         name: &str,
         description: &str,
         uri: Option<String>,
-    ) -> String {
-        let id = self.ids.of(&format!("taxonomieen/{code}"));
+    ) -> IdText {
+        let id = self.id(format_args!("taxonomieen/{code}"));
         self.data.insert("taxonomy", row!({ "id": id, "name": name, "description": description, "uri": uri, "version": code }));
         id
     }
@@ -330,7 +382,7 @@ impl Builder<'_> {
         name: &str,
         description: Option<&str>,
         uri: Option<String>,
-        parent: Option<String>,
+        parent: Option<IdText>,
     ) {
         let (taxonomy_code, taxonomy_id) = taxonomy;
         let id = self.term_id(taxonomy_code, code);
@@ -352,7 +404,7 @@ impl Builder<'_> {
         kind: &str,
         id: &str,
         naam: &str,
-        parent: Option<String>,
+        parent: Option<IdText>,
     ) {
         let term = self.term_id(TAXONOMY_GEBIED, &area_key(kind, id));
         self.data.insert(
@@ -365,13 +417,15 @@ impl Builder<'_> {
         );
     }
 
-    fn term_id(&mut self, taxonomy: &str, code: &str) -> String {
-        let path = format!("taxonomieen/{taxonomy}/{code}");
-        if let Some(id) = self.term_ids.get(&path) {
-            return id.clone();
+    fn term_id(&mut self, taxonomy: &str, code: &str) -> IdText {
+        let path = self.path.get_mut();
+        path.clear();
+        write!(path, "taxonomieen/{taxonomy}/{code}").expect("writing to a string");
+        if let Some(id) = self.term_ids.get(path.as_str()) {
+            return *id;
         }
-        let id = self.ids.of(&path);
-        self.term_ids.insert(path, id.clone());
+        let id = self.ids.text(path);
+        self.term_ids.insert(path.clone(), id);
         id
     }
 
@@ -379,11 +433,11 @@ impl Builder<'_> {
     fn attribute(&mut self, entity: (&str, &str), taxonomy: &str, code: &str, value: Option<&str>) {
         let (table, id) = entity;
         let term = self.term_id(taxonomy, code);
-        let key = value.map_or(String::new(), |v| format!("/{v}"));
+        let (slash, value_key) = value.map_or(("", ""), |v| ("/", v));
         self.data.insert(
             "attribute",
             row!({
-                "id": self.ids.of(&format!("attributen/{id}/{taxonomy}/{code}{key}")),
+                "id": self.id(format_args!("attributen/{id}/{taxonomy}/{code}{slash}{value_key}")),
                 "link_id": id, "link_entity": table, "taxonomy_term_id": term, "value": value,
             }),
         );
@@ -453,7 +507,7 @@ impl Builder<'_> {
             self.area_term(&t, "gemeenten", &g.id, &g.naam, None);
             let parent = self.term_id(TAXONOMY_GEBIED, &area_key("gemeenten", &g.id));
             for k in &g.kernen {
-                self.area_term(&t, "kernen", &k.id, &k.naam, Some(parent.clone()));
+                self.area_term(&t, "kernen", &k.id, &k.naam, Some(parent));
             }
         }
         let soorten: BTreeSet<&str> = self
@@ -507,13 +561,13 @@ impl Builder<'_> {
         let (field, id) = link;
         self.data.insert(
             "phone",
-            row!({ "id": self.ids.of(path), "number": number, "type": "voice", "description": description, field: id }),
+            row!({ "id": self.ids.text(path), "number": number, "type": "voice", "description": description, field: id }),
         );
     }
 
     fn contact(&mut self, path: &str, link: (&str, &str), c: &crate::model::Contact) {
         let (field, owner) = link;
-        let id = self.ids.of(path);
+        let id = self.ids.text(path);
         self.data.insert(
             "contact",
             row!({ "id": id, "name": c.naam, "title": c.rol, "email": c.email, field: owner }),
@@ -531,7 +585,7 @@ impl Builder<'_> {
         self.data.insert(
             "metadata",
             row!({
-                "id": self.ids.of(&format!("{path}/gecontroleerd")), "resource_id": id, "resource_type": table,
+                "id": self.id(format_args!("{path}/gecontroleerd")), "resource_id": id, "resource_type": table,
                 "last_action_date": date.to_string(), "last_action_type": "verified",
                 "field_name": "laatst_gecontroleerd", "previous_value": "", "replacement_value": date.to_string(),
                 "updated_by": "redactie",
@@ -575,7 +629,7 @@ impl Builder<'_> {
             );
         }
         if p.adres.is_some() || p.openingstijden.is_some() {
-            let location = self.ids.of(&format!("{path}/adres"));
+            let location = self.id(format_args!("{path}/adres"));
             let adres = p.adres.clone().unwrap_or_default();
             self.data.insert(
                 "location",
@@ -594,7 +648,7 @@ impl Builder<'_> {
             );
             match &p.openingstijden {
                 Some(Openingstijden::Tekst(text)) => {
-                    self.data.insert("schedule", row!({ "id": self.ids.of(&format!("{path}/openingstijden")), "location_id": location, "description": text }));
+                    self.data.insert("schedule", row!({ "id": self.id(format_args!("{path}/openingstijden")), "location_id": location, "description": text }));
                 }
                 Some(Openingstijden::Tijden(tijden)) => {
                     let mut keys = Keys::default();
@@ -604,7 +658,7 @@ impl Builder<'_> {
                         self.data.insert(
                             "schedule",
                             row!({
-                                "id": self.ids.of(&format!("{path}/openingstijden/{key}")), "location_id": location,
+                                "id": self.id(format_args!("{path}/openingstijden/{key}")), "location_id": location,
                                 "freq": days.as_ref().map(|_| "WEEKLY"), "byday": days,
                                 "opens_at": t.van, "closes_at": t.tot, "description": t.dagen,
                             }),
@@ -642,7 +696,7 @@ impl Builder<'_> {
         self.data.insert(
             "address",
             row!({
-                "id": self.ids.of(path), "location_id": location, "address_1": straat.unwrap_or(""),
+                "id": self.ids.text(path), "location_id": location, "address_1": straat.unwrap_or(""),
                 "city": plaats.unwrap_or(""), "state_province": "", "postal_code": postcode.unwrap_or(""),
                 "country": "NL", "address_type": "physical",
             }),
@@ -709,7 +763,7 @@ impl Builder<'_> {
             if let Some(url) = &d.url {
                 self.data.insert(
                     "url",
-                    row!({ "id": self.ids.of(&format!("{path}/aanmelden/url")), "service_id": id, "label": AANMELD_URL_LABEL, "url": url }),
+                    row!({ "id": self.id(format_args!("{path}/aanmelden/url")), "service_id": id, "label": AANMELD_URL_LABEL, "url": url }),
                 );
             }
             if let Some(via) = &d.via {
@@ -738,7 +792,7 @@ impl Builder<'_> {
             self.data.insert(
                 "schedule",
                 row!({
-                    "id": self.ids.of(&format!("{path}/data/{}{suffix}", run.start)), "service_id": id,
+                    "id": self.id(format_args!("{path}/data/{}{suffix}", run.start)), "service_id": id,
                     "valid_from": run.start.to_string(), "valid_to": run.last_day().to_string(),
                     "dtstart": run.start.to_string(), "until": run.eind.map(|e| e.to_string()),
                     "description": run.omschrijving,
@@ -750,7 +804,7 @@ impl Builder<'_> {
             if let Some(gemeente) = c.gemeente(g) {
                 self.data.insert(
                     "service_area",
-                    row!({ "id": self.ids.of(&format!("{path}/gebied/{g}")), "service_id": id, "name": gemeente.naam,
+                    row!({ "id": self.id(format_args!("{path}/gebied/{g}")), "service_id": id, "name": gemeente.naam,
                         "description": format!("Gemeente {}", gemeente.naam), "uri": self.url(&format!("/gemeenten/{g}/")) }),
                 );
             }
@@ -759,7 +813,7 @@ impl Builder<'_> {
             if let Some((gemeente, kern)) = c.kern(k) {
                 self.data.insert(
                     "service_area",
-                    row!({ "id": self.ids.of(&format!("{path}/gebied/{k}")), "service_id": id, "name": kern.naam,
+                    row!({ "id": self.id(format_args!("{path}/gebied/{k}")), "service_id": id, "name": kern.naam,
                         "description": format!("Kern {} in de gemeente {}", kern.naam, gemeente.naam), "uri": self.url(&format!("/kernen/{k}/")) }),
                 );
             }
@@ -773,7 +827,7 @@ impl Builder<'_> {
             ]
             .map(|part| part.unwrap_or("").trim().to_lowercase())
             .join("|");
-            let location = self.ids.of(&format!("locaties/{key}"));
+            let location = self.id(format_args!("locaties/{key}"));
             self.data.insert(
                 "location",
                 row!({ "id": location, "name": l.naam, "location_type": "physical", "latitude": l.lat, "longitude": l.lon }),
@@ -787,14 +841,14 @@ impl Builder<'_> {
             );
             self.data.insert(
                 "service_at_location",
-                row!({ "id": self.ids.of(&format!("{path}/locaties/{location}")), "service_id": id, "location_id": location }),
+                row!({ "id": self.id(format_args!("{path}/locaties/{location}")), "service_id": id, "location_id": location }),
             );
         }
         for taal in &a.talen {
             let code = language_code(taal);
             self.data.insert(
                 "language",
-                row!({ "id": self.ids.of(&format!("{path}/talen/{taal}")), "service_id": id,
+                row!({ "id": self.id(format_args!("{path}/talen/{taal}")), "service_id": id,
                     "name": code.and_then(language_name).unwrap_or(taal), "code": code }),
             );
         }
@@ -838,7 +892,7 @@ impl Builder<'_> {
         self.data.insert(
             "cost_option",
             row!({
-                "id": self.ids.of(&format!("{path}/kosten")), "service_id": service, "option": option,
+                "id": self.id(format_args!("{path}/kosten")), "service_id": service, "option": option,
                 "amount": amount, "currency": "EUR", "amount_description": amount_description,
             }),
         );
@@ -873,6 +927,12 @@ mod tests {
             Ids::new("https://example.org").service("a")
         );
         assert_ne!(ids.service("a"), ids.organization("a"));
+        let namespace = Uuid::new_v5(&Uuid::NAMESPACE_URL, b"https://example.org");
+        assert_eq!(
+            ids.service("a"),
+            Uuid::new_v5(&namespace, b"aanbod/a").to_string()
+        );
+        assert_eq!(&*ids.text("aanbod/a"), ids.service("a"));
         assert_ne!(
             ids.service("a"),
             Ids::new("https://example.com").service("a")
