@@ -405,7 +405,7 @@ const CHILD_OBJECTS: &[(&str, &str, &str)] = &[
 
 /// The lists of the API's nested shape: parent table, list field, child
 /// table and the child's field that holds the parent's id.
-pub(crate) const NESTED_LISTS: &[(&str, &str, &str, &str)] = &[
+pub const NESTED_LISTS: &[(&str, &str, &str, &str)] = &[
     (
         "organization",
         "additional_websites",
@@ -463,7 +463,7 @@ pub(crate) const NESTED_LISTS: &[(&str, &str, &str, &str)] = &[
 ];
 
 /// Tables whose rows carry `attributes` and `metadata` when nested.
-pub(crate) const ANNOTATED: &[&str] = &[
+pub const ANNOTATED: &[&str] = &[
     "organization",
     "service",
     "service_at_location",

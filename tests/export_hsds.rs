@@ -286,3 +286,166 @@ fn ids_are_unique_and_the_same_on_every_build() {
         }
     }
 }
+
+/// The export writes its nested endpoints and CSV files straight from its
+/// rows. Here they are made again the plain way, from the same rows in the
+/// importer's model: nested as `serde_json` values (whose maps sort their
+/// keys) and serialized, and written as CSV field by field. The bytes
+/// must be the same.
+#[test]
+fn endpoints_and_tables_equal_those_made_from_json_values() {
+    let (site, output) = example();
+    let data = sociale_kaart::export::hsds::tables(&site).to_dataset();
+    for (endpoint, table) in [
+        ("services", "service"),
+        ("organizations", "organization"),
+        ("service_at_locations", "service_at_location"),
+        ("taxonomies", "taxonomy"),
+        ("taxonomy_terms", "taxonomy_term"),
+    ] {
+        let items: Vec<Value> = data
+            .rows(table)
+            .map(|row| {
+                if table == "taxonomy_term" {
+                    term_with_taxonomy(&data, row)
+                } else {
+                    nest(&data, table, row, &mut vec![table])
+                }
+            })
+            .collect();
+        assert!(!items.is_empty(), "{endpoint}: the example has none");
+        let mut expected = serde_json::to_vec(&json!({
+            "total_items": items.len(), "total_pages": 1, "page_number": 1, "size": items.len(),
+            "first_page": true, "last_page": true, "empty": items.is_empty(), "contents": items,
+        }))
+        .unwrap();
+        expected.push(b'\n');
+        let path = format!("data/hsds/{endpoint}.json");
+        same_bytes(&path, &output.files[&path], &expected);
+    }
+    let mut tables = 0;
+    for table in TABLES {
+        let path = format!("data/hsds/tabular/{}", table.file);
+        if data.rows(table.name).next().is_none() {
+            assert!(!output.files.contains_key(&path), "{path} without rows");
+            continue;
+        }
+        tables += 1;
+        let mut writer = csv::Writer::from_writer(Vec::new());
+        writer.write_record(table.fields).unwrap();
+        for row in data.rows(table.name) {
+            writer
+                .write_record(
+                    table
+                        .fields
+                        .iter()
+                        .map(|f| sociale_kaart::hsds::text(row, f).unwrap_or_default()),
+                )
+                .unwrap();
+        }
+        same_bytes(&path, &output.files[&path], &writer.into_inner().unwrap());
+    }
+    assert!(tables >= 12, "only {tables} tables");
+}
+
+fn same_bytes(path: &str, written: &[u8], expected: &[u8]) {
+    if written != expected {
+        let at = written
+            .iter()
+            .zip(expected)
+            .position(|(a, b)| a != b)
+            .unwrap_or(written.len().min(expected.len()));
+        let around = |bytes: &[u8]| {
+            String::from_utf8_lossy(&bytes[at.saturating_sub(80)..(at + 80).min(bytes.len())])
+                .into_owned()
+        };
+        panic!(
+            "{path} differs at byte {at}:\nwritten:  {}\nexpected: {}",
+            around(written),
+            around(expected)
+        );
+    }
+}
+
+/// One row with its lists and objects, as in the specification's
+/// `*_full.json` examples; `path` holds the tables on the way down.
+fn nest(
+    data: &Dataset,
+    table: &str,
+    row: &serde_json::Map<String, Value>,
+    path: &mut Vec<&'static str>,
+) -> Value {
+    use sociale_kaart::hsds::{ANNOTATED, NESTED_LISTS};
+    let mut out = row.clone();
+    let id = row["id"].as_str().unwrap();
+    for (parent, field, child, link) in NESTED_LISTS {
+        if *parent != table || path.contains(child) {
+            continue;
+        }
+        path.push(child);
+        let items: Vec<Value> = data
+            .linked(child, link, id)
+            .map(|r| nest(data, child, r, path))
+            .collect();
+        path.pop();
+        if !items.is_empty() {
+            out.insert(field.to_string(), Value::Array(items));
+        }
+    }
+    if ANNOTATED.contains(&table) {
+        let attributes: Vec<Value> = data
+            .linked("attribute", "link_id", id)
+            .map(|a| {
+                let mut a = a.clone();
+                let term = a["taxonomy_term_id"].as_str().unwrap();
+                if let Some(term) = data.get("taxonomy_term", term) {
+                    a.insert("taxonomy_term".into(), Value::Object(term.clone()));
+                }
+                Value::Object(a)
+            })
+            .collect();
+        if !attributes.is_empty() {
+            out.insert("attributes".into(), Value::Array(attributes));
+        }
+        let metadata: Vec<Value> = data
+            .linked("metadata", "resource_id", id)
+            .map(|m| Value::Object(m.clone()))
+            .collect();
+        if !metadata.is_empty() {
+            out.insert("metadata".into(), Value::Array(metadata));
+        }
+    }
+    if table == "service"
+        && let Some(organization) = row
+            .get("organization_id")
+            .and_then(Value::as_str)
+            .and_then(|o| data.get("organization", o))
+    {
+        out.insert("organization".into(), Value::Object(organization.clone()));
+    }
+    if table == "service_at_location"
+        && !path.contains(&"location")
+        && let Some(location) = row
+            .get("location_id")
+            .and_then(Value::as_str)
+            .and_then(|l| data.get("location", l))
+    {
+        path.push("location");
+        let nested = nest(data, "location", location, path);
+        path.pop();
+        out.insert("location".into(), nested);
+    }
+    Value::Object(out)
+}
+
+fn term_with_taxonomy(data: &Dataset, term: &serde_json::Map<String, Value>) -> Value {
+    let mut term = term.clone();
+    if let Some(taxonomy) = term
+        .get("taxonomy_id")
+        .and_then(Value::as_str)
+        .and_then(|t| data.get("taxonomy", t))
+    {
+        term.insert("taxonomy_detail".into(), Value::Object(taxonomy.clone()));
+    }
+    Value::Object(term)
+}

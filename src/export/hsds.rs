@@ -22,8 +22,8 @@ mod nested;
 mod tables;
 
 use nested::{Nester, Shape};
+pub use tables::Tables;
 use tables::{CellValue, Input, row, table_index};
-pub use tables::{Row, Tables};
 
 use crate::hsds::{self, TABLES};
 use crate::model::{Aanbieder, Aanbod, Aanmelden, Kosten, Openingstijden, Site, Status};
@@ -175,9 +175,19 @@ pub fn write(site: &Site, tables: &Tables, output: &mut Output) {
             "url": site.config.absolute_url("/data/hsds/"),
         })),
     );
+    // The endpoints and the tables need only the rows, so a free core can
+    // write one while the other is written.
+    let (endpoints, tabular) = rayon::join(|| endpoints(tables), || tabular(site, tables));
+    output.files.extend(endpoints.files);
+    output.files.extend(tabular.files);
+}
+
+/// The API's list endpoints. One file per list, not per item: a site of
+/// 10,000 offers would otherwise write another 10,000 files that repeat
+/// the lists.
+fn endpoints(tables: &Tables) -> Output {
+    let mut output = Output::default();
     let nester = Nester::new(tables);
-    // One file per list, not per item: a site of 10,000 offers would
-    // otherwise write another 10,000 files that repeat the lists.
     for (endpoint, table) in [
         ("services", "service"),
         ("organizations", "organization"),
@@ -196,6 +206,12 @@ pub fn write(site: &Site, tables: &Tables, output: &mut Output) {
             nester.page(index, shape),
         );
     }
+    output
+}
+
+/// The tabular data package: a CSV file per table that has rows.
+fn tabular(site: &Site, tables: &Tables) -> Output {
+    let mut output = Output::default();
     let mut resources = Vec::new();
     for (index, table) in TABLES.iter().enumerate() {
         if tables.rows(index).len() == 0 {
@@ -225,6 +241,7 @@ pub fn write(site: &Site, tables: &Tables, output: &mut Output) {
             "resources": resources,
         })),
     );
+    output
 }
 
 fn compact(value: &Value) -> Vec<u8> {

@@ -136,29 +136,31 @@ impl Rows {
     /// Puts the rows in id order, their text too, and merges the rows
     /// that share an id.
     fn sort(&mut self) {
-        let ids: Vec<&str> = (0..self.len()).map(|at| self.row(at).id()).collect();
+        let id = |at: u32| self.row(at as usize).id();
         // The first 16 bytes as a number order as the bytes do, which
         // spares comparing most ids (UUIDs) in full.
-        let mut order: Vec<(u128, u32)> = ids
-            .iter()
-            .zip(0..)
-            .map(|(id, at)| (prefix(id), at))
+        let mut order: Vec<(u128, u32)> = (0..self.len() as u32)
+            .map(|at| (prefix(id(at)), at))
             .collect();
         order.sort_unstable_by(|a, b| {
             a.0.cmp(&b.0)
-                .then_with(|| ids[a.1 as usize].cmp(ids[b.1 as usize]))
+                .then_with(|| id(a.1).cmp(id(b.1)))
                 .then(a.1.cmp(&b.1))
         });
         let mut kept: Vec<usize> = Vec::with_capacity(order.len());
         let mut fills: Vec<(usize, usize)> = Vec::new();
-        for (_, at) in order {
-            let at = at as usize;
-            match kept.last() {
-                Some(&first) if ids[first] == ids[at] => fills.push((first, at)),
-                _ => kept.push(at),
+        let mut last = None;
+        for (key, at) in order {
+            match last {
+                Some((last_key, first)) if last_key == key && id(first) == id(at) => {
+                    fills.push((first as usize, at as usize))
+                }
+                _ => {
+                    kept.push(at as usize);
+                    last = Some((key, at));
+                }
             }
         }
-        drop(ids);
         for (first, later) in fills {
             for field in 0..self.width {
                 let (into, from) = (first * self.width + field, later * self.width + field);
