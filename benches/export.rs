@@ -14,7 +14,6 @@
 //! only this process, so other work on the machine disturbs it less) and
 //! the bytes written, as tab-separated lines.
 
-use std::path::PathBuf;
 use std::time::Instant;
 
 use sociale_kaart::export;
@@ -37,41 +36,18 @@ const PARTS: &[Part] = &[
     ("embed", export::embed::write),
 ];
 
+#[path = "support/mod.rs"]
+mod support;
+
 fn main() {
-    let mut args: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| a != "--bench")
-        .collect();
-    let mut runs = 7;
-    if let Some(at) = args.iter().position(|a| a == "--runs") {
-        runs = args
-            .get(at + 1)
-            .and_then(|n| n.parse().ok())
-            .unwrap_or(runs);
-        args.drain(at..(at + 2).min(args.len()));
-    }
-    let mut only = String::new();
-    if let Some(at) = args.iter().position(|a| a == "--part") {
-        only = args.get(at + 1).cloned().unwrap_or_default();
-        args.drain(at..(at + 2).min(args.len()));
-    }
-    let sites: Vec<PathBuf> = if args.is_empty() {
-        vec![PathBuf::from(env!("CARGO_MANIFEST_DIR"))]
-    } else {
-        args.iter().map(PathBuf::from).collect()
-    };
-    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).expect("a date");
+    let mut args = support::command_line();
+    let runs: usize = support::take_option(&mut args, "--runs")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(7);
+    let only = support::take_option(&mut args, "--part").unwrap_or_default();
     println!("site\tpart\tmedian_ms\tmin_ms\tmax_ms\tcpu_ms\tbytes");
-    for root in sites {
-        let (site, diagnostics) = sociale_kaart::pipeline::load_site(&root, today);
-        let Some(site) = site else {
-            eprintln!(
-                "{}: the site does not load ({} problems)",
-                root.display(),
-                diagnostics.error_count()
-            );
-            std::process::exit(1);
-        };
+    for root in support::sites(&args) {
+        let site = support::load(&root);
         for (name, part) in PARTS.iter().filter(|(name, _)| name.starts_with(&only)) {
             let mut times = Vec::with_capacity(runs);
             let mut cpu = Vec::with_capacity(runs);

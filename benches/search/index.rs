@@ -10,41 +10,21 @@
 //! of the runs in milliseconds, and the bytes of the static index, as one
 //! tab-separated line (benches/search/bench.mjs reads it).
 
-use std::path::PathBuf;
 use std::time::Instant;
 
 use sociale_kaart::render::Output;
 
+#[path = "../support/mod.rs"]
+mod support;
+
 fn main() {
-    let mut args: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| a != "--bench")
-        .collect();
-    let mut runs = 7;
-    if let Some(at) = args.iter().position(|a| a == "--runs") {
-        runs = args
-            .get(at + 1)
-            .and_then(|n| n.parse().ok())
-            .unwrap_or(runs);
-        args.drain(at..(at + 2).min(args.len()));
-    }
-    let sites: Vec<PathBuf> = if args.is_empty() {
-        vec![PathBuf::from(env!("CARGO_MANIFEST_DIR"))]
-    } else {
-        args.iter().map(PathBuf::from).collect()
-    };
-    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).expect("a date");
+    let mut args = support::command_line();
+    let runs: usize = support::take_option(&mut args, "--runs")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(7);
     println!("site\tdocuments\tmedian_ms\tmin_ms\tmax_ms\tindex_bytes");
-    for root in sites {
-        let (site, diagnostics) = sociale_kaart::pipeline::load_site(&root, today);
-        let Some(site) = site else {
-            eprintln!(
-                "{}: the site does not load ({} problems)",
-                root.display(),
-                diagnostics.error_count()
-            );
-            std::process::exit(1);
-        };
+    for root in support::sites(&args) {
+        let site = support::load(&root);
         let mut times = Vec::with_capacity(runs);
         let mut bytes = 0;
         for _ in 0..runs.max(1) {
