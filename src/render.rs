@@ -421,11 +421,28 @@ pub fn provider_url(slug: &str) -> String {
     format!("/aanbieders/{slug}/")
 }
 
+/// One offer as lists show it: its data, and its HTML as the theme's
+/// `kaart.html` renders it, once for each heading level. Lists, provider
+/// pages and "ook interessant" show some 100,000 cards on a site of 10,000
+/// offers; rendering each card once keeps that from dominating a build.
+struct Card {
+    data: Json,
+    /// The card under the page's h1 (`kop` 2) and under an h2 (`kop` 3).
+    html: [String; 2],
+}
+
+impl Card {
+    fn html(&self, kop: u8) -> Json {
+        Json::String(self.html[usize::from(kop == 3)].clone())
+    }
+}
+
 /// Precomputed views and lookups, shared by all pages.
 struct Views<'a> {
-    /// Short form of each offer for lists, by slug.
-    cards: HashMap<&'a str, Json>,
-    site: Json,
+    /// Every page's context starts as this one: the `site` variable.
+    base: Context,
+    /// Each offer's card, by slug.
+    cards: HashMap<&'a str, Card>,
     providers: HashMap<&'a str, &'a Aanbieder>,
     /// Offers by provider slug and by theme id, each in slug order.
     offers_by_provider: HashMap<&'a str, Vec<&'a Aanbod>>,
@@ -433,7 +450,8 @@ struct Views<'a> {
 }
 
 impl<'a> Views<'a> {
-    fn new(site: &'a Site) -> Self {
+    fn new(site: &'a Site, theme: &Theme, tera: &Tera) -> Result<Self, Diagnostics> {
+        missing_templates(site, theme, [CARD_TEMPLATE].into_iter())?;
         let mut offers_by_provider: HashMap<&str, Vec<&Aanbod>> = HashMap::new();
         let mut offers_by_theme: HashMap<&str, Vec<&Aanbod>> = HashMap::new();
         for a in &site.aanbod {
@@ -444,13 +462,48 @@ impl<'a> Views<'a> {
                 offers_by_theme.entry(t).or_default().push(a);
             }
         }
-        Views {
-            cards: site
-                .aanbod
-                .par_iter()
-                .map(|a| (a.source.slug.as_str(), card(site, a)))
-                .collect(),
-            site: site_json(site),
+        let mut base = Context::new();
+        base.extend(
+            Context::from_value(json!({ "site": site_json(site) }))
+                .expect("a JSON object is a valid context"),
+        );
+        let cards: Vec<Result<(&str, Card), Diagnostic>> = site
+            .aanbod
+            .par_iter()
+            .map_init(
+                || base.clone(),
+                |context, a| {
+                    let data = card(site, a);
+                    context.insert("aanbod", &data);
+                    let mut html = [String::new(), String::new()];
+                    for (slot, kop) in html.iter_mut().zip([2, 3]) {
+                        context.insert("kop", &kop);
+                        *slot = tera.render(CARD_TEMPLATE, context).map_err(|err| {
+                            template_error(theme, CARD_TEMPLATE, &offer_url(&a.source.slug), &err)
+                        })?;
+                    }
+                    Ok((a.source.slug.as_str(), Card { data, html }))
+                },
+            )
+            .collect();
+        let mut diagnostics = Diagnostics::default();
+        let mut by_slug = HashMap::with_capacity(cards.len());
+        for card in cards {
+            match card {
+                Ok((slug, card)) => {
+                    by_slug.insert(slug, card);
+                }
+                // A broken card template fails every card alike: one report is enough.
+                Err(diagnostic) if !diagnostics.has_errors() => diagnostics.push(diagnostic),
+                Err(_) => {}
+            }
+        }
+        if diagnostics.has_errors() {
+            return Err(diagnostics);
+        }
+        Ok(Views {
+            base,
+            cards: by_slug,
             providers: site
                 .aanbieders
                 .iter()
@@ -458,11 +511,16 @@ impl<'a> Views<'a> {
                 .collect(),
             offers_by_provider,
             offers_by_theme,
-        }
+        })
     }
 
-    /// Up to four offers sharing the most themes with `a`. Only the first
-    /// candidates of each theme are scored, so large sites stay linear.
+    fn card(&self, a: &Aanbod) -> &Card {
+        &self.cards[a.source.slug.as_str()]
+    }
+
+    /// Up to four offers sharing the most themes with `a`, as cards under
+    /// an h2. Only the first candidates of each theme are scored, so large
+    /// sites stay linear.
     fn related(&self, a: &Aanbod) -> Vec<Json> {
         const CANDIDATES_PER_THEME: usize = 64;
         let mut shared: BTreeMap<&str, usize> = BTreeMap::new();
@@ -484,10 +542,13 @@ impl<'a> Views<'a> {
         ranked
             .into_iter()
             .take(4)
-            .map(|(slug, _)| self.cards[slug].clone())
+            .map(|(slug, _)| self.cards[slug].html(3))
             .collect()
     }
 }
+
+/// The template of one offer's card in lists.
+const CARD_TEMPLATE: &str = "kaart.html";
 
 fn contact_json(c: &crate::model::Contact) -> Json {
     json!({
@@ -629,7 +690,7 @@ fn offer_json(site: &Site, a: &Aanbod, views: &Views) -> Json {
     let stale = (site.today - a.laatst_gecontroleerd).num_days() > i64::from(c.controle.max_dagen);
     let related = views.related(a);
     json!({
-        "card": views.cards[a.source.slug.as_str()],
+        "card": views.card(a).data,
         "slug": a.source.slug,
         "url": offer_url(&a.source.slug),
         "titel": a.titel,
@@ -671,12 +732,12 @@ fn provider_summary(p: &Aanbieder) -> Json {
 
 fn provider_json(site: &Site, p: &Aanbieder, views: &Views) -> Json {
     let c = &site.config;
-    let offers: Vec<Json> = views
+    let cards: Vec<Json> = views
         .offers_by_provider
         .get(p.source.slug.as_str())
         .map_or(&[][..], Vec::as_slice)
         .iter()
-        .map(|a| views.cards[a.source.slug.as_str()].clone())
+        .map(|a| views.card(a).html(3))
         .collect();
     let openingstijden = match &p.openingstijden {
         None => Json::Null,
@@ -707,7 +768,7 @@ fn provider_json(site: &Site, p: &Aanbieder, views: &Views) -> Json {
         "logo": p.logo.as_ref().map(|l| format!("/{l}")),
         "laatst_gecontroleerd": p.laatst_gecontroleerd.to_string(),
         "laatst_gecontroleerd_tekst": dutch_date(p.laatst_gecontroleerd),
-        "aanbod": offers,
+        "kaarten": cards,
     })
 }
 
@@ -789,39 +850,26 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Output, Diagnostics> {
 /// in memory whole. Every template error is reported, not just the first.
 pub fn render_to(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<(), RenderError> {
     let tera = theme.tera().map_err(RenderError::Content)?;
-    let views = Views::new(site);
-
+    let views = Views::new(site, theme, &tera).map_err(RenderError::Content)?;
     let pages = pages(site, &views);
-    let mut missing: Vec<&str> = pages
-        .iter()
-        .map(|p| p.template)
-        .filter(|t| !theme.templates.contains_key(*t))
-        .collect();
-    missing.sort_unstable();
-    missing.dedup();
-    if !missing.is_empty() {
-        let mut diagnostics = Diagnostics::default();
-        for template in missing {
-            diagnostics.push(
-                Diagnostic::error(&format!("templates/{template}"), Position::START, format!("Het sjabloon '{template}' ontbreekt in het thema '{}'.", site.config.thema))
-                    .hint("Zet het sjabloon in themes/<naam>/templates/ of in templates/, of gebruik het standaardthema."),
-            );
-        }
-        return Err(RenderError::Content(diagnostics.sorted()));
-    }
+    missing_templates(site, theme, pages.iter().map(|p| p.template))
+        .map_err(RenderError::Content)?;
     let failures = Mutex::new(Diagnostics::default());
     pages
         .par_iter()
-        .try_for_each(|page| match render_one(site, theme, &tera, &views, page) {
-            Ok((path, bytes)) => sink.put(path, bytes),
-            Err(diagnostic) => {
-                failures
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .push(diagnostic);
-                Ok(())
-            }
-        })
+        .try_for_each_init(
+            || views.base.clone(),
+            |context, page| match render_one(site, theme, &tera, context, page) {
+                Ok((path, bytes)) => sink.put(path, bytes),
+                Err(diagnostic) => {
+                    failures
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .push(diagnostic);
+                    Ok(())
+                }
+            },
+        )
         .map_err(RenderError::Io)?;
     let mut diagnostics = failures
         .into_inner()
@@ -866,12 +914,12 @@ pub fn render_to(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<(), Rend
 /// changed site page by page, as the browser asks for them.
 pub fn render_page(site: &Site, theme: &Theme, path: &str) -> Result<Option<Vec<u8>>, Diagnostics> {
     let tera = theme.tera()?;
-    let views = Views::new(site);
+    let views = Views::new(site, theme, &tera)?;
     let pages = pages(site, &views);
     let Some(page) = pages.iter().find(|p| p.output_path() == path) else {
         return Ok(None);
     };
-    match render_one(site, theme, &tera, &views, page) {
+    match render_one(site, theme, &tera, &mut views.base.clone(), page) {
         Ok((_, html)) => Ok(Some(html)),
         Err(d) => {
             let mut diagnostics = Diagnostics::default();
@@ -881,16 +929,42 @@ pub fn render_page(site: &Site, theme: &Theme, path: &str) -> Result<Option<Vec<
     }
 }
 
+/// Reports the templates that the pages need and the theme lacks.
+fn missing_templates<'t>(
+    site: &Site,
+    theme: &Theme,
+    templates: impl Iterator<Item = &'t str>,
+) -> Result<(), Diagnostics> {
+    let mut missing: Vec<&str> = templates
+        .filter(|t| !theme.templates.contains_key(*t))
+        .collect();
+    missing.sort_unstable();
+    missing.dedup();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let mut diagnostics = Diagnostics::default();
+    for template in missing {
+        diagnostics.push(
+            Diagnostic::error(&format!("templates/{template}"), Position::START, format!("Het sjabloon '{template}' ontbreekt in het thema '{}'.", site.config.thema))
+                .hint("Zet het sjabloon in themes/<naam>/templates/ of in templates/, of gebruik het standaardthema."),
+        );
+    }
+    Err(diagnostics.sorted())
+}
+
+/// Renders one page with `context`, which holds the `site` variable and
+/// is left as it was found, so that a worker reuses one context for all
+/// its pages instead of copying `site` for each.
 fn render_one(
     site: &Site,
     theme: &Theme,
     tera: &Tera,
-    views: &Views,
+    context: &mut Context,
     page: &Page,
 ) -> Result<(String, Vec<u8>), Diagnostic> {
-    let mut context = serde_json::Map::new();
-    context.insert("site".into(), views.site.clone());
-    context.insert(
+    let mut vars = serde_json::Map::new();
+    vars.insert(
         "pagina".into(),
         json!({
             "titel": page.title, "beschrijving": page.description, "url": page.url,
@@ -898,24 +972,31 @@ fn render_one(
         }),
     );
     for (key, value) in (page.vars)() {
-        context.insert(key.into(), value);
+        vars.insert(key.into(), value);
     }
-    let context =
-        Context::from_value(Json::Object(context)).expect("a JSON object is a valid context");
-    let html = tera.render(page.template, &context).map_err(|err| {
-        let file = theme
-            .templates
-            .get(page.template)
-            .map(|(f, _)| f.clone())
-            .unwrap_or_else(|| page.template.to_string());
-        Diagnostic::error(
-            &file,
-            Position::START,
-            format!("Fout bij het maken van {}: {}", page.url, error_chain(&err)),
-        )
-        .hint("Controleer het sjabloon; gebruik alleen variabelen die bestaan.")
-    })?;
+    let keys: Vec<String> = vars.keys().cloned().collect();
+    context
+        .extend(Context::from_value(Json::Object(vars)).expect("a JSON object is a valid context"));
+    let html = tera.render(page.template, context);
+    for key in &keys {
+        context.remove(key);
+    }
+    let html = html.map_err(|err| template_error(theme, page.template, &page.url, &err))?;
     Ok((page.output_path(), html.into_bytes()))
+}
+
+fn template_error(theme: &Theme, template: &str, url: &str, err: &tera::Error) -> Diagnostic {
+    let file = theme
+        .templates
+        .get(template)
+        .map(|(f, _)| f.clone())
+        .unwrap_or_else(|| template.to_string());
+    Diagnostic::error(
+        &file,
+        Position::START,
+        format!("Fout bij het maken van {url}: {}", error_chain(err)),
+    )
+    .hint("Controleer het sjabloon; gebruik alleen variabelen die bestaan.")
 }
 
 /// The providers' logo files, to be copied as they are.
@@ -1004,12 +1085,12 @@ fn push_list<'a>(
             description: head.description.clone(),
             vars: vars(move || {
                 let slice = offers.iter().skip((number - 1) * LIST_PAGE_SIZE).take(LIST_PAGE_SIZE);
-                let cards: Vec<Json> = slice.map(|a| views.cards[a.source.slug.as_str()].clone()).collect();
+                let cards: Vec<Json> = slice.map(|a| views.card(a).html(2)).collect();
                 let mut vars = vec![(
                     "lijst",
                     json!({
                         "soort": head.soort, "titel": head.titel, "omschrijving": head.omschrijving,
-                        "aanbod": cards, "totaal": offers.len(), "paginering": paginering,
+                        "kaarten": cards, "totaal": offers.len(), "paginering": paginering,
                         "overzicht": { "titel": head.overzicht.0, "url": head.overzicht.1 }, "extra": head.extra,
                     }),
                 )];
@@ -1038,16 +1119,29 @@ fn pages<'a>(site: &'a Site, views: &'a Views<'a>) -> Vec<Page<'a>> {
             let mut upcoming: Vec<(NaiveDate, &Aanbod, &crate::model::Datum)> = site
                 .aanbod
                 .iter()
-                .flat_map(|a| a.data.iter().filter(|d| d.last_day() >= site.today).map(move |d| (d.start, a, d)))
+                .flat_map(|a| {
+                    a.data
+                        .iter()
+                        .filter(|d| d.last_day() >= site.today)
+                        .map(move |d| (d.start, a, d))
+                })
                 .collect();
             upcoming.sort_by(|x, y| (x.0, &x.1.source.slug).cmp(&(y.0, &y.1.source.slug)));
             let upcoming: Vec<Json> = upcoming
                 .into_iter()
                 .take(6)
-                .map(|(start, a, d)| json!({ "aanbod": views.cards[a.source.slug.as_str()], "start": start.to_string(),
-                    "start_tekst": dutch_date(start), "omschrijving": d.omschrijving }))
+                .map(|(start, a, d)| {
+                    json!({ "aanbod": views.card(a).data, "start": start.to_string(),
+                    "start_tekst": dutch_date(start), "omschrijving": d.omschrijving })
+                })
                 .collect();
-            vec![("aankomend", Json::Array(upcoming)), ("jsonld", Json::String(jsonld::to_script(&jsonld::website(site))))]
+            vec![
+                ("aankomend", Json::Array(upcoming)),
+                (
+                    "jsonld",
+                    Json::String(jsonld::to_script(&jsonld::website(site))),
+                ),
+            ]
         }),
     });
 
@@ -1225,7 +1319,7 @@ fn pages<'a>(site: &'a Site, views: &'a Views<'a>) -> Vec<Page<'a>> {
                     .next()
                     .filter(char::is_ascii_alphabetic)
                     .map_or("#".to_string(), |c| c.to_ascii_uppercase().to_string());
-                let card = &views.cards[a.source.slug.as_str()];
+                let card = &views.card(a).data;
                 az.entry(letter).or_default().push(json!({
                     "titel": a.titel, "url": card["url"], "aanbieders": card["aanbieders"],
                     "gepland": card["gepland"], "gepauzeerd": card["gepauzeerd"],

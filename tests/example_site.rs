@@ -560,3 +560,52 @@ fn a_template_failing_halfway_leaves_the_published_site_as_it_was() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+#[test]
+fn one_card_template_shapes_every_list_of_offers() {
+    let site = SiteTest::example();
+    site.write(
+        "templates/kaart.html",
+        "<li class=\"eigen-kaart\"><h{{ kop }}>{{ aanbod.titel }}</h{{ kop }}></li>\n",
+    );
+    site.build_ok();
+    let content = example_site();
+    let offer = content
+        .aanbod
+        .iter()
+        .find(|a| a.status != Status::Gestopt && !a.themas.is_empty())
+        .unwrap();
+    let theme = &offer.themas[0];
+    let provider = &offer.aanbieder[0];
+    // Lists put cards under the page's h1, provider and offer pages under an h2.
+    for (url, level) in [
+        (format!("/themas/{theme}/"), "h2"),
+        (format!("/aanbieders/{provider}/"), "h3"),
+        (format!("/aanbod/{}/", offer.source.slug), "h3"),
+    ] {
+        let cards = select_text(&site.page(&url), &format!(".eigen-kaart > {level}"));
+        assert!(!cards.is_empty(), "{url} shows no card with an {level}");
+        assert!(
+            select_text(&site.page(&url), ".kaart").is_empty(),
+            "{url} still shows a built-in card"
+        );
+    }
+    let listed = select_text(
+        &site.page(&format!("/aanbieders/{provider}/")),
+        ".eigen-kaart",
+    );
+    assert!(listed.contains(&offer.titel), "{listed:?}");
+
+    site.write(
+        "templates/kaart.html",
+        "<li>{{ aanbod.bestaat_niet }}</li>\n",
+    );
+    let run = site.build();
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(
+        run.stderr.matches("templates/kaart.html").count(),
+        1,
+        "one report for a card template that fails every card: {}",
+        run.stderr
+    );
+}
