@@ -18,18 +18,19 @@ use std::time::Instant;
 
 use sociale_kaart::export;
 use sociale_kaart::model::Site;
-use sociale_kaart::render::Output;
+use sociale_kaart::render::{Output, Sink};
 
-type Part = (&'static str, fn(&Site, &mut Output));
+type Part = (&'static str, fn(&Site, &dyn Sink) -> anyhow::Result<()>);
 
 const PARTS: &[Part] = &[
     ("export::build", export::build),
     ("open_data", export::open_data::write),
-    ("hsds", |site, output| {
-        export::hsds::write(site, &export::hsds::tables(site), output)
+    ("hsds", |site, sink| {
+        export::hsds::write(site, &export::hsds::tables(site), sink)
     }),
     ("hsds tables", |site, _| {
         std::hint::black_box(export::hsds::tables(site));
+        Ok(())
     }),
     ("feed", export::feed::write),
     ("agenda", export::agenda::write),
@@ -53,10 +54,9 @@ fn main() {
             let mut cpu = Vec::with_capacity(runs);
             let mut bytes = 0;
             for _ in 0..runs.max(1) {
-                let mut output = Output::default();
                 let cpu_before = cpu_ms();
                 let started = Instant::now();
-                part(&site, &mut output);
+                let output = Output::collect(|sink| part(&site, sink)).expect("the export builds");
                 times.push(started.elapsed().as_secs_f64() * 1000.0);
                 cpu.push(cpu_ms() - cpu_before);
                 bytes = output.files.values().map(Vec::len).sum::<usize>();

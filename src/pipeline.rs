@@ -4,11 +4,12 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use anyhow::Context as _;
 use chrono::NaiveDate;
 
 use crate::diagnostics::Diagnostics;
 use crate::model::Site;
-use crate::render::{Output, Theme};
+use crate::render::{Output, Sink, Theme};
 use crate::{export, load, render, search, validate, write};
 
 pub struct BuildOptions {
@@ -104,18 +105,44 @@ pub fn render_site(site: &Site) -> Result<Output, Diagnostics> {
 /// Everything `render_site` does after loading the theme: `serve` keeps the
 /// theme between changes that touch only content.
 pub fn render_with_theme(site: &Site, theme: &Theme) -> Result<Output, Diagnostics> {
-    let mut output = render::render(site, theme)?;
-    search::build(site, &mut output).map_err(|err| {
-        let mut diagnostics = Diagnostics::default();
-        diagnostics.push(crate::diagnostics::Diagnostic::error(
-            crate::load::CONFIG_FILE,
-            crate::diagnostics::Position::START,
-            format!("De zoekindex kon niet worden gemaakt: {err:#}"),
-        ));
-        diagnostics
+    Output::collect(|sink| render_to(site, theme, sink).map(|_| ())).map_err(|err| match err {
+        BuildError::Content(diagnostics) => diagnostics,
+        BuildError::Io(err) => {
+            let mut diagnostics = Diagnostics::default();
+            diagnostics.push(crate::diagnostics::Diagnostic::error(
+                crate::load::CONFIG_FILE,
+                crate::diagnostics::Position::START,
+                format!("De site kon niet worden gemaakt: {err:#}"),
+            ));
+            diagnostics
+        }
+    })
+}
+
+/// Renders the pages, the search index and the exports into `sink`. The
+/// index and the exports are made beside the pages, and every file goes to
+/// the sink as soon as it is made: a large site never is in memory whole.
+/// Returns how long the index and the exports took.
+fn render_to(
+    site: &Site,
+    theme: &Theme,
+    sink: &dyn Sink,
+) -> Result<(Duration, Duration), BuildError> {
+    let (rendered, rest) = rayon::join(
+        || render::render_to(site, theme, sink),
+        || -> anyhow::Result<(Duration, Duration)> {
+            let started = Instant::now();
+            search::build(site, sink).context("De zoekindex kon niet worden gemaakt")?;
+            let indexed = Instant::now();
+            export::build(site, sink)?;
+            Ok((indexed - started, indexed.elapsed()))
+        },
+    );
+    rendered.map_err(|err| match err {
+        render::RenderError::Content(diagnostics) => BuildError::Content(diagnostics),
+        render::RenderError::Io(err) => BuildError::Io(err),
     })?;
-    export::build(site, &mut output);
-    Ok(output)
+    rest.map_err(BuildError::Io)
 }
 
 /// Builds the site at `root` into `options.output`.
@@ -143,33 +170,14 @@ pub fn build_with_progress(
     };
     drop(raw);
     let theme = Theme::load(root, &site.config.thema).map_err(BuildError::Content)?;
-    // Pages go to disk as they are made, while the search index and the
-    // exports are built beside them: a large site never is in memory whole.
     let staging = write::Staging::new(&options.output).map_err(BuildError::Io)?;
-    let (rendered, rest) = rayon::join(
-        || render::render_to(&site, &theme, &staging),
-        || -> anyhow::Result<(Output, Duration, Duration)> {
-            let started = Instant::now();
-            let mut output = Output::default();
-            search::build(&site, &mut output)?;
-            let indexed = Instant::now();
-            export::build(&site, &mut output);
-            Ok((output, indexed - started, indexed.elapsed()))
-        },
-    );
-    rendered.map_err(|err| match err {
-        render::RenderError::Content(diagnostics) => BuildError::Content(diagnostics),
-        render::RenderError::Io(err) => BuildError::Io(err),
-    })?;
-    let (rest, search_time, export_time) = rest.map_err(BuildError::Io)?;
+    let (search_time, export_time) = render_to(&site, &theme, &staging)?;
     timer.note("zoekindex (tegelijk)", search_time);
     timer.note("open data (tegelijk)", export_time);
-    timer.lap("pagina's maken en wegschrijven");
-    staging.write(&rest).map_err(BuildError::Io)?;
-    drop(rest);
+    timer.lap("pagina's, zoekindex en open data");
     let (files, bytes) = staging.written();
     staging.publish().map_err(BuildError::Io)?;
-    timer.lap("rest wegschrijven");
+    timer.lap("publiceren");
     Ok(BuildReport {
         diagnostics,
         timings: timer.timings,

@@ -29,6 +29,13 @@ pub struct Output {
 }
 
 impl Output {
+    /// Runs `make` with an in-memory sink and returns what it wrote.
+    pub fn collect<E>(make: impl FnOnce(&dyn Sink) -> Result<(), E>) -> Result<Output, E> {
+        let sink = Mutex::new(Output::default());
+        make(&sink)?;
+        Ok(sink.into_inner().unwrap_or_else(PoisonError::into_inner))
+    }
+
     pub fn add(&mut self, path: impl Into<String>, contents: impl Into<Vec<u8>>) {
         self.files.insert(path.into(), contents.into());
     }
@@ -807,6 +814,19 @@ pub const LIST_PAGE_SIZE: usize = 50;
 /// the staging folder for a build. Called from several threads at once.
 pub trait Sink: Sync {
     fn put(&self, path: String, bytes: Vec<u8>) -> anyhow::Result<()>;
+
+    /// Writes a file piece by piece through `write`, so that a large export
+    /// need not be in memory whole. By default the pieces are collected
+    /// and `put`.
+    fn stream(
+        &self,
+        path: String,
+        write: &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> anyhow::Result<()> {
+        let mut bytes = Vec::new();
+        write(&mut bytes)?;
+        self.put(path, bytes)
+    }
 }
 
 impl Sink for Mutex<Output> {
@@ -825,24 +845,6 @@ pub enum RenderError {
     Content(Diagnostics),
     /// The sink could not take a file.
     Io(anyhow::Error),
-}
-
-/// Renders every page of the site into memory, with the theme's static files.
-pub fn render(site: &Site, theme: &Theme) -> Result<Output, Diagnostics> {
-    let sink = Mutex::new(Output::default());
-    match render_to(site, theme, &sink) {
-        Ok(()) => Ok(sink.into_inner().unwrap_or_else(PoisonError::into_inner)),
-        Err(RenderError::Content(diagnostics)) => Err(diagnostics),
-        Err(RenderError::Io(err)) => {
-            let mut diagnostics = Diagnostics::default();
-            diagnostics.push(Diagnostic::error(
-                crate::load::CONFIG_FILE,
-                Position::START,
-                format!("De site kon niet worden gemaakt: {err:#}"),
-            ));
-            Err(diagnostics)
-        }
-    }
 }
 
 /// Renders every page of the site and the theme's static files into

@@ -2,14 +2,15 @@
 //! into a fresh folder beside the output folder, which replaces it only when
 //! all files were written: a failed build leaves the published site as it was.
 
-use std::io::ErrorKind;
+use std::fs::File;
+use std::io::{BufWriter, ErrorKind, Write};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
 
-use crate::render::{Output, Sink};
+use crate::render::Sink;
 
 /// A fresh folder beside the target that output is written into, part by
 /// part, and that replaces the target only on `publish`. Dropped without
@@ -42,14 +43,6 @@ impl Staging {
             files: AtomicUsize::new(0),
             bytes: AtomicUsize::new(0),
         })
-    }
-
-    /// Writes the files of `output` into the staging folder.
-    pub fn write(&self, output: &Output) -> Result<()> {
-        output
-            .files
-            .par_iter()
-            .try_for_each(|(path, bytes)| self.write_file(path, bytes))
     }
 
     /// Writes one file into the staging folder, making its folder when needed.
@@ -112,6 +105,49 @@ impl Sink for Staging {
     fn put(&self, path: String, bytes: Vec<u8>) -> Result<()> {
         self.write_file(&path, &bytes)
     }
+
+    fn stream(
+        &self,
+        path: String,
+        write: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<()> {
+        let path = self.dir.join(checked_relative(&path)?);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("kan de map {} niet maken", parent.display()))?;
+        }
+        let streamed = File::create(&path).and_then(|file| {
+            let mut out = Counted {
+                inner: BufWriter::with_capacity(1 << 18, file),
+                bytes: 0,
+            };
+            write(&mut out)?;
+            out.inner.flush()?;
+            Ok(out.bytes)
+        });
+        let bytes = streamed.with_context(|| format!("kan {} niet schrijven", path.display()))?;
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.bytes.fetch_add(bytes, Ordering::Relaxed);
+        Ok(())
+    }
+}
+
+/// A writer that counts the bytes written through it.
+struct Counted<W> {
+    inner: W,
+    bytes: usize,
+}
+
+impl<W: Write> Write for Counted<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.bytes += n;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 impl Drop for Staging {
@@ -161,10 +197,8 @@ mod tests {
         let target = parent.path().join("public");
         std::fs::create_dir(&target).unwrap();
         std::fs::write(target.join("oud.html"), "oud").unwrap();
-        let mut output = Output::default();
-        output.add("nieuw/index.html", "nieuw");
         let staging = Staging::new(&target).unwrap();
-        staging.write(&output).unwrap();
+        staging.write_file("nieuw/index.html", b"nieuw").unwrap();
         drop(staging);
         let names: Vec<_> = std::fs::read_dir(parent.path())
             .unwrap()
@@ -177,7 +211,7 @@ mod tests {
         );
 
         let staging = Staging::new(&target).unwrap();
-        staging.write(&output).unwrap();
+        staging.write_file("nieuw/index.html", b"nieuw").unwrap();
         staging.publish().unwrap();
         assert!(!target.join("oud.html").exists());
         assert_eq!(
@@ -189,6 +223,42 @@ mod tests {
             1,
             "no backup left behind"
         );
+    }
+
+    #[test]
+    fn a_streamed_file_is_written_whole_and_counted() {
+        let parent = tempfile::tempdir().unwrap();
+        let target = parent.path().join("public");
+        let staging = Staging::new(&target).unwrap();
+        staging
+            .stream("data/groot.json".into(), &mut |out| {
+                for piece in ["[", "1,", "2", "]"] {
+                    out.write_all(piece.as_bytes())?;
+                }
+                Ok(())
+            })
+            .unwrap();
+        let failed = staging.stream("data/kapot.json".into(), &mut |out| {
+            out.write_all(b"[")?;
+            Err(std::io::Error::other("schijf vol"))
+        });
+        let message = format!("{:#}", failed.unwrap_err());
+        assert!(
+            message.contains("kapot.json") && message.contains("schijf vol"),
+            "{message}"
+        );
+        assert!(
+            staging
+                .stream("../buiten.json".into(), &mut |_| Ok(()))
+                .is_err()
+        );
+        assert_eq!(staging.written(), (1, 5));
+        staging.publish().unwrap();
+        assert_eq!(
+            std::fs::read_to_string(target.join("data/groot.json")).unwrap(),
+            "[1,2]"
+        );
+        assert!(!parent.path().join("buiten.json").exists());
     }
 
     #[test]

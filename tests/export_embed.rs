@@ -14,8 +14,7 @@ fn export_of(root: &std::path::Path) -> (Site, Output) {
     let (site, diagnostics) =
         pipeline::load_site(root, NaiveDate::from_ymd_opt(2026, 11, 23).unwrap());
     let site = site.unwrap_or_else(|| panic!("the site has errors: {:?}", diagnostics.into_vec()));
-    let mut output = Output::default();
-    export::build(&site, &mut output);
+    let output = Output::collect(|sink| export::build(&site, sink)).expect("the exports build");
     (site, output)
 }
 

@@ -17,8 +17,7 @@ fn example_on(today: NaiveDate) -> (Site, Output) {
     let (site, diagnostics) = pipeline::load_site(&root, today);
     let site =
         site.unwrap_or_else(|| panic!("the example site has errors: {:?}", diagnostics.into_vec()));
-    let mut output = Output::default();
-    export::build(&site, &mut output);
+    let output = Output::collect(|sink| export::build(&site, sink)).expect("the exports build");
     (site, output)
 }
 

@@ -21,9 +21,7 @@ fn today() -> NaiveDate {
 fn export_of(root: &Path) -> Output {
     let (site, diagnostics) = pipeline::load_site(root, today());
     let site = site.unwrap_or_else(|| panic!("the site has errors: {:#?}", diagnostics.into_vec()));
-    let mut output = Output::default();
-    export::build(&site, &mut output);
-    output
+    Output::collect(|sink| export::build(&site, sink)).expect("the exports build")
 }
 
 /// An empty site with the example's site.yaml.

@@ -28,9 +28,9 @@ fn main() {
         let mut times = Vec::with_capacity(runs);
         let mut bytes = 0;
         for _ in 0..runs.max(1) {
-            let mut output = Output::default();
             let started = Instant::now();
-            sociale_kaart::search::build(&site, &mut output).expect("the index builds");
+            let output = Output::collect(|sink| sociale_kaart::search::build(&site, sink))
+                .expect("the index builds");
             times.push(started.elapsed().as_secs_f64() * 1000.0);
             bytes = output.files.values().map(Vec::len).sum::<usize>();
         }

@@ -11,7 +11,7 @@ use chrono::{Days, NaiveDate, TimeZone, Utc};
 use icalendar::{Calendar, Component, Event, EventLike};
 
 use crate::model::{Aanbod, Site};
-use crate::render::{Output, dutch_date, offer_url};
+use crate::render::{Sink, dutch_date, offer_url};
 
 fn calendar(name: &str, description: Option<&str>) -> Calendar {
     let mut calendar = Calendar::empty();
@@ -113,7 +113,7 @@ pub fn events(site: &Site, a: &Aanbod) -> Vec<Event> {
     events
 }
 
-pub fn write(site: &Site, output: &mut Output) {
+pub fn write(site: &Site, sink: &dyn Sink) -> anyhow::Result<()> {
     let mut all = calendar(
         &format!("{}: agenda", site.config.titel),
         site.config.omschrijving.as_deref(),
@@ -124,10 +124,10 @@ pub fn write(site: &Site, output: &mut Output) {
             own.push(event.clone());
             all.push(event);
         }
-        output.add(
+        sink.put(
             format!("aanbod/{}/agenda.ics", a.source.slug),
-            own.to_string(),
-        );
+            own.to_string().into_bytes(),
+        )?;
     }
-    output.add("agenda.ics", all.to_string());
+    sink.put("agenda.ics".into(), all.to_string().into_bytes())
 }

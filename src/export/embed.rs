@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use tera::{Context, Tera};
 
 use crate::model::{Aanbod, Site};
-use crate::render::{Output, age_text, minify_html, offer_url};
+use crate::render::{Sink, age_text, minify_html, offer_url};
 
 const PAGE: &str = include_str!("embed/pagina.html");
 const FRAGMENT: &str = include_str!("embed/fragment.html");
@@ -175,12 +175,12 @@ fn list_json(site: &Site, providers: &HashMap<&str, &str>, list: &List) -> Value
     })
 }
 
-pub fn write(site: &Site, output: &mut Output) {
+pub fn write(site: &Site, sink: &dyn Sink) -> anyhow::Result<()> {
     let mut tera = Tera::default();
     tera.add_raw_templates(vec![("fragment.html", FRAGMENT), ("pagina.html", PAGE)])
         .expect("built-in embed templates parse");
     tera.autoescape_on(vec![".html"]);
-    output.add("embed/embed.css", STYLESHEET);
+    sink.put("embed/embed.css".into(), STYLESHEET.into())?;
     let providers = provider_names(site);
     for list in lists(site) {
         let mut context = Context::new();
@@ -191,10 +191,11 @@ pub fn write(site: &Site, output: &mut Output) {
         let page = tera
             .render("pagina.html", &context)
             .expect("built-in embed page renders");
-        output.add(format!("{dir}/index.html"), minify_html(page.as_bytes()));
+        sink.put(format!("{dir}/index.html"), minify_html(page.as_bytes()))?;
         let fragment = tera
             .render("fragment.html", &context)
             .expect("built-in embed fragment renders");
-        output.add(format!("{dir}/fragment.html"), fragment);
+        sink.put(format!("{dir}/fragment.html"), fragment.into_bytes())?;
     }
+    Ok(())
 }

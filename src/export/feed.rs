@@ -6,7 +6,7 @@ use atom_syndication::{Category, Content, Entry, Feed, FixedDateTime, Link, Pers
 use chrono::{NaiveDate, TimeZone, Utc};
 
 use crate::model::Site;
-use crate::render::{Output, markdown_to_html, offer_url};
+use crate::render::{Sink, markdown_to_html, offer_url};
 
 /// How many offers the feed holds at most.
 pub const FEED_SIZE: usize = 100;
@@ -107,9 +107,9 @@ pub fn feed(site: &Site) -> Feed {
     }
 }
 
-pub fn write(site: &Site, output: &mut Output) {
+pub fn write(site: &Site, sink: &dyn Sink) -> anyhow::Result<()> {
     let bytes = feed(site)
         .write_to(Vec::new())
         .expect("writing a feed to memory");
-    output.add("feed.xml", bytes);
+    sink.put("feed.xml".into(), bytes)
 }

@@ -27,7 +27,7 @@ use tables::{CellValue, Input, row, table_index};
 
 use crate::hsds::{self, TABLES};
 use crate::model::{Aanbieder, Aanbod, Aanmelden, Kosten, Openingstijden, Site, Status};
-use crate::render::{Output, age_text, offer_url, provider_url};
+use crate::render::{Sink, age_text, offer_url, provider_url};
 
 /// Codes in the `taxonomy` field of the terms this export writes; the
 /// importer recognises the site's own vocabularies by them.
@@ -166,27 +166,26 @@ pub fn tables(site: &Site) -> Tables {
 /// Writes `data/hsds/`: the API's endpoints as static files (lists holding
 /// every item on one page) and the same data as a tabular data package
 /// under `data/hsds/tabular/`.
-pub fn write(site: &Site, tables: &Tables, output: &mut Output) {
-    output.add(
-        "data/hsds/index.json",
+pub fn write(site: &Site, tables: &Tables, sink: &dyn Sink) -> anyhow::Result<()> {
+    sink.put(
+        "data/hsds/index.json".into(),
         compact(&json!({
             "version": hsds::VERSION,
             "title": site.config.titel,
             "url": site.config.absolute_url("/data/hsds/"),
         })),
-    );
+    )?;
     // The endpoints and the tables need only the rows, so a free core can
     // write one while the other is written.
-    let (endpoints, tabular) = rayon::join(|| endpoints(tables), || tabular(site, tables));
-    output.files.extend(endpoints.files);
-    output.files.extend(tabular.files);
+    let (endpoints, tabular) =
+        rayon::join(|| endpoints(tables, sink), || tabular(site, tables, sink));
+    endpoints.and(tabular)
 }
 
 /// The API's list endpoints. One file per list, not per item: a site of
 /// 10,000 offers would otherwise write another 10,000 files that repeat
 /// the lists.
-fn endpoints(tables: &Tables) -> Output {
-    let mut output = Output::default();
+fn endpoints(tables: &Tables, sink: &dyn Sink) -> anyhow::Result<()> {
     let nester = Nester::new(tables);
     for (endpoint, table) in [
         ("services", "service"),
@@ -201,26 +200,23 @@ fn endpoints(tables: &Tables) -> Output {
         } else {
             Shape::Nested(index)
         };
-        output.add(
-            format!("data/hsds/{endpoint}.json"),
-            nester.page(index, shape),
-        );
+        sink.stream(format!("data/hsds/{endpoint}.json"), &mut |out| {
+            nester.page(out, index, shape)
+        })?;
     }
-    output
+    Ok(())
 }
 
 /// The tabular data package: a CSV file per table that has rows.
-fn tabular(site: &Site, tables: &Tables) -> Output {
-    let mut output = Output::default();
+fn tabular(site: &Site, tables: &Tables, sink: &dyn Sink) -> anyhow::Result<()> {
     let mut resources = Vec::new();
     for (index, table) in TABLES.iter().enumerate() {
         if tables.rows(index).len() == 0 {
             continue;
         }
-        output.add(
-            format!("data/hsds/tabular/{}", table.file),
-            tables.to_csv(index),
-        );
+        sink.stream(format!("data/hsds/tabular/{}", table.file), &mut |out| {
+            tables.write_csv(out, index)
+        })?;
         let fields: Vec<Value> = table
             .fields
             .iter()
@@ -231,8 +227,8 @@ fn tabular(site: &Site, tables: &Tables) -> Output {
             "mediatype": "text/csv", "encoding": "utf-8", "schema": { "fields": fields, "primaryKey": "id" },
         }));
     }
-    output.add(
-        "data/hsds/tabular/datapackage.json",
+    sink.put(
+        "data/hsds/tabular/datapackage.json".into(),
         compact(&json!({
             "name": "sociale-kaart-hsds",
             "title": site.config.titel,
@@ -240,8 +236,7 @@ fn tabular(site: &Site, tables: &Tables) -> Output {
             "version": hsds::VERSION,
             "resources": resources,
         })),
-    );
-    output
+    )
 }
 
 fn compact(value: &Value) -> Vec<u8> {

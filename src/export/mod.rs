@@ -14,27 +14,20 @@ pub mod open_data;
 use rayon::prelude::*;
 
 use crate::model::Site;
-use crate::render::Output;
+use crate::render::Sink;
 
-/// Adds every export of `site` to `output`. The exports are independent,
-/// so they are made in parallel, each into its own `Output`.
-pub fn build(site: &Site, output: &mut Output) {
-    let writers: [fn(&Site, &mut Output); 5] = [
+/// One export: writes its files for `site` to the sink.
+type Writer = fn(&Site, &dyn Sink) -> anyhow::Result<()>;
+
+/// Writes every export of `site` to `sink`, each file as soon as it is
+/// made. The exports are independent, so they are made in parallel.
+pub fn build(site: &Site, sink: &dyn Sink) -> anyhow::Result<()> {
+    let writers: [Writer; 5] = [
         open_data::write,
-        |site, output| hsds::write(site, &hsds::tables(site), output),
+        |site, sink| hsds::write(site, &hsds::tables(site), sink),
         feed::write,
         agenda::write,
         embed::write,
     ];
-    let parts: Vec<Output> = writers
-        .par_iter()
-        .map(|write| {
-            let mut part = Output::default();
-            write(site, &mut part);
-            part
-        })
-        .collect();
-    for part in parts {
-        output.files.extend(part.files);
-    }
+    writers.par_iter().try_for_each(|write| write(site, sink))
 }

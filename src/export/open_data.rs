@@ -7,6 +7,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::io::Write;
 
 use chrono::NaiveDate;
 use schemars::JsonSchema;
@@ -14,7 +15,7 @@ use serde::Serialize;
 
 use super::hsds::Ids;
 use crate::model::{Aanbieder, Aanbod, Aanmelden, Kosten, Openingstijden, Site, Status};
-use crate::render::{Output, cost_text, offer_url, provider_url};
+use crate::render::{Sink, cost_text, offer_url, provider_url};
 
 /// The version of this format; it goes up only when a key changes meaning
 /// or disappears (new keys may be added without a new version).
@@ -684,28 +685,28 @@ pub const AANBIEDERS_COLUMNS: &[AanbiederColumn] = &[
 /// A column of a CSV file of `T`s: its header and how to fill it.
 type Column<T> = (&'static str, fn(&T) -> Cow<'_, str>);
 
-fn csv<T>(columns: &[Column<T>], items: &[T]) -> Vec<u8> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    writer
-        .write_record(columns.iter().map(|(name, _)| *name))
-        .expect("writing CSV to memory");
+fn csv<T>(out: &mut dyn Write, columns: &[Column<T>], items: &[T]) -> std::io::Result<()> {
+    let mut writer = csv::Writer::from_writer(out);
+    writer.write_record(columns.iter().map(|(name, _)| *name))?;
     for item in items {
         for (_, value) in columns {
-            writer
-                .write_field(value(item).as_bytes())
-                .expect("writing CSV to memory");
+            writer.write_field(value(item).as_bytes())?;
         }
-        writer
-            .write_record(None::<&[u8]>)
-            .expect("writing CSV to memory");
+        writer.write_record(None::<&[u8]>)?;
     }
-    writer.into_inner().expect("writing CSV to memory")
+    writer.flush()
 }
 
 fn json_bytes(value: &impl Serialize) -> Vec<u8> {
-    let mut bytes = serde_json::to_vec_pretty(value).expect("open data serializes");
-    bytes.push(b'\n');
+    let mut bytes = Vec::new();
+    write_json(&mut bytes, value).expect("writing JSON to memory");
     bytes
+}
+
+/// Pretty JSON with a final newline.
+fn write_json(out: &mut dyn Write, value: &impl Serialize) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value)?;
+    out.write_all(b"\n")
 }
 
 /// A JSON Schema with its own address as `$id`.
@@ -715,22 +716,27 @@ fn schema<T: JsonSchema>(site: &Site, path: &str) -> Vec<u8> {
     json_bytes(&schema)
 }
 
-pub fn write(site: &Site, output: &mut Output) {
+pub fn write(site: &Site, sink: &dyn Sink) -> anyhow::Result<()> {
     let aanbod = aanbod_bestand(site);
     let aanbieders = aanbieders_bestand(site);
-    output.add("data/aanbod.json", json_bytes(&aanbod));
-    output.add("data/aanbieders.json", json_bytes(&aanbieders));
-    output.add(
-        "data/aanbod.schema.json",
+    sink.stream("data/aanbod.json".into(), &mut |out| {
+        write_json(out, &aanbod)
+    })?;
+    sink.stream("data/aanbieders.json".into(), &mut |out| {
+        write_json(out, &aanbieders)
+    })?;
+    sink.put(
+        "data/aanbod.schema.json".into(),
         schema::<AanbodBestand>(site, "/data/aanbod.schema.json"),
-    );
-    output.add(
-        "data/aanbieders.schema.json",
+    )?;
+    sink.put(
+        "data/aanbieders.schema.json".into(),
         schema::<AanbiedersBestand>(site, "/data/aanbieders.schema.json"),
-    );
-    output.add("data/aanbod.csv", csv(AANBOD_COLUMNS, &aanbod.aanbod));
-    output.add(
-        "data/aanbieders.csv",
-        csv(AANBIEDERS_COLUMNS, &aanbieders.aanbieders),
-    );
+    )?;
+    sink.stream("data/aanbod.csv".into(), &mut |out| {
+        csv(out, AANBOD_COLUMNS, &aanbod.aanbod)
+    })?;
+    sink.stream("data/aanbieders.csv".into(), &mut |out| {
+        csv(out, AANBIEDERS_COLUMNS, &aanbieders.aanbieders)
+    })
 }

@@ -127,18 +127,18 @@ pub use index::SearchIndex;
 pub use query::{Filters, Hit, Plan, Results};
 
 use crate::model::Site;
-use crate::render::Output;
+use crate::render::Sink;
 
 pub const FORMAT: &str = "sociale-kaart-zoekindex";
 pub const FORMAT_VERSION: u32 = 1;
 /// The folder of the static index in the output.
 pub const INDEX_DIR: &str = "zoekindex";
 
-/// Indexes `site` and adds the static index to `output`.
-pub fn build(site: &Site, output: &mut Output) -> anyhow::Result<()> {
+/// Indexes `site` and writes the static index to `sink`.
+pub fn build(site: &Site, sink: &dyn Sink) -> anyhow::Result<()> {
     let index = SearchIndex::build(site)?;
     for (path, bytes) in export::export(&index)? {
-        output.add(path, bytes);
+        sink.put(path, bytes)?;
     }
     Ok(())
 }

@@ -191,8 +191,9 @@ pub fn example_site() -> sociale_kaart::model::Site {
 /// The example site and its exports (open data, HSDS, feeds, embeds), in memory.
 pub fn exported_example() -> (sociale_kaart::model::Site, sociale_kaart::render::Output) {
     let site = example_site();
-    let mut output = sociale_kaart::render::Output::default();
-    sociale_kaart::export::build(&site, &mut output);
+    let output =
+        sociale_kaart::render::Output::collect(|sink| sociale_kaart::export::build(&site, sink))
+            .expect("the exports build");
     (site, output)
 }
 

@@ -9,7 +9,7 @@
 //! Keys come out sorted, as a `serde_json::Map` (a `BTreeMap` here) would
 //! write them, so the files read the same as a serialized `Value` would.
 
-use std::io::Write as _;
+use std::io::Write;
 
 use fnv::FnvHashMap;
 
@@ -256,20 +256,32 @@ impl<'a> Nester<'a> {
 
     /// Every row of `table` as `shape`, as one page of the API's list
     /// endpoint, in compact JSON with a final newline.
-    pub fn page(&self, table: usize, shape: Shape) -> Vec<u8> {
+    pub fn page(&self, out: &mut dyn Write, table: usize, shape: Shape) -> std::io::Result<()> {
+        // Written into a buffer that goes out item by item: the services
+        // endpoint of a large site is tens of megabytes.
+        const FLUSH_AT: usize = 1 << 18;
         let rows = self.tables.rows(table);
         let size = rows.len();
-        let mut json = Vec::new();
-        json.extend_from_slice(b"{\"contents\":");
-        self.items(&mut json, rows, shape, 1 << table);
+        let mut json = Vec::with_capacity(FLUSH_AT * 2);
+        json.extend_from_slice(b"{\"contents\":[");
+        for (at, row) in rows.enumerate() {
+            if at > 0 {
+                json.push(b',');
+            }
+            self.object(&mut json, row, shape, 1 << table);
+            if json.len() >= FLUSH_AT {
+                out.write_all(&json)?;
+                json.clear();
+            }
+        }
+        json.push(b']');
         writeln!(
             json,
             ",\"empty\":{},\"first_page\":true,\"last_page\":true,\"page_number\":1,\
              \"size\":{size},\"total_items\":{size},\"total_pages\":1}}",
             size == 0
-        )
-        .expect("writing JSON to memory");
-        json
+        )?;
+        out.write_all(&json)
     }
 
     /// `rows` as a list of objects of `shape`, with the tables `path`

@@ -8,6 +8,7 @@
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
+use std::io::Write;
 
 use serde_json::{Map, Number, Value};
 
@@ -358,26 +359,17 @@ impl Tables {
     /// The table at `index` as CSV: every field of the specification as a
     /// column, in its order, so that the files fit any HSDS tabular tool.
     /// Text is trimmed.
-    pub fn to_csv(&self, index: usize) -> Vec<u8> {
-        let table = &TABLES[index];
-        let rows = &self.tables[index];
-        let mut writer =
-            csv::Writer::from_writer(Vec::with_capacity(rows.text.len() + rows.cells.len() * 2));
-        writer
-            .write_record(table.fields)
-            .expect("writing CSV to memory");
+    pub fn write_csv(&self, out: &mut dyn Write, index: usize) -> std::io::Result<()> {
+        let mut writer = csv::Writer::from_writer(out);
+        writer.write_record(TABLES[index].fields)?;
         for row in self.rows(index) {
-            for at in 0..rows.width {
+            for at in 0..self.tables[index].width {
                 let field = row.get(at).map_or(Cow::Borrowed(""), Scalar::csv_text);
-                writer
-                    .write_field(field.as_bytes())
-                    .expect("writing CSV to memory");
+                writer.write_field(field.as_bytes())?;
             }
-            writer
-                .write_record(None::<&[u8]>)
-                .expect("writing CSV to memory");
+            writer.write_record(None::<&[u8]>)?;
         }
-        writer.into_inner().expect("writing CSV to memory")
+        writer.flush()
     }
 }
 
@@ -438,7 +430,11 @@ mod tests {
             row!({ "id": "k", "option": "  Gratis ", "amount": 2.5 }),
         );
         tables.sort();
-        let csv = String::from_utf8(tables.to_csv(table_index("cost_option").unwrap())).unwrap();
+        let mut csv = Vec::new();
+        tables
+            .write_csv(&mut csv, table_index("cost_option").unwrap())
+            .unwrap();
+        let csv = String::from_utf8(csv).unwrap();
         assert_eq!(
             csv,
             "id,service_id,valid_from,valid_to,option,currency,amount,amount_description\n\
