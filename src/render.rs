@@ -448,12 +448,16 @@ impl Card {
 struct Views<'a> {
     /// Every page's context starts as this one: the `site` variable.
     base: Context,
-    /// Each offer's card, by slug.
-    cards: HashMap<&'a str, Card>,
+    /// Each offer's card, in the order of `site.aanbod` (slug order).
+    cards: Vec<Card>,
+    /// Each offer's place in `site.aanbod`, by slug.
+    positions: HashMap<&'a str, usize>,
     providers: HashMap<&'a str, &'a Aanbieder>,
     /// Offers by provider slug and by theme id, each in slug order.
     offers_by_provider: HashMap<&'a str, Vec<&'a Aanbod>>,
     offers_by_theme: HashMap<&'a str, Vec<&'a Aanbod>>,
+    /// The places in `site.aanbod` of the offers of each theme, in order.
+    positions_by_theme: HashMap<&'a str, Vec<u32>>,
 }
 
 impl<'a> Views<'a> {
@@ -461,12 +465,14 @@ impl<'a> Views<'a> {
         missing_templates(site, theme, [CARD_TEMPLATE].into_iter())?;
         let mut offers_by_provider: HashMap<&str, Vec<&Aanbod>> = HashMap::new();
         let mut offers_by_theme: HashMap<&str, Vec<&Aanbod>> = HashMap::new();
-        for a in &site.aanbod {
+        let mut positions_by_theme: HashMap<&str, Vec<u32>> = HashMap::new();
+        for (position, a) in (0u32..).zip(&site.aanbod) {
             for p in &a.aanbieder {
                 offers_by_provider.entry(p).or_default().push(a);
             }
             for t in &a.themas {
                 offers_by_theme.entry(t).or_default().push(a);
+                positions_by_theme.entry(t).or_default().push(position);
             }
         }
         let mut base = Context::new();
@@ -474,7 +480,7 @@ impl<'a> Views<'a> {
             Context::from_value(json!({ "site": site_json(site) }))
                 .expect("a JSON object is a valid context"),
         );
-        let cards: Vec<Result<(&str, Card), Diagnostic>> = site
+        let cards: Vec<Result<Card, Diagnostic>> = site
             .aanbod
             .par_iter()
             .map_init(
@@ -489,17 +495,15 @@ impl<'a> Views<'a> {
                             template_error(theme, CARD_TEMPLATE, &offer_url(&a.source.slug), &err)
                         })?;
                     }
-                    Ok((a.source.slug.as_str(), Card { data, html }))
+                    Ok(Card { data, html })
                 },
             )
             .collect();
         let mut diagnostics = Diagnostics::default();
-        let mut by_slug = HashMap::with_capacity(cards.len());
+        let mut rendered = Vec::with_capacity(cards.len());
         for card in cards {
             match card {
-                Ok((slug, card)) => {
-                    by_slug.insert(slug, card);
-                }
+                Ok(card) => rendered.push(card),
                 // A broken card template fails every card alike: one report is enough.
                 Err(diagnostic) if !diagnostics.has_errors() => diagnostics.push(diagnostic),
                 Err(_) => {}
@@ -510,7 +514,10 @@ impl<'a> Views<'a> {
         }
         Ok(Views {
             base,
-            cards: by_slug,
+            cards: rendered,
+            positions: (site.aanbod.iter().enumerate())
+                .map(|(position, a)| (a.source.slug.as_str(), position))
+                .collect(),
             providers: site
                 .aanbieders
                 .iter()
@@ -518,38 +525,40 @@ impl<'a> Views<'a> {
                 .collect(),
             offers_by_provider,
             offers_by_theme,
+            positions_by_theme,
         })
     }
 
     fn card(&self, a: &Aanbod) -> &Card {
-        &self.cards[a.source.slug.as_str()]
+        &self.cards[self.positions[a.source.slug.as_str()]]
     }
 
     /// Up to four offers sharing the most themes with `a`, as cards under
-    /// an h2. Only the first candidates of each theme are scored, so large
-    /// sites stay linear.
+    /// an h2; ties go to the first in slug order. Only the first candidates
+    /// of each theme are scored, so large sites stay linear.
     fn related(&self, a: &Aanbod) -> Vec<Json> {
         const CANDIDATES_PER_THEME: usize = 64;
-        let mut shared: BTreeMap<&str, usize> = BTreeMap::new();
+        let own = self.positions[a.source.slug.as_str()] as u32;
+        let mut candidates: Vec<u32> = Vec::with_capacity(CANDIDATES_PER_THEME * a.themas.len());
         for theme in &a.themas {
-            let offers = self
-                .offers_by_theme
+            let positions = self
+                .positions_by_theme
                 .get(theme.as_str())
                 .map_or(&[][..], Vec::as_slice);
-            for o in offers
-                .iter()
-                .filter(|o| o.source.slug != a.source.slug)
-                .take(CANDIDATES_PER_THEME)
-            {
-                *shared.entry(o.source.slug.as_str()).or_default() += 1;
-            }
+            candidates.extend(positions.iter().filter(|&&p| p != own).take(CANDIDATES_PER_THEME));
         }
-        let mut ranked: Vec<(&str, usize)> = shared.into_iter().collect();
-        ranked.sort_by(|x, y| y.1.cmp(&x.1).then_with(|| x.0.cmp(y.0)));
+        candidates.sort_unstable();
+        // Positions follow slug order, so (themes shared, position) ranks
+        // exactly as (themes shared, slug).
+        let mut ranked: Vec<(usize, u32)> = candidates
+            .chunk_by(|x, y| x == y)
+            .map(|run| (run.len(), run[0]))
+            .collect();
+        ranked.sort_unstable_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)));
         ranked
             .into_iter()
             .take(4)
-            .map(|(slug, _)| self.cards[slug].html(3))
+            .map(|(_, position)| self.cards[position as usize].html(3))
             .collect()
     }
 }
