@@ -362,6 +362,19 @@ pub fn access_sentence(site: &Site, aanbod: &Aanbod) -> String {
     }
 }
 
+/// How an offer is given, in plain words, for each id of `schema::VORMEN`.
+pub fn form_text(vorm: &str) -> &'static str {
+    match vorm {
+        "groep" => "In een groep",
+        "individueel" => "Alleen, met een hulpverlener",
+        "gezin" => "Met het hele gezin",
+        "online" => "Online",
+        "telefonisch" => "Via de telefoon",
+        "inloop" => "Binnenlopen zonder afspraak",
+        _ => "",
+    }
+}
+
 pub fn age_text(van: u32, tot: u32) -> String {
     if van == 0 && tot >= 99 {
         "alle leeftijden".into()
@@ -545,7 +558,12 @@ impl<'a> Views<'a> {
                 .positions_by_theme
                 .get(theme.as_str())
                 .map_or(&[][..], Vec::as_slice);
-            candidates.extend(positions.iter().filter(|&&p| p != own).take(CANDIDATES_PER_THEME));
+            candidates.extend(
+                positions
+                    .iter()
+                    .filter(|&&p| p != own)
+                    .take(CANDIDATES_PER_THEME),
+            );
         }
         candidates.sort_unstable();
         // Positions follow slug order, so (themes shared, position) ranks
@@ -721,6 +739,7 @@ fn offer_json(site: &Site, a: &Aanbod, views: &Views) -> Json {
         "toegang_zin": access_sentence(site, a),
         "leeftijd": a.leeftijd.map(|l| json!({ "van": l.van, "tot": l.tot, "tekst": age_text(l.van, l.tot) })),
         "vorm": a.vorm,
+        "vormen": a.vorm.iter().map(|v| json!({ "id": v, "tekst": form_text(v) })).collect::<Vec<_>>(),
         "gratis": a.is_free(),
         "kosten": cost_text(&a.kosten),
         "aanmelden": aanmelden,
@@ -1562,6 +1581,13 @@ mod tests {
         assert_eq!(escape_html("geen tekens"), "geen tekens");
         assert_eq!(escape_html("&"), "&amp;");
         assert_eq!(escape_html(""), "");
+    }
+
+    #[test]
+    fn every_form_of_offer_has_words() {
+        for vorm in crate::schema::VORMEN {
+            assert!(!form_text(vorm).is_empty(), "{vorm}");
+        }
     }
 
     #[test]
