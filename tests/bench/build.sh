@@ -10,6 +10,8 @@
 # are done. On ext4 without a journal, creating a file right after many
 # files were deleted is slow (the allocator skips inodes freed in the last
 # minutes), which would make every run pay for the previous run's clean-up.
+# Before each run, `sync` writes the previous run's files to disk, so that
+# a run does not share the machine with the kernel writing back 300 MB.
 # One last run rebuilds over an existing public/, as an editor's rebuild
 # does, and so includes removing the old site.
 set -euo pipefail
@@ -30,6 +32,7 @@ export SOURCE_DATE_EPOCH=1795392000
 walls=()
 peaks=()
 for i in $(seq "$runs"); do
+  sync
   out=$( { /usr/bin/time -f 'TIME %e %M %U %S' "$bin" --site "$site" build -o "$site/run-$i" >/dev/null; } 2>&1 | grep '^TIME')
   walls+=("$(echo "$out" | awk '{print $2}')")
   peaks+=("$(echo "$out" | awk '{print $3}')")
@@ -40,4 +43,5 @@ echo "site: $offers aanbod, $providers aanbieders, $(find "$site/public" -type f
 echo "wall seconds: median $(median "${walls[@]}") (runs: ${walls[*]})"
 echo "peak memory: median $(( $(median "${peaks[@]}") / 1024 )) MB (max $(( $(printf '%s\n' "${peaks[@]}" | sort -g | tail -1) / 1024 )) MB)"
 echo "rebuild over the existing public/, stages:"
+sync
 /usr/bin/time -f '  total %e s wall, %M KB' "$bin" --site "$site" build --timings 2>&1 | grep -E '^  '
