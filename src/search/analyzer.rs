@@ -20,9 +20,9 @@
 //!    "weerbaarheid" and "training".
 
 use std::borrow::Cow;
-use std::collections::HashSet;
 use std::sync::LazyLock;
 
+use fnv::FnvHashSet;
 use rust_stemmers::{Algorithm, Stemmer};
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
@@ -58,7 +58,7 @@ pub const STOP_WORDS: &[&str] = &[
     "zullen",
 ];
 
-static STOP_SET: LazyLock<HashSet<&'static str>> =
+static STOP_SET: LazyLock<FnvHashSet<&'static str>> =
     LazyLock::new(|| STOP_WORDS.iter().copied().collect());
 
 static STEMMER: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::Dutch));
@@ -196,6 +196,7 @@ impl<F: Fn(&str) -> bool> Decompounder<F> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::HashSet;
 
     fn terms(text: &str) -> Vec<String> {
         phrase_terms(text)

@@ -1,10 +1,11 @@
 //! Builds the tantivy index in RAM and reads its terms, postings and field
 //! lengths back for the export and the query planner.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use anyhow::{Context as _, Result};
+use fnv::{FnvHashMap, FnvHashSet};
 use rayon::prelude::*;
 use tantivy::postings::Postings;
 use tantivy::schema::{
@@ -111,10 +112,12 @@ impl SearchIndex {
             .flat_map(|d| d.text.iter())
             .chain(theme_words)
             .collect();
-        let words: HashSet<String> = texts
+        // FNV rather than SipHash: every word of the site is hashed several
+        // times here, and the keys come from our own content.
+        let words: FnvHashSet<String> = texts
             .par_chunks(256)
             .map(|chunk| {
-                let mut found: HashSet<String> = HashSet::new();
+                let mut found: FnvHashSet<String> = FnvHashSet::default();
                 for text in chunk {
                     let folded = analyzer::fold(text);
                     for word in analyzer::words(&folded) {
@@ -125,7 +128,7 @@ impl SearchIndex {
                 }
                 found
             })
-            .reduce(HashSet::new, |mut a, b| {
+            .reduce(FnvHashSet::default, |mut a, b| {
                 if a.len() < b.len() {
                     return b.into_iter().chain(a).collect();
                 }
@@ -136,7 +139,7 @@ impl SearchIndex {
             .into_par_iter()
             .map(|w| (analyzer::stem(&w).into_owned(), w))
             .collect();
-        let known: HashSet<&str> = stems
+        let known: FnvHashSet<&str> = stems
             .iter()
             .filter(|(_, w)| w.len() >= MIN_PART_CHARS)
             .map(|(stem, _)| stem.as_str())
@@ -144,7 +147,7 @@ impl SearchIndex {
         let splitter = Decompounder {
             known: |s: &str| known.contains(s),
         };
-        let analyses: HashMap<String, Analysis> = stems
+        let analyses: FnvHashMap<String, Analysis> = stems
             .par_iter()
             .map(|(stem, word)| {
                 (
@@ -357,7 +360,7 @@ const DUTCH: &str = "nl";
 /// position. Stop words, which have no analysis, yield nothing.
 #[derive(Clone)]
 struct Analysed {
-    analyses: Arc<HashMap<String, Analysis>>,
+    analyses: Arc<FnvHashMap<String, Analysis>>,
 }
 
 struct AnalysedStream<'a> {
