@@ -1072,6 +1072,26 @@ struct ListHead {
     jsonld: Option<String>,
 }
 
+/// The page numbers a list page links to: the first, the last, and two on
+/// either side of `current`; `None` where two or more are left out. A list of
+/// a hundred pages gets a row of links that fits on a phone, and making it
+/// takes the same time on every page.
+fn page_window(current: usize, total: usize) -> Vec<Option<usize>> {
+    const AROUND: usize = 2;
+    let near = |n: usize| n == 1 || n == total || n.abs_diff(current) <= AROUND;
+    let mut window = Vec::new();
+    for n in 1..=total {
+        // A gap of one number would hide nothing: show the number.
+        let lone = n > 1 && near(n - 1) && near(n + 1);
+        if near(n) || lone {
+            window.push(Some(n));
+        } else if window.last().is_some_and(Option::is_some) {
+            window.push(None);
+        }
+    }
+    window
+}
+
 /// Adds the pages of one list: `/themas/x/`, then `/themas/x/2/`, ...
 fn push_list<'a>(
     pages: &mut Vec<Page<'a>>,
@@ -1090,19 +1110,11 @@ fn push_list<'a>(
             format!("{url}{n}/")
         }
     };
+    let page_url = std::sync::Arc::new(page_url);
     for number in 1..=page_count {
         let head = head.clone();
         let offers = offers.clone();
-        let numbers: Vec<Json> = (1..=page_count)
-            .map(|n| json!({ "nummer": n, "url": page_url(n), "huidig": n == number }))
-            .collect();
-        let paginering = (page_count > 1).then(|| {
-            json!({
-                "huidige": number, "totaal": page_count, "paginas": numbers,
-                "vorige": (number > 1).then(|| page_url(number - 1)),
-                "volgende": (number < page_count).then(|| page_url(number + 1)),
-            })
-        });
+        let list_url = page_url.clone();
         let title = if number == 1 {
             head.titel.clone()
         } else {
@@ -1116,6 +1128,20 @@ fn push_list<'a>(
             vars: vars(move || {
                 let slice = offers.iter().skip((number - 1) * LIST_PAGE_SIZE).take(LIST_PAGE_SIZE);
                 let cards: Vec<Json> = slice.map(|a| views.card(a).html(2)).collect();
+                let paginering = (page_count > 1).then(|| {
+                    let numbers: Vec<Json> = page_window(number, page_count)
+                        .into_iter()
+                        .map(|n| match n {
+                            Some(n) => json!({ "nummer": n, "url": list_url(n), "huidig": n == number }),
+                            None => json!({ "gat": true }),
+                        })
+                        .collect();
+                    json!({
+                        "huidige": number, "totaal": page_count, "paginas": numbers,
+                        "vorige": (number > 1).then(|| list_url(number - 1)),
+                        "volgende": (number < page_count).then(|| list_url(number + 1)),
+                    })
+                });
                 let mut vars = vec![(
                     "lijst",
                     json!({
@@ -1581,6 +1607,47 @@ mod tests {
         assert_eq!(escape_html("geen tekens"), "geen tekens");
         assert_eq!(escape_html("&"), "&amp;");
         assert_eq!(escape_html(""), "");
+    }
+
+    #[test]
+    fn long_lists_link_to_the_ends_and_the_pages_nearby() {
+        assert_eq!(page_window(1, 1), vec![Some(1)]);
+        assert_eq!(
+            page_window(1, 5),
+            (1..=5).map(Some).collect::<Vec<_>>(),
+            "short lists show every number"
+        );
+        assert_eq!(
+            page_window(6, 12),
+            vec![
+                Some(1),
+                None,
+                Some(4),
+                Some(5),
+                Some(6),
+                Some(7),
+                Some(8),
+                None,
+                Some(12)
+            ]
+        );
+        assert_eq!(
+            page_window(12, 12),
+            vec![Some(1), None, Some(10), Some(11), Some(12)]
+        );
+        assert_eq!(
+            page_window(4, 12),
+            vec![
+                Some(1),
+                Some(2),
+                Some(3),
+                Some(4),
+                Some(5),
+                Some(6),
+                None,
+                Some(12)
+            ]
+        );
     }
 
     #[test]
