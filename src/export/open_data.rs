@@ -703,10 +703,13 @@ fn json_bytes(value: &impl Serialize) -> Vec<u8> {
     bytes
 }
 
-/// Pretty JSON with a final newline.
+/// Pretty JSON with a final newline. The serializer writes a few bytes at a
+/// time, so it writes into a buffer of its own rather than through `out`.
 fn write_json(out: &mut dyn Write, value: &impl Serialize) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, value)?;
-    out.write_all(b"\n")
+    let mut buffered = std::io::BufWriter::with_capacity(1 << 16, out);
+    serde_json::to_writer_pretty(&mut buffered, value)?;
+    buffered.write_all(b"\n")?;
+    buffered.flush()
 }
 
 /// A JSON Schema with its own address as `$id`.
