@@ -427,7 +427,8 @@ fn pages_are_minified() {
 fn long_lists_are_split_into_linked_pages() {
     let site = SiteTest::from_fixture("minimaal");
     let offer = site.read("content/aanbod/opvoedspreekuur.md");
-    let count = sociale_kaart::render::LIST_PAGE_SIZE * 2 + 3;
+    // Seven pages: enough for the first page to leave numbers out.
+    let count = sociale_kaart::render::LIST_PAGE_SIZE * 6 + 3;
     for i in 0..count {
         site.write(
             &format!("content/aanbod/extra-{i:03}.md"),
@@ -437,7 +438,7 @@ fn long_lists_are_split_into_linked_pages() {
     site.build_ok();
     let first = site.page("/themas/opvoeden/");
     assert!(
-        page_text(&first).contains(&format!("{} keer aanbod, pagina 1 van 3", count + 1)),
+        page_text(&first).contains(&format!("{} keer aanbod, pagina 1 van 7", count + 1)),
         "{}",
         page_text(&first)
     );
@@ -445,17 +446,32 @@ fn long_lists_are_split_into_linked_pages() {
         listed_offers(&first).len(),
         sociale_kaart::render::LIST_PAGE_SIZE
     );
-    let third = site.page("/themas/opvoeden/3/");
+    // Page 1 links to 1, 2, 3 and 7, with one gap; page 4 to every page.
     assert_eq!(
-        listed_offers(&third).len(),
-        count + 1 - 2 * sociale_kaart::render::LIST_PAGE_SIZE
+        select_text(&first, ".paginering__lijst a:not([rel])"),
+        ["Pagina 1", "Pagina 2", "Pagina 3", "Pagina 7"]
+    );
+    assert_eq!(
+        select_text(&first, ".paginering__gat[aria-hidden=true]"),
+        ["…"]
+    );
+    let fourth = site.page("/themas/opvoeden/4/");
+    assert_eq!(
+        select_text(&fourth, ".paginering__lijst a:not([rel])").len(),
+        7
+    );
+    assert!(select_text(&fourth, ".paginering__gat").is_empty());
+    let last = site.page("/themas/opvoeden/7/");
+    assert_eq!(
+        listed_offers(&last).len(),
+        count + 1 - 6 * sociale_kaart::render::LIST_PAGE_SIZE
     );
     assert_eq!(
         listed_on_all_pages(&site, "/themas/opvoeden/").len(),
         count + 1
     );
-    assert_eq!(select_text(&third, "h1").len(), 1);
-    assert!(site.page("/sitemap.xml").contains("/themas/opvoeden/3/"));
+    assert_eq!(select_text(&last, "h1").len(), 1);
+    assert!(site.page("/sitemap.xml").contains("/themas/opvoeden/7/"));
 }
 
 #[test]
