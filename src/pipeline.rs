@@ -105,7 +105,7 @@ pub fn render_site(site: &Site) -> Result<Output, Diagnostics> {
 /// Everything `render_site` does after loading the theme: `serve` keeps the
 /// theme between changes that touch only content.
 pub fn render_with_theme(site: &Site, theme: &Theme) -> Result<Output, Diagnostics> {
-    Output::collect(|sink| render_to(site, theme, sink).map(|_| ())).map_err(|err| match err {
+    Output::collect(|sink| make_files(site, theme, sink).map(|_| ())).map_err(|err| match err {
         BuildError::Content(diagnostics) => diagnostics,
         BuildError::Io(err) => {
             let mut diagnostics = Diagnostics::default();
@@ -123,7 +123,7 @@ pub fn render_with_theme(site: &Site, theme: &Theme) -> Result<Output, Diagnosti
 /// index and the exports are made beside the pages, and every file goes to
 /// the sink as soon as it is made: a large site never is in memory whole.
 /// Returns how long the index and the exports took.
-fn render_to(
+fn make_files(
     site: &Site,
     theme: &Theme,
     sink: &dyn Sink,
@@ -171,7 +171,7 @@ pub fn build_with_progress(
     drop(raw);
     let theme = Theme::load(root, &site.config.thema).map_err(BuildError::Content)?;
     let staging = write::Staging::new(&options.output).map_err(BuildError::Io)?;
-    let (search_time, export_time) = render_to(&site, &theme, &staging)?;
+    let (search_time, export_time) = make_files(&site, &theme, &staging)?;
     timer.note("zoekindex (tegelijk)", search_time);
     timer.note("open data (tegelijk)", export_time);
     timer.lap("pagina's, zoekindex en open data");

@@ -465,10 +465,8 @@ struct Views<'a> {
     cards: Vec<Card>,
     /// Each offer's place in `site.aanbod`, by slug.
     positions: HashMap<&'a str, usize>,
-    providers: HashMap<&'a str, &'a Aanbieder>,
-    /// Offers by provider slug and by theme id, each in slug order.
+    /// Offers by provider slug, in slug order.
     offers_by_provider: HashMap<&'a str, Vec<&'a Aanbod>>,
-    offers_by_theme: HashMap<&'a str, Vec<&'a Aanbod>>,
     /// The places in `site.aanbod` of the offers of each theme, in order.
     positions_by_theme: HashMap<&'a str, Vec<u32>>,
 }
@@ -477,14 +475,12 @@ impl<'a> Views<'a> {
     fn new(site: &'a Site, theme: &Theme, tera: &Tera) -> Result<Self, Diagnostics> {
         missing_templates(site, theme, [CARD_TEMPLATE].into_iter())?;
         let mut offers_by_provider: HashMap<&str, Vec<&Aanbod>> = HashMap::new();
-        let mut offers_by_theme: HashMap<&str, Vec<&Aanbod>> = HashMap::new();
         let mut positions_by_theme: HashMap<&str, Vec<u32>> = HashMap::new();
         for (position, a) in (0u32..).zip(&site.aanbod) {
             for p in &a.aanbieder {
                 offers_by_provider.entry(p).or_default().push(a);
             }
             for t in &a.themas {
-                offers_by_theme.entry(t).or_default().push(a);
                 positions_by_theme.entry(t).or_default().push(position);
             }
         }
@@ -531,13 +527,7 @@ impl<'a> Views<'a> {
             positions: (site.aanbod.iter().enumerate())
                 .map(|(position, a)| (a.source.slug.as_str(), position))
                 .collect(),
-            providers: site
-                .aanbieders
-                .iter()
-                .map(|p| (p.source.slug.as_str(), p))
-                .collect(),
             offers_by_provider,
-            offers_by_theme,
             positions_by_theme,
         })
     }
@@ -691,8 +681,8 @@ fn offer_json(site: &Site, a: &Aanbod, views: &Views) -> Json {
     let providers: Vec<Json> = a
         .aanbieder
         .iter()
-        .filter_map(|slug| views.providers.get(slug.as_str()))
-        .map(|p| provider_summary(p))
+        .filter_map(|slug| site.aanbieder(slug))
+        .map(provider_summary)
         .collect();
     let aanmelden = match &a.aanmelden {
         None => Json::Null,
@@ -701,8 +691,8 @@ fn offer_json(site: &Site, a: &Aanbod, views: &Views) -> Json {
             let via = d
                 .via
                 .as_ref()
-                .and_then(|slug| views.providers.get(slug.as_str()))
-                .map(|p| provider_summary(p));
+                .and_then(|slug| site.aanbieder(slug))
+                .map(provider_summary);
             json!({ "tekst": d.tekst, "telefoon": d.telefoon, "tel_href": d.telefoon.as_deref().map(tel_href),
                 "email": d.email, "url": d.url, "via": via })
         }
@@ -1244,10 +1234,12 @@ fn pages<'a>(site: &'a Site, views: &'a Views<'a>) -> Vec<Page<'a>> {
             .map(|r| json!({ "naam": r.naam, "url": format!("/themas/{}/", r.id) }))
             .collect();
         let offers = views
-            .offers_by_theme
+            .positions_by_theme
             .get(t.id.as_str())
-            .cloned()
-            .unwrap_or_default();
+            .map_or(&[][..], Vec::as_slice)
+            .iter()
+            .map(|&position| &site.aanbod[position as usize])
+            .collect();
         let head = ListHead {
             soort: "thema",
             titel: t.naam.clone(),

@@ -47,21 +47,35 @@ impl Staging {
 
     /// Writes one file into the staging folder, making its folder when needed.
     pub fn write_file(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        let (path, mut file) = self.create(path)?;
+        file.write_all(bytes)
+            .with_context(|| format!("kan {} niet schrijven", path.display()))?;
+        self.count(bytes.len());
+        Ok(())
+    }
+
+    /// Creates a file in the staging folder. Its folder is made only when
+    /// creating fails for want of it: most files of a site share a folder
+    /// that already exists, or have one of their own that does not.
+    fn create(&self, path: &str) -> Result<(PathBuf, File)> {
         let path = self.dir.join(checked_relative(path)?);
-        let written = match std::fs::write(&path, bytes) {
+        let created = match File::create(&path) {
             Err(err) if err.kind() == ErrorKind::NotFound => {
                 if let Some(parent) = path.parent() {
                     std::fs::create_dir_all(parent)
                         .with_context(|| format!("kan de map {} niet maken", parent.display()))?;
                 }
-                std::fs::write(&path, bytes)
+                File::create(&path)
             }
             result => result,
         };
-        written.with_context(|| format!("kan {} niet schrijven", path.display()))?;
+        let file = created.with_context(|| format!("kan {} niet schrijven", path.display()))?;
+        Ok((path, file))
+    }
+
+    fn count(&self, bytes: usize) {
         self.files.fetch_add(1, Ordering::Relaxed);
-        self.bytes.fetch_add(bytes.len(), Ordering::Relaxed);
-        Ok(())
+        self.bytes.fetch_add(bytes, Ordering::Relaxed);
     }
 
     /// How many files, and how many bytes, have been written so far.
@@ -111,42 +125,18 @@ impl Sink for Staging {
         path: String,
         write: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
     ) -> Result<()> {
-        let path = self.dir.join(checked_relative(&path)?);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("kan de map {} niet maken", parent.display()))?;
-        }
-        let streamed = File::create(&path).and_then(|file| {
-            let mut out = Counted {
-                inner: BufWriter::with_capacity(1 << 18, file),
-                bytes: 0,
-            };
+        let (path, file) = self.create(&path)?;
+        let streamed = (|| {
+            let mut out = BufWriter::with_capacity(1 << 18, file);
             write(&mut out)?;
-            out.inner.flush()?;
-            Ok(out.bytes)
-        });
+            let file = out
+                .into_inner()
+                .map_err(std::io::IntoInnerError::into_error)?;
+            Ok::<_, std::io::Error>(file.metadata()?.len())
+        })();
         let bytes = streamed.with_context(|| format!("kan {} niet schrijven", path.display()))?;
-        self.files.fetch_add(1, Ordering::Relaxed);
-        self.bytes.fetch_add(bytes, Ordering::Relaxed);
+        self.count(bytes as usize);
         Ok(())
-    }
-}
-
-/// A writer that counts the bytes written through it.
-struct Counted<W> {
-    inner: W,
-    bytes: usize,
-}
-
-impl<W: Write> Write for Counted<W> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let n = self.inner.write(buf)?;
-        self.bytes += n;
-        Ok(n)
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.inner.flush()
     }
 }
 
