@@ -125,53 +125,116 @@ impl Theme {
         }
     }
 
-    fn tera(&self) -> Result<Tera, Diagnostics> {
-        let mut tera = Tera::default();
-        tera.autoescape_on(vec![".html", ".xml", ".svg"]);
+    /// Parses the templates twice: as the editor wrote them, so that errors
+    /// point at the editor's lines, and minified, so that pages come out
+    /// minified without minifying every page again.
+    fn templates(&self) -> Result<Templates, Diagnostics> {
+        let source = self
+            .parse(
+                self.templates
+                    .iter()
+                    .map(|(name, (_, text))| (name.as_str(), text.clone())),
+            )
+            .map_err(|err| {
+                let mut diagnostics = Diagnostics::default();
+                diagnostics.push(
+                    self.template_diagnostic(&err, "Fout in sjabloon: ")
+                        .hint("Controleer de tera-codes ({{ }} en {% %}) rond deze plek."),
+                );
+                diagnostics
+            })?;
+        let compact = self
+            .parse(self.templates.iter().map(|(name, (_, text))| {
+                let text = if name.ends_with(".html") {
+                    minify_template(text)
+                } else {
+                    text.clone()
+                };
+                (name.as_str(), text)
+            }))
+            .unwrap_or_else(|_| source.clone());
+        Ok(Templates { compact, source })
+    }
+
+    fn parse<'t>(
+        &self,
+        templates: impl Iterator<Item = (&'t str, String)>,
+    ) -> tera::TeraResult<Tera> {
+        let mut tera = Tera::new();
+        tera.autoescape_on([".html", ".xml", ".svg"]);
         tera.set_escape_fn(escape_html);
-        let raw: Vec<(&str, &str)> = self
-            .templates
-            .iter()
-            .map(|(name, (_, text))| (name.as_str(), text.as_str()))
-            .collect();
-        if let Err(err) = tera.add_raw_templates(raw) {
-            let mut diagnostics = Diagnostics::default();
-            let message = error_chain(&err);
-            let file = self
-                .templates
-                .iter()
-                .find(|(name, _)| message.contains(name.as_str()))
-                .map(|(_, (file, _))| file.clone())
-                .unwrap_or_else(|| "templates".into());
-            let at = template_position(&message);
-            diagnostics.push(
-                Diagnostic::error(&file, at, format!("Fout in sjabloon: {message}"))
-                    .hint("Controleer de tera-codes ({{ }} en {% %}) rond deze plek."),
-            );
-            return Err(diagnostics);
-        }
-        // The sources parsed, so errors above point at the editor's lines.
-        // Rendering uses minified templates: the pages come out minified
-        // without minifying every page again.
-        let minified: Vec<(String, String)> = self
-            .templates
-            .iter()
-            .filter(|(name, _)| name.ends_with(".html"))
-            .map(|(name, (_, text))| (name.clone(), minify_template(text)))
-            .collect();
-        let mut compact = tera.clone();
-        if compact
-            .add_raw_templates(minified.iter().map(|(n, t)| (n.as_str(), t.as_str())))
-            .is_ok()
-        {
-            tera = compact;
-        }
         tera.register_filter("datum", datum_filter);
+        let templates: Vec<(&str, String)> = templates.collect();
+        tera.add_raw_templates(templates.iter().map(|(n, t)| (*n, t.as_str())))?;
         Ok(tera)
+    }
+
+    /// A diagnostic at the place in the template file that `err` points
+    /// at, or at the start of the file tera names.
+    fn template_diagnostic(&self, err: &tera::Error, prefix: &str) -> Diagnostic {
+        let report = match err.kind() {
+            tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
+                Some(report)
+            }
+            _ => None,
+        };
+        let message = match report {
+            Some(report) => report.message().to_string(),
+            None => error_chain(err),
+        };
+        let template = report.map(|r| r.filename()).filter(|f| !f.is_empty());
+        let file = template
+            .and_then(|name| self.templates.get(name))
+            .or_else(|| {
+                self.templates
+                    .iter()
+                    .find(|(name, _)| message.contains(name.as_str()))
+                    .map(|(_, t)| t)
+            })
+            .map(|(file, _)| file.clone())
+            .unwrap_or_else(|| "templates".into());
+        let at = report.map_or(Position::START, |r| {
+            Position::new(r.span().start_line, r.span().start_col + 1)
+        });
+        Diagnostic::error(&file, at, format!("{prefix}{message}"))
     }
 
     pub fn template_names(&self) -> impl Iterator<Item = &str> {
         self.templates.keys().map(String::as_str)
+    }
+}
+
+/// A theme's templates, parsed.
+struct Templates {
+    /// Minified: what pages render from.
+    compact: Tera,
+    /// As the editor wrote them: only to locate an error.
+    source: Tera,
+}
+
+impl Templates {
+    /// Renders `template` for the page at `url`. On an error the page
+    /// renders again from the editor's own text, so that the report names
+    /// the line in their file rather than in the minified copy.
+    fn render(
+        &self,
+        theme: &Theme,
+        template: &str,
+        url: &str,
+        context: &Context,
+    ) -> Result<String, Diagnostic> {
+        self.compact
+            .render(template, context)
+            .map_err(|compact_err| {
+                let err = self
+                    .source
+                    .render(template, context)
+                    .err()
+                    .unwrap_or(compact_err);
+                theme
+                    .template_diagnostic(&err, &format!("Fout bij het maken van {url}: "))
+                    .hint("Controleer het sjabloon; gebruik alleen variabelen die bestaan.")
+            })
     }
 }
 
@@ -206,23 +269,6 @@ fn error_chain(err: &dyn std::error::Error) -> String {
     message
 }
 
-/// Tera parse errors contain ` --> 12:5`.
-fn template_position(message: &str) -> Position {
-    message
-        .split("--> ")
-        .nth(1)
-        .and_then(|rest| {
-            let mut it = rest
-                .split(|c: char| !c.is_ascii_digit())
-                .filter(|s| !s.is_empty());
-            Some(Position::new(
-                it.next()?.parse().ok()?,
-                it.next()?.parse().ok()?,
-            ))
-        })
-        .unwrap_or(Position::START)
-}
-
 const MONTHS: [&str; 12] = [
     "januari",
     "februari",
@@ -248,13 +294,11 @@ pub fn dutch_date(date: NaiveDate) -> String {
     )
 }
 
-fn datum_filter(value: &Json, _: &std::collections::HashMap<String, Json>) -> tera::Result<Json> {
-    let text = value
-        .as_str()
-        .ok_or_else(|| tera::Error::msg("datum verwacht een tekst"))?;
-    let date =
-        NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|e| tera::Error::msg(e.to_string()))?;
-    Ok(Json::String(dutch_date(date)))
+fn datum_filter(value: &str, _: tera::Kwargs, _: &tera::State) -> tera::TeraResult<String> {
+    let date = NaiveDate::parse_from_str(value, "%Y-%m-%d").map_err(|e| {
+        tera::Error::message(format!("datum verwacht een datum als 2027-02-03: {e}"))
+    })?;
+    Ok(dutch_date(date))
 }
 
 /// Renders Markdown to safe HTML: raw HTML is sanitized, link targets are
@@ -472,7 +516,7 @@ struct Views<'a> {
 }
 
 impl<'a> Views<'a> {
-    fn new(site: &'a Site, theme: &Theme, tera: &Tera) -> Result<Self, Diagnostics> {
+    fn new(site: &'a Site, theme: &Theme, templates: &Templates) -> Result<Self, Diagnostics> {
         missing_templates(site, theme, [CARD_TEMPLATE].into_iter())?;
         let mut offers_by_provider: HashMap<&str, Vec<&Aanbod>> = HashMap::new();
         let mut positions_by_theme: HashMap<&str, Vec<u32>> = HashMap::new();
@@ -485,10 +529,7 @@ impl<'a> Views<'a> {
             }
         }
         let mut base = Context::new();
-        base.extend(
-            Context::from_value(json!({ "site": site_json(site) }))
-                .expect("a JSON object is a valid context"),
-        );
+        base.insert("site", &site_json(site));
         let cards: Vec<Result<Card, Diagnostic>> = site
             .aanbod
             .par_iter()
@@ -500,9 +541,12 @@ impl<'a> Views<'a> {
                     let mut html = [String::new(), String::new()];
                     for (slot, kop) in html.iter_mut().zip([2, 3]) {
                         context.insert("kop", &kop);
-                        *slot = tera.render(CARD_TEMPLATE, context).map_err(|err| {
-                            template_error(theme, CARD_TEMPLATE, &offer_url(&a.source.slug), &err)
-                        })?;
+                        *slot = templates.render(
+                            theme,
+                            CARD_TEMPLATE,
+                            &offer_url(&a.source.slug),
+                            context,
+                        )?;
                     }
                     Ok(Card { data, html })
                 },
@@ -869,8 +913,8 @@ pub enum RenderError {
 /// `sink`, each page as soon as it is made, so that a large site never is
 /// in memory whole. Every template error is reported, not just the first.
 pub fn render_to(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<(), RenderError> {
-    let tera = theme.tera().map_err(RenderError::Content)?;
-    let views = Views::new(site, theme, &tera).map_err(RenderError::Content)?;
+    let templates = theme.templates().map_err(RenderError::Content)?;
+    let views = Views::new(site, theme, &templates).map_err(RenderError::Content)?;
     let pages = pages(site, &views);
     missing_templates(site, theme, pages.iter().map(|p| p.template))
         .map_err(RenderError::Content)?;
@@ -879,7 +923,7 @@ pub fn render_to(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<(), Rend
         .par_iter()
         .try_for_each_init(
             || views.base.clone(),
-            |context, page| match render_one(site, theme, &tera, context, page) {
+            |context, page| match render_one(site, theme, &templates, context, page) {
                 Ok((path, bytes)) => sink.put(path, bytes),
                 Err(diagnostic) => {
                     failures
@@ -933,13 +977,13 @@ pub fn render_to(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<(), Rend
 /// or `None` when the site has no such page: the live preview renders a
 /// changed site page by page, as the browser asks for them.
 pub fn render_page(site: &Site, theme: &Theme, path: &str) -> Result<Option<Vec<u8>>, Diagnostics> {
-    let tera = theme.tera()?;
-    let views = Views::new(site, theme, &tera)?;
+    let templates = theme.templates()?;
+    let views = Views::new(site, theme, &templates)?;
     let pages = pages(site, &views);
     let Some(page) = pages.iter().find(|p| p.output_path() == path) else {
         return Ok(None);
     };
-    match render_one(site, theme, &tera, &mut views.base.clone(), page) {
+    match render_one(site, theme, &templates, &mut views.base.clone(), page) {
         Ok((_, html)) => Ok(Some(html)),
         Err(d) => {
             let mut diagnostics = Diagnostics::default();
@@ -979,44 +1023,27 @@ fn missing_templates<'t>(
 fn render_one(
     site: &Site,
     theme: &Theme,
-    tera: &Tera,
+    templates: &Templates,
     context: &mut Context,
     page: &Page,
 ) -> Result<(String, Vec<u8>), Diagnostic> {
-    let mut vars = serde_json::Map::new();
-    vars.insert(
-        "pagina".into(),
-        json!({
+    context.insert(
+        "pagina",
+        &json!({
             "titel": page.title, "beschrijving": page.description, "url": page.url,
             "canonical": site.config.absolute_url(&page.url), "template": page.template,
         }),
     );
-    for (key, value) in (page.vars)() {
-        vars.insert(key.into(), value);
+    let vars = (page.vars)();
+    for (key, value) in &vars {
+        context.insert(*key, value);
     }
-    let keys: Vec<String> = vars.keys().cloned().collect();
-    context
-        .extend(Context::from_value(Json::Object(vars)).expect("a JSON object is a valid context"));
-    let html = tera.render(page.template, context);
-    for key in &keys {
+    let html = templates.render(theme, page.template, &page.url, context);
+    context.remove("pagina");
+    for (key, _) in &vars {
         context.remove(key);
     }
-    let html = html.map_err(|err| template_error(theme, page.template, &page.url, &err))?;
-    Ok((page.output_path(), html.into_bytes()))
-}
-
-fn template_error(theme: &Theme, template: &str, url: &str, err: &tera::Error) -> Diagnostic {
-    let file = theme
-        .templates
-        .get(template)
-        .map(|(f, _)| f.clone())
-        .unwrap_or_else(|| template.to_string());
-    Diagnostic::error(
-        &file,
-        Position::START,
-        format!("Fout bij het maken van {url}: {}", error_chain(err)),
-    )
-    .hint("Controleer het sjabloon; gebruik alleen variabelen die bestaan.")
+    Ok((page.output_path(), html?.into_bytes()))
 }
 
 /// The providers' logo files, to be copied as they are.
@@ -1495,28 +1522,26 @@ fn html_cfg() -> minify_html::Cfg {
     }
 }
 
-/// Escapes what HTML requires and no more: tera's default also escapes `/`,
-/// which doubles the size of every URL.
-fn escape_html(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len() + 8);
+/// Escapes what HTML requires, quotes of both kinds included, so that a
+/// theme may quote its attributes either way.
+pub(crate) fn escape_html(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let mut copied = 0;
     // Byte by byte: every character that needs escaping is ASCII, so the
     // slices between them always fall on character boundaries.
     for (i, byte) in text.bytes().enumerate() {
-        let entity = match byte {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
+        let entity: &[u8] = match byte {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'"' => b"&quot;",
+            b'\'' => b"&#39;",
             _ => continue,
         };
-        escaped.push_str(&text[copied..i]);
-        escaped.push_str(entity);
+        out.write_all(&text.as_bytes()[copied..i])?;
+        out.write_all(entity)?;
         copied = i + 1;
     }
-    escaped.push_str(&text[copied..]);
-    escaped
+    out.write_all(&text.as_bytes()[copied..])
 }
 
 /// Minifies a tera template's HTML, leaving `{{ }}`, `{% %}` and `{# #}` as they are.
@@ -1579,8 +1604,8 @@ mod tests {
             .iter()
             .map(|(name, (_, text))| (name.clone(), minify_template(text)))
             .collect();
-        let mut tera = Tera::default();
-        tera.add_raw_templates(minified.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+        theme
+            .parse(minified.iter().map(|(n, t)| (n.as_str(), t.clone())))
             .unwrap_or_else(|e| panic!("{}", error_chain(&e)));
         for (name, text) in &minified {
             assert!(
@@ -1590,15 +1615,21 @@ mod tests {
         }
     }
 
+    fn escaped(text: &str) -> String {
+        let mut out = Vec::new();
+        escape_html(text, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
     #[test]
     fn html_is_escaped_around_multibyte_text() {
         assert_eq!(
-            escape_html(r#"Café "Één" & <b>'s</b> / ok"#),
+            escaped(r#"Café "Één" & <b>'s</b> / ok"#),
             "Café &quot;Één&quot; &amp; &lt;b&gt;&#39;s&lt;/b&gt; / ok"
         );
-        assert_eq!(escape_html("geen tekens"), "geen tekens");
-        assert_eq!(escape_html("&"), "&amp;");
-        assert_eq!(escape_html(""), "");
+        assert_eq!(escaped("geen tekens"), "geen tekens");
+        assert_eq!(escaped("&"), "&amp;");
+        assert_eq!(escaped(""), "");
     }
 
     #[test]

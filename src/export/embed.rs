@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use tera::{Context, Tera};
 
 use crate::model::{Aanbod, Site};
-use crate::render::{Sink, age_text, minify_html, offer_url};
+use crate::render::{Sink, age_text, escape_html, minify_html, offer_url};
 
 const PAGE: &str = include_str!("embed/pagina.html");
 const FRAGMENT: &str = include_str!("embed/fragment.html");
@@ -176,10 +176,11 @@ fn list_json(site: &Site, providers: &HashMap<&str, &str>, list: &List) -> Value
 }
 
 pub fn write(site: &Site, sink: &dyn Sink) -> anyhow::Result<()> {
-    let mut tera = Tera::default();
-    tera.add_raw_templates(vec![("fragment.html", FRAGMENT), ("pagina.html", PAGE)])
+    let mut tera = Tera::new();
+    tera.autoescape_on([".html"]);
+    tera.set_escape_fn(escape_html);
+    tera.add_raw_templates([("fragment.html", FRAGMENT), ("pagina.html", PAGE)])
         .expect("built-in embed templates parse");
-    tera.autoescape_on(vec![".html"]);
     sink.put("embed/embed.css".into(), STYLESHEET.into())?;
     let providers = provider_names(site);
     for list in lists(site) {
