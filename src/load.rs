@@ -86,6 +86,19 @@ impl FileCache {
     }
 }
 
+/// Files that are not in the page cache (a fresh clone, a first build)
+/// come from disk one small read at a time. With as many threads as cores
+/// the disk gets two requests at once and the cores wait; more threads keep
+/// more reads in flight while the others parse.
+const READERS: usize = 16;
+
+fn in_reader_pool<T: Send>(read: impl FnOnce() -> T + Send) -> T {
+    match rayon::ThreadPoolBuilder::new().num_threads(READERS).build() {
+        Ok(pool) => pool.install(read),
+        Err(_) => read(),
+    }
+}
+
 /// Reads `site.yaml` and every content file under `root`.
 pub fn load(root: &Path) -> (RawSite, Diagnostics) {
     // No cache: a one-off build keeps each parsed file once, without the
@@ -93,10 +106,12 @@ pub fn load(root: &Path) -> (RawSite, Diagnostics) {
     let mut diagnostics = Diagnostics::default();
     let config = load_config(root, &mut diagnostics);
     let paths = all_content_paths(root, &mut diagnostics);
-    let results: Vec<Result<SourceFile, Vec<Diagnostic>>> = paths
-        .par_iter()
-        .map(|(kind, path)| load_content_file(root, *kind, path))
-        .collect();
+    let results: Vec<Result<SourceFile, Vec<Diagnostic>>> = in_reader_pool(|| {
+        paths
+            .par_iter()
+            .map(|(kind, path)| load_content_file(root, *kind, path))
+            .collect()
+    });
     let mut files = Vec::with_capacity(results.len());
     for result in results {
         match result {
@@ -181,16 +196,18 @@ pub fn load_cached(root: &Path, cache: &mut FileCache) -> (RawSite, Diagnostics)
             })
         })
         .collect();
-    let fresh: Vec<Option<Result<SourceFile, Vec<Diagnostic>>>> = paths
-        .par_iter()
-        .zip(&stamps)
-        .map(
-            |((kind, path), stamp)| match (stamp, cache.files.get(path)) {
-                (Some(stamp), Some((cached, _))) if cached == stamp => None,
-                _ => Some(load_content_file(root, *kind, path)),
-            },
-        )
-        .collect();
+    let fresh: Vec<Option<Result<SourceFile, Vec<Diagnostic>>>> = in_reader_pool(|| {
+        paths
+            .par_iter()
+            .zip(&stamps)
+            .map(
+                |((kind, path), stamp)| match (stamp, cache.files.get(path)) {
+                    (Some(stamp), Some((cached, _))) if cached == stamp => None,
+                    _ => Some(load_content_file(root, *kind, path)),
+                },
+            )
+            .collect()
+    });
     let mut kept = HashMap::with_capacity(paths.len());
     let mut files = Vec::with_capacity(paths.len());
     for (((_, path), stamp), fresh) in paths.into_iter().zip(stamps).zip(fresh) {

@@ -54,16 +54,24 @@ impl Staging {
         Ok(())
     }
 
-    /// Creates a file in the staging folder. Its folder is made only when
-    /// creating fails for want of it: most files of a site share a folder
-    /// that already exists, or have one of their own that does not.
+    /// Creates a file in the staging folder. A page (`x/index.html`) has a
+    /// folder of its own, which is made first: trying the file first would
+    /// make every page wait for the shared parent folder's lock while
+    /// another thread adds a folder to it. Other files mostly share a folder
+    /// that exists, so theirs is made only when creating fails for want of it.
     fn create(&self, path: &str) -> Result<(PathBuf, File)> {
         let path = self.dir.join(checked_relative(path)?);
+        let parent = path.parent().filter(|p| *p != self.dir);
+        if let Some(parent) = parent.filter(|_| path.ends_with("index.html")) {
+            match std::fs::create_dir(parent) {
+                Err(err) if err.kind() != ErrorKind::AlreadyExists => make_dirs(parent)?,
+                _ => {}
+            }
+        }
         let created = match File::create(&path) {
             Err(err) if err.kind() == ErrorKind::NotFound => {
-                if let Some(parent) = path.parent() {
-                    std::fs::create_dir_all(parent)
-                        .with_context(|| format!("kan de map {} niet maken", parent.display()))?;
+                if let Some(parent) = parent {
+                    make_dirs(parent)?;
                 }
                 File::create(&path)
             }
@@ -169,6 +177,10 @@ fn remove_tree(dir: &Path) {
 
 /// Output paths come from validated slugs; this guard makes sure no path
 /// can ever leave the output folder.
+fn make_dirs(dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("kan de map {} niet maken", dir.display()))
+}
+
 fn checked_relative(path: &str) -> Result<&Path> {
     let p = Path::new(path);
     if path.is_empty() || !p.components().all(|c| matches!(c, Component::Normal(_))) {
@@ -213,6 +225,41 @@ mod tests {
             1,
             "no backup left behind"
         );
+    }
+
+    #[test]
+    fn files_land_in_their_folders_however_deep_and_in_whatever_order() {
+        let parent = tempfile::tempdir().unwrap();
+        let target = parent.path().join("public");
+        let staging = Staging::new(&target).unwrap();
+        let files = [
+            "index.html",
+            "aanbod/x/agenda.ics",
+            "aanbod/x/index.html",
+            "aanbod/y/index.html",
+            "aanbod/index.html",
+            "embed/themas/pesten/index.html",
+            "embed/themas/pesten/fragment.html",
+            "css/site.css",
+        ];
+        for (n, path) in files.iter().enumerate() {
+            staging
+                .put(path.to_string(), n.to_string().into_bytes())
+                .unwrap();
+        }
+        // A folder where a page's folder should be is reported, not overwritten.
+        staging.put("bestand".into(), b"x".to_vec()).unwrap();
+        let failed = staging.put("bestand/index.html".into(), b"y".to_vec());
+        assert!(format!("{:#}", failed.unwrap_err()).contains("bestand"));
+        assert_eq!(staging.written(), (files.len() + 1, files.len() + 1));
+        staging.publish().unwrap();
+        for (n, path) in files.iter().enumerate() {
+            assert_eq!(
+                std::fs::read_to_string(target.join(path)).unwrap(),
+                n.to_string(),
+                "{path}"
+            );
+        }
     }
 
     #[test]
