@@ -585,6 +585,7 @@ impl<'a> Views<'a> {
     /// of each theme are scored, so large sites stay linear.
     fn related(&self, a: &Aanbod) -> Vec<Json> {
         const CANDIDATES_PER_THEME: usize = 64;
+        const RELATED: usize = 4;
         let own = self.positions[a.source.slug.as_str()] as u32;
         let mut candidates: Vec<u32> = Vec::with_capacity(CANDIDATES_PER_THEME * a.themas.len());
         for theme in &a.themas {
@@ -606,10 +607,14 @@ impl<'a> Views<'a> {
             .chunk_by(|x, y| x == y)
             .map(|run| (run.len(), run[0]))
             .collect();
-        ranked.sort_unstable_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)));
+        let best_first = |x: &(usize, u32), y: &(usize, u32)| y.0.cmp(&x.0).then(x.1.cmp(&y.1));
+        if ranked.len() > RELATED {
+            ranked.select_nth_unstable_by(RELATED, best_first);
+            ranked.truncate(RELATED);
+        }
+        ranked.sort_unstable_by(best_first);
         ranked
             .into_iter()
-            .take(4)
             .map(|(_, position)| self.cards[position as usize].html(3))
             .collect()
     }
