@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 use serde_yaml::{Mapping, Value};
 
@@ -50,51 +51,26 @@ pub fn validate(raw: &RawSite, today: NaiveDate) -> (Option<Site>, Diagnostics) 
     };
     let vocabularies = Vocabularies::new(&config, &raw.files);
 
+    // Each file is checked on its own, so the files are checked in parallel
+    // and their reports gathered in file order.
+    let checked: Vec<(Option<Entry>, Diagnostics)> = raw
+        .files
+        .par_iter()
+        .map(|file| {
+            let mut ds = Diagnostics::default();
+            let entry = check_file(file, &config, today, &vocabularies, &mut ds);
+            (entry, ds)
+        })
+        .collect();
     let mut aanbieders = Vec::new();
     let mut aanbod = Vec::new();
     let mut paginas = Vec::new();
-    for file in &raw.files {
-        let mut ds = Diagnostics::default();
-        match file.kind {
-            Kind::Aanbieder => {
-                if let Some(a) = typed::<Aanbieder>(file, schema::AANBIEDER, &vocabularies, &mut ds)
-                {
-                    check_aanbieder(file, &a, &config, today, &mut ds);
-                    aanbieders.push(Aanbieder {
-                        source: source(file),
-                        ..a
-                    });
-                }
-            }
-            Kind::Aanbod => {
-                if let Some(a) = typed::<Aanbod>(file, schema::AANBOD, &vocabularies, &mut ds) {
-                    check_aanbod(file, &a, &config, today, &mut ds);
-                    if a.status != Status::Gestopt {
-                        aanbod.push(Aanbod {
-                            source: source(file),
-                            ..a
-                        });
-                    }
-                }
-            }
-            Kind::Pagina => {
-                if let Some(p) = typed::<Pagina>(file, schema::PAGINA, &vocabularies, &mut ds) {
-                    if RESERVED_SLUGS.contains(&file.slug.as_str()) {
-                        ds.push(
-                            Diagnostic::error(
-                                &file.path,
-                                Position::START,
-                                format!("Het webadres /{}/ is al in gebruik door de sociale kaart zelf.", file.slug),
-                            )
-                            .hint("Geef het bestand een andere naam, bijvoorbeeld met 'info-' ervoor."),
-                        );
-                    }
-                    paginas.push(Pagina {
-                        source: source(file),
-                        ..p
-                    });
-                }
-            }
+    for (entry, ds) in checked {
+        match entry {
+            Some(Entry::Aanbieder(a)) => aanbieders.push(a),
+            Some(Entry::Aanbod(a)) => aanbod.push(a),
+            Some(Entry::Pagina(p)) => paginas.push(p),
+            None => {}
         }
         diagnostics.extend(ds);
     }
@@ -115,6 +91,62 @@ pub fn validate(raw: &RawSite, today: NaiveDate) -> (Option<Site>, Diagnostics) 
         today,
     };
     (Some(site), diagnostics)
+}
+
+enum Entry {
+    Aanbieder(Aanbieder),
+    Aanbod(Aanbod),
+    Pagina(Pagina),
+}
+
+/// Checks one content file; `None` when it has errors or is not published.
+fn check_file(
+    file: &SourceFile,
+    config: &SiteConfig,
+    today: NaiveDate,
+    vocabularies: &Vocabularies,
+    ds: &mut Diagnostics,
+) -> Option<Entry> {
+    match file.kind {
+        Kind::Aanbieder => {
+            let a = typed::<Aanbieder>(file, schema::AANBIEDER, vocabularies, ds)?;
+            check_aanbieder(file, &a, config, today, ds);
+            Some(Entry::Aanbieder(Aanbieder {
+                source: source(file),
+                ..a
+            }))
+        }
+        Kind::Aanbod => {
+            let a = typed::<Aanbod>(file, schema::AANBOD, vocabularies, ds)?;
+            check_aanbod(file, &a, config, today, ds);
+            (a.status != Status::Gestopt).then(|| {
+                Entry::Aanbod(Aanbod {
+                    source: source(file),
+                    ..a
+                })
+            })
+        }
+        Kind::Pagina => {
+            let p = typed::<Pagina>(file, schema::PAGINA, vocabularies, ds)?;
+            if RESERVED_SLUGS.contains(&file.slug.as_str()) {
+                ds.push(
+                    Diagnostic::error(
+                        &file.path,
+                        Position::START,
+                        format!(
+                            "Het webadres /{}/ is al in gebruik door de sociale kaart zelf.",
+                            file.slug
+                        ),
+                    )
+                    .hint("Geef het bestand een andere naam, bijvoorbeeld met 'info-' ervoor."),
+                );
+            }
+            Some(Entry::Pagina(Pagina {
+                source: source(file),
+                ..p
+            }))
+        }
+    }
 }
 
 fn source(file: &SourceFile) -> Source {
