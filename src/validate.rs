@@ -93,6 +93,10 @@ pub fn validate(raw: &RawSite, today: NaiveDate) -> (Option<Site>, Diagnostics) 
     (Some(site), diagnostics)
 }
 
+/// A checked file's entry, on its way into its list of the site. Each moves
+/// into its list right away, so boxing the larger variants would only add an
+/// allocation per file.
+#[allow(clippy::large_enum_variant)]
 enum Entry {
     Aanbieder(Aanbieder),
     Aanbod(Aanbod),
