@@ -547,6 +547,9 @@ impl<'a> Views<'a> {
                             &offer_url(&a.source.slug),
                             context,
                         )?;
+                        // Kept for the whole build: without the spare room
+                        // the renderer's buffer grew by.
+                        slot.shrink_to_fit();
                     }
                     Ok(Card { data, html })
                 },
