@@ -4,6 +4,7 @@
 //! soon as it is made: the staging folder of `write` in a build, memory for
 //! the live preview and the checks.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::{Mutex, PoisonError};
@@ -129,44 +130,29 @@ impl Theme {
     /// point at the editor's lines, and minified, so that pages come out
     /// minified without minifying every page again.
     fn templates(&self) -> Result<Templates, Diagnostics> {
-        let source = self
-            .parse(
-                self.templates
-                    .iter()
-                    .map(|(name, (_, text))| (name.as_str(), text.clone())),
-            )
-            .map_err(|err| {
-                let mut diagnostics = Diagnostics::default();
-                diagnostics.push(
-                    self.template_diagnostic(&err, "Fout in sjabloon: ")
-                        .hint("Controleer de tera-codes ({{ }} en {% %}) rond deze plek."),
-                );
-                diagnostics
-            })?;
-        let compact = self
-            .parse(self.templates.iter().map(|(name, (_, text))| {
-                let text = if name.ends_with(".html") {
-                    minify_template(text)
-                } else {
-                    text.clone()
-                };
-                (name.as_str(), text)
-            }))
-            .unwrap_or_else(|_| source.clone());
+        let source = parse_templates(
+            self.templates
+                .iter()
+                .map(|(name, (_, text))| (name.as_str(), Cow::Borrowed(text.as_str()))),
+        )
+        .map_err(|err| {
+            let mut diagnostics = Diagnostics::default();
+            diagnostics.push(
+                self.template_diagnostic(&err, "Fout in sjabloon: ")
+                    .hint("Controleer de tera-codes ({{ }} en {% %}) rond deze plek."),
+            );
+            diagnostics
+        })?;
+        let compact = parse_templates(self.templates.iter().map(|(name, (_, text))| {
+            let text = if name.ends_with(".html") {
+                Cow::Owned(minify_template(text))
+            } else {
+                Cow::Borrowed(text.as_str())
+            };
+            (name.as_str(), text)
+        }))
+        .unwrap_or_else(|_| source.clone());
         Ok(Templates { compact, source })
-    }
-
-    fn parse<'t>(
-        &self,
-        templates: impl Iterator<Item = (&'t str, String)>,
-    ) -> tera::TeraResult<Tera> {
-        let mut tera = Tera::new();
-        tera.autoescape_on([".html", ".xml", ".svg"]);
-        tera.set_escape_fn(escape_html);
-        tera.register_filter("datum", datum_filter);
-        let templates: Vec<(&str, String)> = templates.collect();
-        tera.add_raw_templates(templates.iter().map(|(n, t)| (*n, t.as_str())))?;
-        Ok(tera)
     }
 
     /// A diagnostic at the place in the template file that `err` points
@@ -202,6 +188,18 @@ impl Theme {
     pub fn template_names(&self) -> impl Iterator<Item = &str> {
         self.templates.keys().map(String::as_str)
     }
+}
+
+fn parse_templates<'t>(
+    templates: impl Iterator<Item = (&'t str, Cow<'t, str>)>,
+) -> tera::TeraResult<Tera> {
+    let mut tera = Tera::new();
+    tera.autoescape_on([".html", ".xml", ".svg"]);
+    tera.set_escape_fn(escape_html);
+    tera.register_filter("datum", datum_filter);
+    let templates: Vec<(&str, Cow<str>)> = templates.collect();
+    tera.add_raw_templates(templates.iter().map(|(n, t)| (*n, t.as_ref())))?;
+    Ok(tera)
 }
 
 /// A theme's templates, parsed.
@@ -1612,9 +1610,12 @@ mod tests {
             .iter()
             .map(|(name, (_, text))| (name.clone(), minify_template(text)))
             .collect();
-        theme
-            .parse(minified.iter().map(|(n, t)| (n.as_str(), t.clone())))
-            .unwrap_or_else(|e| panic!("{}", error_chain(&e)));
+        parse_templates(
+            minified
+                .iter()
+                .map(|(n, t)| (n.as_str(), Cow::Borrowed(t.as_str()))),
+        )
+        .unwrap_or_else(|e| panic!("{}", error_chain(&e)));
         for (name, text) in &minified {
             assert!(
                 text.len() < theme.templates[name].1.len(),
