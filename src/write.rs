@@ -175,12 +175,12 @@ fn remove_tree(dir: &Path) {
     let _ = std::fs::remove_dir_all(dir);
 }
 
-/// Output paths come from validated slugs; this guard makes sure no path
-/// can ever leave the output folder.
 fn make_dirs(dir: &Path) -> Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("kan de map {} niet maken", dir.display()))
 }
 
+/// Output paths come from validated slugs; this guard makes sure no path
+/// can ever leave the output folder.
 fn checked_relative(path: &str) -> Result<&Path> {
     let p = Path::new(path);
     if path.is_empty() || !p.components().all(|c| matches!(c, Component::Normal(_))) {
@@ -227,11 +227,17 @@ mod tests {
         );
     }
 
-    #[test]
-    fn files_land_in_their_folders_however_deep_and_in_whatever_order() {
+    /// A staging folder for `public/` in a fresh temporary folder.
+    fn staging_in_tempdir() -> (tempfile::TempDir, PathBuf, Staging) {
         let parent = tempfile::tempdir().unwrap();
         let target = parent.path().join("public");
         let staging = Staging::new(&target).unwrap();
+        (parent, target, staging)
+    }
+
+    #[test]
+    fn files_land_in_their_folders_however_deep_and_in_whatever_order() {
+        let (_parent, target, staging) = staging_in_tempdir();
         let files = [
             "index.html",
             "aanbod/x/agenda.ics",
@@ -247,7 +253,7 @@ mod tests {
                 .put(path.to_string(), n.to_string().into_bytes())
                 .unwrap();
         }
-        // A folder where a page's folder should be is reported, not overwritten.
+        // A file where a page's folder should be is reported, not overwritten.
         staging.put("bestand".into(), b"x".to_vec()).unwrap();
         let failed = staging.put("bestand/index.html".into(), b"y".to_vec());
         assert!(format!("{:#}", failed.unwrap_err()).contains("bestand"));
@@ -264,9 +270,7 @@ mod tests {
 
     #[test]
     fn a_streamed_file_is_written_whole_and_counted() {
-        let parent = tempfile::tempdir().unwrap();
-        let target = parent.path().join("public");
-        let staging = Staging::new(&target).unwrap();
+        let (parent, target, staging) = staging_in_tempdir();
         staging
             .stream("data/groot.json".into(), &mut |out| {
                 for piece in ["[", "1,", "2", "]"] {
