@@ -1,6 +1,6 @@
 //! The HSDS tables of one site as the export builds and writes them: every
 //! row a fixed list of cells in the order of its table's fields in
-//! [`TABLES`], the text of all cells of a table in one buffer. The
+//! [`TABLES`], the text of all cells of a table in a few large buffers. The
 //! importer's [`Dataset`] keeps each row as a JSON object so that fields it
 //! does not know survive reading; the export only writes fields of the
 //! specification, and at tens of thousands of rows an object (and a string)
@@ -14,11 +14,12 @@ use serde_json::{Map, Number, Value};
 
 use crate::hsds::{Dataset, TABLES, Table};
 
-/// One cell: text (a range of its table's text), a number, or nothing.
+/// One cell: text (a range of one of its table's text chunks), a number,
+/// or nothing.
 #[derive(Debug, Clone)]
 enum Cell {
     Empty,
-    Text { start: usize, end: usize },
+    Text { chunk: u32, start: u32, end: u32 },
     Number(Number),
 }
 
@@ -112,17 +113,31 @@ macro_rules! row {
 }
 pub(crate) use row;
 
-/// The cells of one table, row after row, and the text they point into;
-/// in id order once sorted, so that writing a table reads its memory from
-/// start to end.
+/// The cells of one table, row after row (in id order once sorted), and
+/// the text they point into. The text lives in chunks that never move: a
+/// table of tens of megabytes grows by adding a chunk, not by copying all
+/// its text into a buffer twice as large, and sorting moves only cells.
 #[derive(Debug)]
 struct Rows {
     width: usize,
     cells: Vec<Cell>,
-    text: String,
+    chunks: Vec<String>,
 }
 
+/// The first text chunk of a table; each next one is twice as large, up
+/// to [`MAX_CHUNK`], so small tables stay small.
+const FIRST_CHUNK: usize = 4 << 10;
+const MAX_CHUNK: usize = 1 << 20;
+
 impl Rows {
+    fn new(width: usize) -> Self {
+        Rows {
+            width,
+            cells: Vec::new(),
+            chunks: Vec::new(),
+        }
+    }
+
     fn len(&self) -> usize {
         self.cells.len() / self.width
     }
@@ -130,12 +145,36 @@ impl Rows {
     fn row(&self, at: usize) -> Row<'_> {
         Row {
             cells: &self.cells[at * self.width..(at + 1) * self.width],
-            text: &self.text,
+            chunks: &self.chunks,
         }
     }
 
-    /// Puts the rows in id order, their text too, and merges the rows
-    /// that share an id.
+    fn push_text(&mut self, text: &str) -> Cell {
+        let fits = self
+            .chunks
+            .last()
+            .is_some_and(|c| c.capacity() - c.len() >= text.len());
+        if !fits {
+            let next = self
+                .chunks
+                .last()
+                .map_or(FIRST_CHUNK, |c| (c.capacity() * 2).min(MAX_CHUNK));
+            self.chunks
+                .push(String::with_capacity(next.max(text.len())));
+        }
+        let chunk = self.chunks.len() - 1;
+        let buffer = &mut self.chunks[chunk];
+        let start = buffer.len();
+        buffer.push_str(text);
+        let offset = |at: usize| u32::try_from(at).expect("a text chunk under 4 GB");
+        Cell::Text {
+            chunk: offset(chunk),
+            start: offset(start),
+            end: offset(buffer.len()),
+        }
+    }
+
+    /// Puts the rows in id order and merges the rows that share an id.
     fn sort(&mut self) {
         let id = |at: u32| self.row(at as usize).id();
         // The first 16 bytes as a number order as the bytes do, which
@@ -171,24 +210,10 @@ impl Rows {
             }
         }
         let mut cells = Vec::with_capacity(kept.len() * self.width);
-        let mut text = String::with_capacity(self.text.len());
         for at in kept {
-            for cell in &self.cells[at * self.width..(at + 1) * self.width] {
-                cells.push(match cell {
-                    Cell::Text { start, end } => {
-                        let moved = text.len();
-                        text.push_str(&self.text[*start..*end]);
-                        Cell::Text {
-                            start: moved,
-                            end: text.len(),
-                        }
-                    }
-                    other => other.clone(),
-                });
-            }
+            cells.extend_from_slice(&self.cells[at * self.width..(at + 1) * self.width]);
         }
         self.cells = cells;
-        self.text = text;
     }
 }
 
@@ -203,7 +228,7 @@ fn prefix(id: &str) -> u128 {
 #[derive(Debug, Clone, Copy)]
 pub struct Row<'a> {
     cells: &'a [Cell],
-    text: &'a str,
+    chunks: &'a [String],
 }
 
 impl<'a> Row<'a> {
@@ -216,15 +241,17 @@ impl<'a> Row<'a> {
     pub fn get(&self, field: usize) -> Option<Scalar<'a>> {
         match &self.cells[field] {
             Cell::Empty => None,
-            Cell::Text { start, end } => Some(Scalar::Text(&self.text[*start..*end])),
+            Cell::Text { .. } => self.text(field).map(Scalar::Text),
             Cell::Number(n) => Some(Scalar::Number(n)),
         }
     }
 
     /// The field's value, if it is text.
     pub fn text(&self, field: usize) -> Option<&'a str> {
-        match &self.cells[field] {
-            Cell::Text { start, end } => Some(&self.text[*start..*end]),
+        match self.cells[field] {
+            Cell::Text { chunk, start, end } => {
+                Some(&self.chunks[chunk as usize][start as usize..end as usize])
+            }
             _ => None,
         }
     }
@@ -240,14 +267,7 @@ pub struct Tables {
 impl Default for Tables {
     fn default() -> Self {
         Tables {
-            tables: TABLES
-                .iter()
-                .map(|t| Rows {
-                    width: t.fields.len(),
-                    cells: Vec::new(),
-                    text: String::new(),
-                })
-                .collect(),
+            tables: TABLES.iter().map(|t| Rows::new(t.fields.len())).collect(),
         }
     }
 }
@@ -276,7 +296,7 @@ impl Tables {
         let spec = &TABLES[index];
         let rows = &mut self.tables[index];
         let first = rows.cells.len();
-        let text = rows.text.len();
+        let text = (rows.chunks.len(), rows.chunks.last().map_or(0, String::len));
         rows.cells.resize(first + rows.width, Cell::Empty);
         for (field, value) in fields {
             let Some(at) = field_index(spec, field) else {
@@ -285,20 +305,17 @@ impl Tables {
             };
             rows.cells[first + at] = match value {
                 Input::Empty => Cell::Empty,
-                Input::Text(s) => {
-                    let start = rows.text.len();
-                    rows.text.push_str(s);
-                    Cell::Text {
-                        start,
-                        end: rows.text.len(),
-                    }
-                }
+                Input::Text(s) => rows.push_text(s),
                 Input::Number(n) => Cell::Number(n),
             };
         }
         if !matches!(rows.cells[first], Cell::Text { .. }) {
             rows.cells.truncate(first);
-            rows.text.truncate(text);
+            let (chunks, len) = text;
+            rows.chunks.truncate(chunks);
+            if let Some(last) = rows.chunks.last_mut() {
+                last.truncate(len);
+            }
         }
     }
 
@@ -402,6 +419,36 @@ mod tests {
         assert_eq!(b.get(name), Some(Scalar::Text("Eerste")));
         assert_eq!(b.get(latitude).map(Scalar::to_value), Some(json!(52.5)));
         assert!(tables.position(location, "c").is_none());
+    }
+
+    #[test]
+    fn text_keeps_its_cells_across_many_chunks() {
+        let mut tables = Tables::default();
+        let long = "x".repeat(MAX_CHUNK + 1);
+        for i in (0..5000).rev() {
+            let name = format!("naam {i} {}", "y".repeat(i % 700));
+            tables.insert("location", row!({ "id": format!("{i:05}"), "name": name }));
+            // Rows without an id are dropped, with the text they added.
+            tables.insert("location", row!({ "name": long.as_str() }));
+        }
+        tables.insert("location", row!({ "id": "lang", "name": long.as_str() }));
+        tables.sort();
+        let location = table_index("location").unwrap();
+        let name = field_index(&TABLES[location], "name").unwrap();
+        assert_eq!(tables.rows(location).len(), 5001);
+        for (i, row) in tables.rows(location).take(5000).enumerate() {
+            assert_eq!(row.id(), format!("{i:05}"));
+            let expected = format!("naam {i} {}", "y".repeat(i % 700));
+            assert_eq!(row.text(name), Some(expected.as_str()));
+        }
+        let last = tables.row(location, 5000);
+        assert_eq!(last.text(name), Some(long.as_str()));
+        let rows = &tables.tables[location];
+        let stored: usize = rows.chunks.iter().map(String::len).sum();
+        let kept: usize = (0..5000)
+            .map(|i| format!("{i:05}naam {i} ").len() + i % 700)
+            .sum();
+        assert_eq!(stored, kept + "lang".len() + long.len());
     }
 
     #[test]
