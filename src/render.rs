@@ -14,7 +14,7 @@ use include_dir::{Dir, include_dir};
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use rayon::prelude::*;
 use serde_json::{Value as Json, json};
-use tera::{Context, Tera};
+use tera::{Context, Tera, Value};
 use walkdir::WalkDir;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Position, display_path};
@@ -488,14 +488,45 @@ pub fn provider_url(slug: &str) -> String {
 /// pages and "ook interessant" show some 100,000 cards on a site of 10,000
 /// offers; rendering each card once keeps that from dominating a build.
 struct Card {
-    data: Json,
+    data: Value,
+    /// The offer's providers, as `data` holds them.
+    providers: Value,
     /// The card under the page's h1 (`kop` 2) and under an h2 (`kop` 3).
-    html: [String; 2],
+    html: [Value; 2],
 }
 
 impl Card {
-    fn html(&self, kop: u8) -> Json {
-        Json::String(self.html[usize::from(kop == 3)].clone())
+    fn html(&self, kop: u8) -> Value {
+        self.html[usize::from(kop == 3)].clone()
+    }
+}
+
+/// A template map, written like an object of `json!`:
+/// `map! { "titel": a.titel.as_str(), "gratis": a.is_free() }`, each value
+/// anything a [`Value`] is made from. Pages get their variables as template
+/// values straight away: a JSON tree per page, converted and thrown away,
+/// cost more than rendering the page. Long strings and lists in a
+/// [`Value`] are shared, so cards and summaries are made once and reused.
+macro_rules! map {
+    ($($key:literal : $value:expr),* $(,)?) => {{
+        let mut map = tera::Map::default();
+        $(map.insert(tera::value::Key::Str($key), Value::from($value));)*
+        Value::from(map)
+    }};
+}
+
+/// A template value of anything serde serializes: for the few structs of
+/// the model that pages show as they are.
+fn serialized<T: serde::Serialize + ?Sized>(value: &T) -> Value {
+    Value::from_serializable(value)
+}
+
+fn status_text(status: Status) -> &'static str {
+    match status {
+        Status::Actief => "actief",
+        Status::Gepland => "gepland",
+        Status::Gepauzeerd => "gepauzeerd",
+        Status::Gestopt => "gestopt",
     }
 }
 
@@ -509,6 +540,8 @@ struct Views<'a> {
     positions: HashMap<&'a str, usize>,
     /// Offers by provider slug, in slug order.
     offers_by_provider: HashMap<&'a str, Vec<&'a Aanbod>>,
+    /// Each provider's summary, by slug.
+    provider_summaries: HashMap<&'a str, Value>,
     /// The places in `site.aanbod` of the offers of each theme, in order.
     positions_by_theme: HashMap<&'a str, Vec<u32>>,
 }
@@ -528,28 +561,35 @@ impl<'a> Views<'a> {
         }
         let mut base = Context::new();
         base.insert("site", &site_json(site));
+        let provider_summaries: HashMap<&str, Value> = site
+            .aanbieders
+            .iter()
+            .map(|p| (p.source.slug.as_str(), provider_summary(p)))
+            .collect();
         let cards: Vec<Result<Card, Diagnostic>> = site
             .aanbod
             .par_iter()
             .map_init(
                 || base.clone(),
                 |context, a| {
-                    let data = card(site, a);
-                    context.insert("aanbod", &data);
-                    let mut html = [String::new(), String::new()];
+                    let (data, providers) = card(site, a);
+                    context.insert_value("aanbod", data.clone());
+                    let mut html = [Value::none(), Value::none()];
                     for (slot, kop) in html.iter_mut().zip([2, 3]) {
-                        context.insert("kop", &kop);
-                        *slot = templates.render(
+                        context.insert_value("kop", Value::from(kop));
+                        let rendered = templates.render(
                             theme,
                             CARD_TEMPLATE,
                             &offer_url(&a.source.slug),
                             context,
                         )?;
-                        // Kept for the whole build: without the spare room
-                        // the renderer's buffer grew by.
-                        slot.shrink_to_fit();
+                        *slot = Value::from(rendered);
                     }
-                    Ok(Card { data, html })
+                    Ok(Card {
+                        data,
+                        providers,
+                        html,
+                    })
                 },
             )
             .collect();
@@ -573,8 +613,17 @@ impl<'a> Views<'a> {
                 .map(|(position, a)| (a.source.slug.as_str(), position))
                 .collect(),
             offers_by_provider,
+            provider_summaries,
             positions_by_theme,
         })
+    }
+
+    /// The summaries of the providers with these slugs that exist.
+    fn providers(&self, slugs: &[String]) -> Vec<Value> {
+        slugs
+            .iter()
+            .filter_map(|slug| self.provider_summaries.get(slug.as_str()).cloned())
+            .collect()
     }
 
     fn card(&self, a: &Aanbod) -> &Card {
@@ -584,7 +633,7 @@ impl<'a> Views<'a> {
     /// Up to four offers sharing the most themes with `a`, as cards under
     /// an h2; ties go to the first in slug order. Only the first candidates
     /// of each theme are scored, so large sites stay linear.
-    fn related(&self, a: &Aanbod) -> Vec<Json> {
+    fn related(&self, a: &Aanbod) -> Vec<Value> {
         const CANDIDATES_PER_THEME: usize = 64;
         const RELATED: usize = 4;
         let own = self.positions[a.source.slug.as_str()] as u32;
@@ -624,36 +673,45 @@ impl<'a> Views<'a> {
 /// The template of one offer's card in lists.
 const CARD_TEMPLATE: &str = "kaart.html";
 
-fn contact_json(c: &crate::model::Contact) -> Json {
-    json!({
-        "naam": c.naam, "rol": c.rol, "telefoon": c.telefoon, "email": c.email,
-        "tel_href": c.telefoon.as_deref().map(tel_href),
-    })
+fn contact_json(c: &crate::model::Contact) -> Value {
+    map! {
+        "naam": c.naam.as_deref(), "rol": c.rol.as_deref(), "telefoon": c.telefoon.as_deref(),
+        "email": c.email.as_deref(), "tel_href": c.telefoon.as_deref().map(tel_href),
+    }
 }
 
-fn card(site: &Site, a: &Aanbod) -> Json {
-    let providers: Vec<Json> = a
+fn age_json(leeftijd: Option<crate::model::Leeftijd>) -> Value {
+    Value::from(
+        leeftijd.map(|l| map! { "van": l.van, "tot": l.tot, "tekst": age_text(l.van, l.tot) }),
+    )
+}
+
+/// An offer's card data, and its providers as the data holds them.
+fn card(site: &Site, a: &Aanbod) -> (Value, Value) {
+    let providers: Vec<Value> = a
         .aanbieder
         .iter()
         .filter_map(|slug| site.aanbieder(slug))
-        .map(|p| json!({ "naam": p.naam, "url": provider_url(&p.source.slug) }))
+        .map(|p| map! { "naam": p.naam.as_str(), "url": provider_url(&p.source.slug) })
         .collect();
+    let providers = Value::from(providers);
     let toegang = site.config.toegang(&a.toegang);
-    json!({
-        "slug": a.source.slug,
+    let data = map! {
+        "slug": a.source.slug.as_str(),
         "url": offer_url(&a.source.slug),
-        "titel": a.titel,
-        "samenvatting": a.samenvatting,
-        "aanbieders": providers,
+        "titel": a.titel.as_str(),
+        "samenvatting": a.samenvatting.as_str(),
+        "aanbieders": providers.clone(),
         "gratis": a.is_free(),
         "kosten": cost_text(&a.kosten),
-        "toegang": { "id": a.toegang, "naam": toegang.map(|t| t.naam.clone()) },
+        "toegang": map! { "id": a.toegang.as_str(), "naam": toegang.map(|t| t.naam.as_str()) },
         "zelf_aanmelden": site.config.toegang.first().is_some_and(|t| t.id == a.toegang),
-        "leeftijd": a.leeftijd.map(|l| json!({ "van": l.van, "tot": l.tot, "tekst": age_text(l.van, l.tot) })),
-        "status": a.status,
+        "leeftijd": age_json(a.leeftijd),
+        "status": status_text(a.status),
         "gepland": a.status == Status::Gepland,
         "gepauzeerd": a.status == Status::Gepauzeerd,
-    })
+    };
+    (data, providers)
 }
 
 fn site_json(site: &Site) -> Json {
@@ -720,94 +778,92 @@ pub fn offered_in_kern(a: &Aanbod, gemeente: &str, kern: &str) -> bool {
     }
 }
 
-fn offer_json(site: &Site, a: &Aanbod, views: &Views) -> Json {
+fn offer_json<'s>(site: &'s Site, a: &Aanbod, views: &Views) -> Value {
     let c = &site.config;
-    let named = |ids: &[String], f: &dyn Fn(&str) -> Option<(String, String)>| -> Vec<Json> {
+    let named = |ids: &[String], f: &dyn Fn(&str) -> Option<(&'s str, String)>| -> Vec<Value> {
         ids.iter()
             .filter_map(|id| f(id))
-            .map(|(naam, url)| json!({ "naam": naam, "url": url }))
+            .map(|(naam, url)| map! { "naam": naam, "url": url })
             .collect()
     };
-    let providers: Vec<Json> = a
-        .aanbieder
-        .iter()
-        .filter_map(|slug| site.aanbieder(slug))
-        .map(provider_summary)
-        .collect();
     let aanmelden = match &a.aanmelden {
-        None => Json::Null,
-        Some(Aanmelden::Tekst(t)) => json!({ "tekst": t }),
+        None => Value::none(),
+        Some(Aanmelden::Tekst(t)) => map! { "tekst": t.as_str() },
         Some(Aanmelden::Details(d)) => {
             let via = d
                 .via
                 .as_ref()
-                .and_then(|slug| site.aanbieder(slug))
-                .map(provider_summary);
-            json!({ "tekst": d.tekst, "telefoon": d.telefoon, "tel_href": d.telefoon.as_deref().map(tel_href),
-                "email": d.email, "url": d.url, "via": via })
+                .and_then(|slug| views.provider_summaries.get(slug.as_str()).cloned());
+            map! {
+                "tekst": d.tekst.as_deref(), "telefoon": d.telefoon.as_deref(),
+                "tel_href": d.telefoon.as_deref().map(tel_href), "email": d.email.as_deref(),
+                "url": d.url.as_deref(), "via": via,
+            }
         }
     };
-    let data: Vec<Json> = a
+    let data: Vec<Value> = a
         .data
         .iter()
         .map(|d| {
-            json!({
+            map! {
                 "start": d.start.to_string(), "eind": d.eind.map(|e| e.to_string()),
                 "start_tekst": dutch_date(d.start), "eind_tekst": d.eind.map(dutch_date),
                 "aanmelden_voor": d.aanmelden_voor.map(|e| e.to_string()),
                 "aanmelden_voor_tekst": d.aanmelden_voor.map(dutch_date),
-                "omschrijving": d.omschrijving,
+                "omschrijving": d.omschrijving.as_deref(),
                 "voorbij": d.last_day() < site.today,
-            })
+            }
         })
         .collect();
     let stale = (site.today - a.laatst_gecontroleerd).num_days() > i64::from(c.controle.max_dagen);
-    let related = views.related(a);
-    json!({
-        "card": views.card(a).data,
-        "slug": a.source.slug,
+    let strings =
+        |list: &[String]| -> Vec<Value> { list.iter().map(|s| Value::from(s.as_str())).collect() };
+    map! {
+        "card": views.card(a).data.clone(),
+        "slug": a.source.slug.as_str(),
         "url": offer_url(&a.source.slug),
-        "titel": a.titel,
-        "samenvatting": a.samenvatting,
+        "titel": a.titel.as_str(),
+        "samenvatting": a.samenvatting.as_str(),
         "inhoud": markdown_to_html(&a.source.body),
-        "aanbieders": providers,
-        "themas": named(&a.themas, &|id| c.thema(id).map(|t| (t.naam.clone(), format!("/themas/{id}/")))),
-        "doelgroepen": named(&a.doelgroep, &|id| c.doelgroep(id).map(|t| (t.naam.clone(), String::new()))),
-        "gemeenten": named(&a.gemeenten, &|id| c.gemeente(id).map(|t| (t.naam.clone(), format!("/gemeenten/{id}/")))),
-        "kernen": named(&a.kernen, &|id| c.kern(id).map(|(_, k)| (k.naam.clone(), format!("/kernen/{id}/")))),
-        "toegang": c.toegang(&a.toegang),
+        "aanbieders": views.providers(&a.aanbieder),
+        "themas": named(&a.themas, &|id| c.thema(id).map(|t| (t.naam.as_str(), format!("/themas/{id}/")))),
+        "doelgroepen": named(&a.doelgroep, &|id| c.doelgroep(id).map(|t| (t.naam.as_str(), String::new()))),
+        "gemeenten": named(&a.gemeenten, &|id| c.gemeente(id).map(|t| (t.naam.as_str(), format!("/gemeenten/{id}/")))),
+        "kernen": named(&a.kernen, &|id| c.kern(id).map(|(_, k)| (k.naam.as_str(), format!("/kernen/{id}/")))),
+        "toegang": c.toegang(&a.toegang).map(serialized),
         "toegang_zin": access_sentence(site, a),
-        "leeftijd": a.leeftijd.map(|l| json!({ "van": l.van, "tot": l.tot, "tekst": age_text(l.van, l.tot) })),
-        "vorm": a.vorm,
-        "vormen": a.vorm.iter().map(|v| json!({ "id": v, "tekst": form_text(v) })).collect::<Vec<_>>(),
+        "leeftijd": age_json(a.leeftijd),
+        "vorm": strings(&a.vorm),
+        "vormen": a.vorm.iter().map(|v| map! { "id": v.as_str(), "tekst": form_text(v) }).collect::<Vec<_>>(),
         "gratis": a.is_free(),
         "kosten": cost_text(&a.kosten),
         "aanmelden": aanmelden,
         "contact": a.contact.as_ref().map(contact_json),
-        "locaties": a.locaties,
+        "locaties": serialized(&a.locaties),
         "data": data,
-        "erkenning": a.erkenning,
-        "trefwoorden": a.trefwoorden,
-        "talen": a.talen,
-        "status": a.status,
+        "erkenning": a.erkenning.as_ref().map(serialized),
+        "trefwoorden": strings(&a.trefwoorden),
+        "talen": strings(&a.talen),
+        "status": status_text(a.status),
         "laatst_gecontroleerd": a.laatst_gecontroleerd.to_string(),
         "laatst_gecontroleerd_tekst": dutch_date(a.laatst_gecontroleerd),
         "verouderd": stale,
-        "gerelateerd": related,
+        "gerelateerd": views.related(a),
         "deel_mailto": share_mailto(&a.titel, &a.samenvatting, &site.config.absolute_url(&offer_url(&a.source.slug))),
-    })
+    }
 }
 
-fn provider_summary(p: &Aanbieder) -> Json {
-    json!({
-        "slug": p.source.slug, "naam": p.naam, "url": provider_url(&p.source.slug), "samenvatting": p.samenvatting,
-        "telefoon": p.telefoon, "tel_href": p.telefoon.as_deref().map(tel_href), "email": p.email, "website": p.website,
-    })
+fn provider_summary(p: &Aanbieder) -> Value {
+    map! {
+        "slug": p.source.slug.as_str(), "naam": p.naam.as_str(), "url": provider_url(&p.source.slug),
+        "samenvatting": p.samenvatting.as_str(), "telefoon": p.telefoon.as_deref(),
+        "tel_href": p.telefoon.as_deref().map(tel_href), "email": p.email.as_deref(), "website": p.website.as_deref(),
+    }
 }
 
-fn provider_json(site: &Site, p: &Aanbieder, views: &Views) -> Json {
+fn provider_json(site: &Site, p: &Aanbieder, views: &Views) -> Value {
     let c = &site.config;
-    let cards: Vec<Json> = views
+    let cards: Vec<Value> = views
         .offers_by_provider
         .get(p.source.slug.as_str())
         .map_or(&[][..], Vec::as_slice)
@@ -815,28 +871,28 @@ fn provider_json(site: &Site, p: &Aanbieder, views: &Views) -> Json {
         .map(|a| views.card(a).html(3))
         .collect();
     let openingstijden = match &p.openingstijden {
-        None => Json::Null,
-        Some(Openingstijden::Tekst(t)) => json!({ "tekst": t }),
-        Some(Openingstijden::Tijden(list)) => json!({ "tijden": list }),
+        None => Value::none(),
+        Some(Openingstijden::Tekst(t)) => map! { "tekst": t.as_str() },
+        Some(Openingstijden::Tijden(list)) => map! { "tijden": serialized(list) },
     };
-    let gemeenten: Vec<Json> = p
+    let gemeenten: Vec<Value> = p
         .gemeenten
         .iter()
         .filter_map(|id| c.gemeente(id))
-        .map(|g| json!({ "naam": g.naam, "url": format!("/gemeenten/{}/", g.id) }))
+        .map(|g| map! { "naam": g.naam.as_str(), "url": format!("/gemeenten/{}/", g.id) })
         .collect();
-    json!({
-        "slug": p.source.slug,
+    map! {
+        "slug": p.source.slug.as_str(),
         "url": provider_url(&p.source.slug),
-        "naam": p.naam,
-        "soort": p.soort,
-        "samenvatting": p.samenvatting,
+        "naam": p.naam.as_str(),
+        "soort": p.soort.as_str(),
+        "samenvatting": p.samenvatting.as_str(),
         "inhoud": markdown_to_html(&p.source.body),
-        "telefoon": p.telefoon,
+        "telefoon": p.telefoon.as_deref(),
         "tel_href": p.telefoon.as_deref().map(tel_href),
-        "email": p.email,
-        "website": p.website,
-        "adres": p.adres,
+        "email": p.email.as_deref(),
+        "website": p.website.as_deref(),
+        "adres": p.adres.as_ref().map(serialized),
         "gemeenten": gemeenten,
         "openingstijden": openingstijden,
         "contactpersonen": p.contactpersonen.iter().map(contact_json).collect::<Vec<_>>(),
@@ -844,14 +900,14 @@ fn provider_json(site: &Site, p: &Aanbieder, views: &Views) -> Json {
         "laatst_gecontroleerd": p.laatst_gecontroleerd.to_string(),
         "laatst_gecontroleerd_tekst": dutch_date(p.laatst_gecontroleerd),
         "kaarten": cards,
-    })
+    }
 }
 
 /// Page-specific variables, computed by the worker that renders the page,
 /// so that no more than a page's worth of data per thread is alive at once.
-type Vars<'a> = Box<dyn Fn() -> Vec<(&'static str, Json)> + Send + Sync + 'a>;
+type Vars<'a> = Box<dyn Fn() -> Vec<(&'static str, Value)> + Send + Sync + 'a>;
 
-fn vars<'a>(f: impl Fn() -> Vec<(&'static str, Json)> + Send + Sync + 'a) -> Vars<'a> {
+fn vars<'a>(f: impl Fn() -> Vec<(&'static str, Value)> + Send + Sync + 'a) -> Vars<'a> {
     Box::new(f)
 }
 
@@ -1033,20 +1089,23 @@ fn render_one(
     context: &mut Context,
     page: &Page,
 ) -> Result<(String, Vec<u8>), Diagnostic> {
-    context.insert(
+    context.insert_value(
         "pagina",
-        &json!({
-            "titel": page.title, "beschrijving": page.description, "url": page.url,
+        map! {
+            "titel": page.title.as_str(), "beschrijving": page.description.as_str(), "url": page.url.as_str(),
             "canonical": site.config.absolute_url(&page.url), "template": page.template,
-        }),
+        },
     );
-    let vars = (page.vars)();
-    for (key, value) in &vars {
-        context.insert(*key, value);
-    }
+    let keys: Vec<&'static str> = (page.vars)()
+        .into_iter()
+        .map(|(key, value)| {
+            context.insert_value(key, value);
+            key
+        })
+        .collect();
     let html = templates.render(theme, page.template, &page.url, context);
     context.remove("pagina");
-    for (key, _) in &vars {
+    for key in keys {
         context.remove(key);
     }
     Ok((page.output_path(), html?.into_bytes()))
@@ -1091,7 +1150,7 @@ struct ListHead {
     omschrijving: Option<String>,
     description: String,
     overzicht: (&'static str, &'static str),
-    extra: Json,
+    extra: Value,
     jsonld: Option<String>,
 }
 
@@ -1150,31 +1209,31 @@ fn push_list<'a>(
             description: head.description.clone(),
             vars: vars(move || {
                 let slice = offers.iter().skip((number - 1) * LIST_PAGE_SIZE).take(LIST_PAGE_SIZE);
-                let cards: Vec<Json> = slice.map(|a| views.card(a).html(2)).collect();
+                let cards: Vec<Value> = slice.map(|a| views.card(a).html(2)).collect();
                 let paginering = (page_count > 1).then(|| {
-                    let numbers: Vec<Json> = page_window(number, page_count)
+                    let numbers: Vec<Value> = page_window(number, page_count)
                         .into_iter()
                         .map(|n| match n {
-                            Some(n) => json!({ "nummer": n, "url": list_url(n), "huidig": n == number }),
-                            None => json!({ "gat": true }),
+                            Some(n) => map! { "nummer": n, "url": list_url(n), "huidig": n == number },
+                            None => map! { "gat": true },
                         })
                         .collect();
-                    json!({
+                    map! {
                         "huidige": number, "totaal": page_count, "paginas": numbers,
                         "vorige": (number > 1).then(|| list_url(number - 1)),
                         "volgende": (number < page_count).then(|| list_url(number + 1)),
-                    })
+                    }
                 });
                 let mut vars = vec![(
                     "lijst",
-                    json!({
-                        "soort": head.soort, "titel": head.titel, "omschrijving": head.omschrijving,
+                    map! {
+                        "soort": head.soort, "titel": head.titel.as_str(), "omschrijving": head.omschrijving.as_deref(),
                         "kaarten": cards, "totaal": offers.len(), "paginering": paginering,
-                        "overzicht": { "titel": head.overzicht.0, "url": head.overzicht.1 }, "extra": head.extra,
-                    }),
+                        "overzicht": map! { "titel": head.overzicht.0, "url": head.overzicht.1 }, "extra": head.extra.clone(),
+                    },
                 )];
                 if let Some(script) = &head.jsonld {
-                    vars.push(("jsonld", Json::String(script.clone())));
+                    vars.push(("jsonld", Value::from(script.as_str())));
                 }
                 vars
             }),
@@ -1206,19 +1265,19 @@ fn pages<'a>(site: &'a Site, views: &'a Views<'a>) -> Vec<Page<'a>> {
                 })
                 .collect();
             upcoming.sort_by(|x, y| (x.0, &x.1.source.slug).cmp(&(y.0, &y.1.source.slug)));
-            let upcoming: Vec<Json> = upcoming
+            let upcoming: Vec<Value> = upcoming
                 .into_iter()
                 .take(6)
                 .map(|(start, a, d)| {
-                    json!({ "aanbod": views.card(a).data, "start": start.to_string(),
-                    "start_tekst": dutch_date(start), "omschrijving": d.omschrijving })
+                    map! { "aanbod": views.card(a).data.clone(), "start": start.to_string(),
+                    "start_tekst": dutch_date(start), "omschrijving": d.omschrijving.as_deref() }
                 })
                 .collect();
             vec![
-                ("aankomend", Json::Array(upcoming)),
+                ("aankomend", Value::from(upcoming)),
                 (
                     "jsonld",
-                    Json::String(jsonld::to_script(&jsonld::website(site))),
+                    Value::from(jsonld::to_script(&jsonld::website(site))),
                 ),
             ]
         }),
@@ -1235,7 +1294,7 @@ fn pages<'a>(site: &'a Site, views: &'a Views<'a>) -> Vec<Page<'a>> {
                     ("aanbod", offer_json(site, a, views)),
                     (
                         "jsonld",
-                        Json::String(jsonld::to_script(&jsonld::offer_graph(site, a))),
+                        Value::from(jsonld::to_script(&jsonld::offer_graph(site, a))),
                     ),
                 ]
             }),
@@ -1252,7 +1311,7 @@ fn pages<'a>(site: &'a Site, views: &'a Views<'a>) -> Vec<Page<'a>> {
                     ("aanbieder", provider_json(site, p, views)),
                     (
                         "jsonld",
-                        Json::String(jsonld::to_script(&jsonld::organization(site, p))),
+                        Value::from(jsonld::to_script(&jsonld::organization(site, p))),
                     ),
                 ]
             }),
@@ -1260,11 +1319,11 @@ fn pages<'a>(site: &'a Site, views: &'a Views<'a>) -> Vec<Page<'a>> {
     }
 
     for t in &c.themas {
-        let related: Vec<Json> = t
+        let related: Vec<Value> = t
             .verwant
             .iter()
             .filter_map(|id| c.thema(id))
-            .map(|r| json!({ "naam": r.naam, "url": format!("/themas/{}/", r.id) }))
+            .map(|r| map! { "naam": r.naam.as_str(), "url": format!("/themas/{}/", r.id) })
             .collect();
         let offers = views
             .positions_by_theme
@@ -1282,7 +1341,7 @@ fn pages<'a>(site: &'a Site, views: &'a Views<'a>) -> Vec<Page<'a>> {
                 .clone()
                 .unwrap_or_else(|| format!("Aanbod over {}", t.naam.to_lowercase())),
             overzicht: ("Alle thema's", "/themas/"),
-            extra: json!({ "verwant": related }),
+            extra: map! { "verwant": related },
             jsonld: None,
         };
         push_list(
@@ -1294,10 +1353,10 @@ fn pages<'a>(site: &'a Site, views: &'a Views<'a>) -> Vec<Page<'a>> {
         );
     }
     for g in &c.gemeenten {
-        let kernen: Vec<Json> = g
+        let kernen: Vec<Value> = g
             .kernen
             .iter()
-            .map(|k| json!({ "naam": k.naam, "url": format!("/kernen/{}/", k.id) }))
+            .map(|k| map! { "naam": k.naam.as_str(), "url": format!("/kernen/{}/", k.id) })
             .collect();
         let head = ListHead {
             soort: "gemeente",
@@ -1308,7 +1367,7 @@ fn pages<'a>(site: &'a Site, views: &'a Views<'a>) -> Vec<Page<'a>> {
                 g.naam
             ),
             overzicht: ("Alle gemeenten", "/gemeenten/"),
-            extra: json!({ "kernen": kernen }),
+            extra: map! { "kernen": kernen },
             jsonld: None,
         };
         push_list(
@@ -1328,7 +1387,10 @@ fn pages<'a>(site: &'a Site, views: &'a Views<'a>) -> Vec<Page<'a>> {
                     k.naam
                 ),
                 overzicht: ("Alle kernen", "/kernen/"),
-                extra: json!({ "gemeente": { "naam": g.naam, "url": format!("/gemeenten/{}/", g.id) }, "lat": k.lat, "lon": k.lon }),
+                extra: map! {
+                    "gemeente": map! { "naam": g.naam.as_str(), "url": format!("/gemeenten/{}/", g.id) },
+                    "lat": k.lat, "lon": k.lon,
+                },
                 jsonld: Some(jsonld::to_script(&jsonld::place(site, g, k))),
             };
             push_list(
@@ -1352,7 +1414,7 @@ fn pages<'a>(site: &'a Site, views: &'a Views<'a>) -> Vec<Page<'a>> {
                 age_text(l.van, l.tot)
             ),
             overzicht: ("Alle leeftijden", "/leeftijd/"),
-            extra: Json::Null,
+            extra: Value::none(),
             jsonld: None,
         };
         push_list(
@@ -1374,7 +1436,7 @@ fn pages<'a>(site: &'a Site, views: &'a Views<'a>) -> Vec<Page<'a>> {
             url: url.into(),
             title: title.into(),
             description: format!("{title} in de sociale kaart."),
-            vars: vars(move || vec![("overzicht", json!({ "soort": soort }))]),
+            vars: vars(move || vec![("overzicht", map! { "soort": soort })]),
         });
     }
 
@@ -1393,24 +1455,24 @@ fn pages<'a>(site: &'a Site, views: &'a Views<'a>) -> Vec<Page<'a>> {
                 .map(|a| (sort_key(&a.titel), a))
                 .collect();
             sorted.sort_by(|x, y| (&x.0, &x.1.source.slug).cmp(&(&y.0, &y.1.source.slug)));
-            let mut az: BTreeMap<String, Vec<Json>> = BTreeMap::new();
+            let mut az: BTreeMap<String, Vec<Value>> = BTreeMap::new();
             for (key, a) in sorted {
                 let letter = key
                     .chars()
                     .next()
                     .filter(char::is_ascii_alphabetic)
                     .map_or("#".to_string(), |c| c.to_ascii_uppercase().to_string());
-                let card = &views.card(a).data;
-                az.entry(letter).or_default().push(json!({
-                    "titel": a.titel, "url": card["url"], "aanbieders": card["aanbieders"],
-                    "gepland": card["gepland"], "gepauzeerd": card["gepauzeerd"],
-                }));
+                az.entry(letter).or_default().push(map! {
+                    "titel": a.titel.as_str(), "url": offer_url(&a.source.slug),
+                    "aanbieders": views.card(a).providers.clone(),
+                    "gepland": a.status == Status::Gepland, "gepauzeerd": a.status == Status::Gepauzeerd,
+                });
             }
-            let groups: Vec<Json> = az
+            let groups: Vec<Value> = az
                 .into_iter()
-                .map(|(letter, items)| json!({ "letter": letter, "aanbod": items }))
+                .map(|(letter, items)| map! { "letter": letter, "aanbod": items })
                 .collect();
-            vec![("groepen", Json::Array(groups))]
+            vec![("groepen", Value::from(groups))]
         }),
     });
 
@@ -1426,11 +1488,11 @@ fn pages<'a>(site: &'a Site, views: &'a Views<'a>) -> Vec<Page<'a>> {
         vars: vars(move || {
             vec![(
                 "aanbieders",
-                Json::Array(
+                Value::from(
                     sorted_providers
                         .iter()
-                        .map(|p| provider_summary(p))
-                        .collect(),
+                        .map(|p| views.provider_summaries[p.source.slug.as_str()].clone())
+                        .collect::<Vec<_>>(),
                 ),
             )]
         }),
@@ -1441,25 +1503,28 @@ fn pages<'a>(site: &'a Site, views: &'a Views<'a>) -> Vec<Page<'a>> {
         title: "Wie is wie".into(),
         description: "Contactpersonen per organisatie en rol, voor professionals.".into(),
         vars: vars(move || {
-            let who: Vec<Json> = providers
+            let who: Vec<Value> = providers
                 .iter()
                 .filter(|p| !p.contactpersonen.is_empty())
                 .map(|p| {
-                    let mut by_role: BTreeMap<String, Vec<Json>> = BTreeMap::new();
+                    let mut by_role: BTreeMap<String, Vec<Value>> = BTreeMap::new();
                     for person in &p.contactpersonen {
                         by_role
                             .entry(person.rol.clone().unwrap_or_else(|| "Contact".into()))
                             .or_default()
                             .push(contact_json(person));
                     }
-                    let roles: Vec<Json> = by_role
+                    let roles: Vec<Value> = by_role
                         .into_iter()
-                        .map(|(rol, mensen)| json!({ "rol": rol, "personen": mensen }))
+                        .map(|(rol, mensen)| map! { "rol": rol, "personen": mensen })
                         .collect();
-                    json!({ "aanbieder": provider_summary(p), "soort": p.soort, "rollen": roles })
+                    map! {
+                        "aanbieder": views.provider_summaries[p.source.slug.as_str()].clone(),
+                        "soort": p.soort.as_str(), "rollen": roles,
+                    }
                 })
                 .collect();
-            vec![("organisaties", Json::Array(who))]
+            vec![("organisaties", Value::from(who))]
         }),
     });
 
@@ -1476,7 +1541,7 @@ fn pages<'a>(site: &'a Site, views: &'a Views<'a>) -> Vec<Page<'a>> {
             url: format!("/{}/", p.source.slug),
             title: p.titel.clone(),
             description: p.samenvatting.clone().unwrap_or_default(),
-            vars: vars(move || vec![("inhoud", Json::String(markdown_to_html(&p.source.body)))]),
+            vars: vars(move || vec![("inhoud", Value::from(markdown_to_html(&p.source.body)))]),
         });
     }
     pages.push(Page {
