@@ -1,13 +1,20 @@
 //! schema.org structured data (JSON-LD) for search engines and other
 //! directories: offers as `Service`, dated runs as `Event`, providers as
 //! `Organization` with `ContactPoint`s, villages as `Place`, the site as
-//! `WebSite` with a `SearchAction`. Built here as serde_json values so that
-//! templates only print a finished, escaped string.
+//! `WebSite` with a `SearchAction`. Built here as typed values that borrow
+//! from the site, so that templates only print a finished, escaped string.
+//!
+//! The fields of every type are declared in byte order of their JSON keys,
+//! and so serialize in the same order as a sorted JSON object would: the
+//! output does not depend on how the values are built, and a test holds the
+//! order to that.
 
-use serde_json::{Map, Value as Json, json};
+use serde::{Serialize, Serializer};
+use serde_json::Value as Json;
 
 use crate::model::{
-    Aanbieder, Aanbod, Adres, Contact, Gemeente, Kern, Kosten, Locatie, Openingstijden, Site,
+    Aanbieder, Aanbod, Aanmelden, Adres, Contact, Gemeente, Kern, Kosten, Locatie, Openingstijden,
+    Site,
 };
 use crate::render::{offer_url, provider_url};
 
@@ -16,10 +23,13 @@ const CONTEXT: &str = "https://schema.org";
 /// Serializes a JSON-LD value for a `<script type="application/ld+json">`
 /// element. `<` only occurs inside JSON strings, where `\u003c` means the
 /// same, so no text from content can close the script element.
-pub fn to_script(value: &Json) -> String {
-    serde_json::to_string(value)
-        .expect("JSON values always serialize")
-        .replace('<', "\\u003c")
+pub fn to_script(value: &impl Serialize) -> String {
+    let text = serde_json::to_string(value).expect("JSON-LD values always serialize");
+    if text.contains('<') {
+        text.replace('<', "\\u003c")
+    } else {
+        text
+    }
 }
 
 /// `@id` of an entity: its page URL with a fragment naming the type.
@@ -27,17 +37,31 @@ fn id(site: &Site, path: &str, kind: &str) -> String {
     format!("{}#{kind}", site.config.absolute_url(path))
 }
 
-/// Inserts `key` only when the value is present and non-empty.
-fn put(map: &mut Map<String, Json>, key: &str, value: impl Into<Json>) {
-    let value = value.into();
-    let empty = match &value {
-        Json::Null => true,
-        Json::String(s) => s.is_empty(),
-        Json::Array(a) => a.is_empty(),
-        _ => false,
-    };
-    if !empty {
-        map.insert(key.to_string(), value);
+/// A text that is left out when absent or empty.
+fn blank(text: &Option<&str>) -> bool {
+    text.is_none_or(str::is_empty)
+}
+
+fn text(value: &Option<String>) -> Option<&str> {
+    value.as_deref().filter(|t| !t.is_empty())
+}
+
+/// Items that are left out when there are none, written as one value when
+/// there is one, and as a list otherwise.
+struct OneOrMore<T>(Vec<T>);
+
+impl<T> OneOrMore<T> {
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl<T: Serialize> Serialize for OneOrMore<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0.as_slice() {
+            [one] => one.serialize(serializer),
+            many => many.serialize(serializer),
+        }
     }
 }
 
@@ -53,148 +77,193 @@ fn international_phone(phone: &str) -> String {
     }
 }
 
-fn postal_address(
-    straat: &Option<String>,
-    postcode: &Option<String>,
-    plaats: &Option<String>,
-) -> Option<Json> {
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PostalAddress<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    address_country: &'static str,
+    #[serde(skip_serializing_if = "blank")]
+    address_locality: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    address_region: Option<&'static str>,
+    #[serde(skip_serializing_if = "blank")]
+    postal_code: Option<&'a str>,
+    #[serde(skip_serializing_if = "blank")]
+    street_address: Option<&'a str>,
+}
+
+fn postal_address<'a>(
+    straat: &'a Option<String>,
+    postcode: &'a Option<String>,
+    plaats: &'a Option<String>,
+) -> Option<PostalAddress<'a>> {
     if straat.is_none() && postcode.is_none() && plaats.is_none() {
         return None;
     }
-    let mut address = Map::new();
-    address.insert("@type".into(), "PostalAddress".into());
-    put(&mut address, "streetAddress", straat.clone());
-    put(&mut address, "postalCode", postcode.clone());
-    put(&mut address, "addressLocality", plaats.clone());
-    address.insert("addressCountry".into(), "NL".into());
-    Some(Json::Object(address))
-}
-
-fn geo(lat: Option<f64>, lon: Option<f64>) -> Option<Json> {
-    match (lat, lon) {
-        (Some(latitude), Some(longitude)) => {
-            Some(json!({ "@type": "GeoCoordinates", "latitude": latitude, "longitude": longitude }))
-        }
-        _ => None,
-    }
-}
-
-/// A municipality as the area an offer or provider serves.
-pub fn administrative_area(site: &Site, gemeente: &Gemeente) -> Json {
-    json!({
-        "@type": "AdministrativeArea",
-        "@id": id(site, &format!("/gemeenten/{}/", gemeente.id), "gemeente"),
-        "name": gemeente.naam,
-        "url": site.config.absolute_url(&format!("/gemeenten/{}/", gemeente.id)),
+    Some(PostalAddress {
+        kind: "PostalAddress",
+        address_country: "NL",
+        address_locality: text(plaats),
+        address_region: None,
+        postal_code: text(postcode),
+        street_address: text(straat),
     })
 }
 
-/// A village, with its coordinates and municipality.
-pub fn place(site: &Site, gemeente: &Gemeente, kern: &Kern) -> Json {
-    let path = format!("/kernen/{}/", kern.id);
-    let mut place = Map::new();
-    place.insert("@context".into(), CONTEXT.into());
-    place.insert("@type".into(), "Place".into());
-    place.insert("@id".into(), id(site, &path, "plaats").into());
-    place.insert("name".into(), kern.naam.clone().into());
-    place.insert("url".into(), site.config.absolute_url(&path).into());
-    put(&mut place, "geo", geo(kern.lat, kern.lon));
-    place.insert(
-        "address".into(),
-        json!({ "@type": "PostalAddress", "addressLocality": kern.naam, "addressRegion": "Overijssel", "addressCountry": "NL" }),
-    );
-    place.insert(
-        "containedInPlace".into(),
-        administrative_area(site, gemeente),
-    );
-    Json::Object(place)
+#[derive(Serialize)]
+struct Geo {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    latitude: f64,
+    longitude: f64,
 }
 
-fn contact_point(contact: &Contact) -> Option<Json> {
-    if contact.telefoon.is_none() && contact.email.is_none() {
+fn geo(lat: Option<f64>, lon: Option<f64>) -> Option<Geo> {
+    Some(Geo {
+        kind: "GeoCoordinates",
+        latitude: lat?,
+        longitude: lon?,
+    })
+}
+
+/// A municipality as the area an offer or provider serves.
+#[derive(Serialize)]
+pub struct AdministrativeArea<'a> {
+    #[serde(rename = "@id")]
+    id: String,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
+    url: String,
+}
+
+pub fn administrative_area<'a>(site: &Site, gemeente: &'a Gemeente) -> AdministrativeArea<'a> {
+    let path = format!("/gemeenten/{}/", gemeente.id);
+    AdministrativeArea {
+        id: id(site, &path, "gemeente"),
+        kind: "AdministrativeArea",
+        name: &gemeente.naam,
+        url: site.config.absolute_url(&path),
+    }
+}
+
+/// A place: a village, a provider's location or an offer's venue. Only a
+/// village stands alone on its page, with a `@context`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Place<'a> {
+    #[serde(rename = "@context", skip_serializing_if = "Option::is_none")]
+    context: Option<&'static str>,
+    #[serde(rename = "@id", skip_serializing_if = "Option::is_none")]
+    id: Option<String>,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    address: Option<PostalAddress<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    contained_in_place: Option<AdministrativeArea<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    geo: Option<Geo>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<String>,
+}
+
+/// A village, with its coordinates and municipality.
+pub fn place<'a>(site: &Site, gemeente: &'a Gemeente, kern: &'a Kern) -> Place<'a> {
+    let path = format!("/kernen/{}/", kern.id);
+    Place {
+        context: Some(CONTEXT),
+        id: Some(id(site, &path, "plaats")),
+        kind: "Place",
+        address: Some(PostalAddress {
+            kind: "PostalAddress",
+            address_country: "NL",
+            address_locality: Some(&kern.naam),
+            address_region: Some("Overijssel"),
+            postal_code: None,
+            street_address: None,
+        }),
+        contained_in_place: Some(administrative_area(site, gemeente)),
+        geo: geo(kern.lat, kern.lon),
+        name: Some(&kern.naam),
+        url: Some(site.config.absolute_url(&path)),
+    }
+}
+
+fn location_place(l: &Locatie) -> Place<'_> {
+    Place {
+        context: None,
+        id: None,
+        kind: "Place",
+        address: postal_address(&l.straat, &l.postcode, &l.plaats),
+        contained_in_place: None,
+        geo: geo(l.lat, l.lon),
+        name: Some(&l.naam),
+        url: None,
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ContactPoint<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    available_language: Option<&'static str>,
+    #[serde(skip_serializing_if = "blank")]
+    contact_type: Option<&'a str>,
+    #[serde(skip_serializing_if = "blank")]
+    email: Option<&'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    hours_available: Vec<OpeningHours<'a>>,
+    #[serde(skip_serializing_if = "blank")]
+    name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    telephone: Option<String>,
+}
+
+fn contact_point<'a>(
+    naam: Option<&'a str>,
+    rol: Option<&'a str>,
+    telefoon: Option<&str>,
+    email: Option<&'a str>,
+) -> Option<ContactPoint<'a>> {
+    if telefoon.is_none() && email.is_none() {
         return None;
     }
-    let mut point = Map::new();
-    point.insert("@type".into(), "ContactPoint".into());
-    put(&mut point, "name", contact.naam.clone());
-    put(
-        &mut point,
-        "contactType",
-        contact.rol.clone().or_else(|| contact.naam.clone()),
-    );
-    put(
-        &mut point,
-        "telephone",
-        contact.telefoon.as_deref().map(international_phone),
-    );
-    put(&mut point, "email", contact.email.clone());
-    point.insert("availableLanguage".into(), "nl".into());
-    Some(Json::Object(point))
+    Some(ContactPoint {
+        kind: "ContactPoint",
+        available_language: Some("nl"),
+        contact_type: rol.or(naam),
+        email,
+        hours_available: Vec::new(),
+        name: naam,
+        telephone: telefoon.map(international_phone).filter(|t| !t.is_empty()),
+    })
 }
 
-/// A provider, with its general contact point and its contact persons.
-pub fn organization(site: &Site, p: &Aanbieder) -> Json {
-    let path = provider_url(&p.source.slug);
-    let mut org = Map::new();
-    org.insert("@context".into(), CONTEXT.into());
-    org.insert("@type".into(), "Organization".into());
-    org.insert("@id".into(), id(site, &path, "organisatie").into());
-    org.insert("name".into(), p.naam.clone().into());
-    org.insert("description".into(), p.samenvatting.clone().into());
-    org.insert("url".into(), site.config.absolute_url(&path).into());
-    put(&mut org, "sameAs", p.website.clone());
-    put(
-        &mut org,
-        "telephone",
-        p.telefoon.as_deref().map(international_phone),
-    );
-    put(&mut org, "email", p.email.clone());
-    put(
-        &mut org,
-        "logo",
-        p.logo
-            .as_ref()
-            .map(|l| site.config.absolute_url(&format!("/{l}"))),
-    );
-    if let Some(Adres {
-        straat,
-        postcode,
-        plaats,
-        lat,
-        lon,
-    }) = &p.adres
-    {
-        put(
-            &mut org,
-            "address",
-            postal_address(straat, postcode, plaats),
-        );
-        put(
-            &mut org,
-            "location",
-            geo(*lat, *lon).map(|g| json!({ "@type": "Place", "geo": g })),
-        );
-    }
-    let general = Contact {
-        naam: None,
-        rol: Some("algemeen".into()),
-        telefoon: p.telefoon.clone(),
-        email: p.email.clone(),
-    };
-    let mut points: Vec<Json> = contact_point(&general).into_iter().collect();
-    if let Some(Json::Object(first)) = points.first_mut() {
-        put(first, "hoursAvailable", opening_hours(p));
-    }
-    points.extend(p.contactpersonen.iter().filter_map(contact_point));
-    put(&mut org, "contactPoint", points);
-    let areas: Vec<Json> = p
-        .gemeenten
-        .iter()
-        .filter_map(|g| site.config.gemeente(g))
-        .map(|g| administrative_area(site, g))
-        .collect();
-    put(&mut org, "areaServed", areas);
-    Json::Object(org)
+fn person(contact: &Contact) -> Option<ContactPoint<'_>> {
+    contact_point(
+        contact.naam.as_deref(),
+        contact.rol.as_deref(),
+        contact.telefoon.as_deref(),
+        contact.email.as_deref(),
+    )
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct OpeningHours<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "blank")]
+    closes: Option<&'a str>,
+    day_of_week: Vec<String>,
+    #[serde(skip_serializing_if = "blank")]
+    opens: Option<&'a str>,
 }
 
 const DAYS: [(&str, &str); 7] = [
@@ -225,7 +294,7 @@ fn days_of_week(text: &str) -> Option<Vec<&'static str>> {
         .collect()
 }
 
-fn opening_hours(p: &Aanbieder) -> Vec<Json> {
+fn opening_hours(p: &Aanbieder) -> Vec<OpeningHours<'_>> {
     let Some(Openingstijden::Tijden(times)) = &p.openingstijden else {
         return Vec::new();
     };
@@ -233,60 +302,289 @@ fn opening_hours(p: &Aanbieder) -> Vec<Json> {
         .iter()
         .filter_map(|t| {
             let days = days_of_week(&t.dagen)?;
-            let mut spec = Map::new();
-            spec.insert("@type".into(), "OpeningHoursSpecification".into());
-            spec.insert(
-                "dayOfWeek".into(),
-                days.iter()
+            Some(OpeningHours {
+                kind: "OpeningHoursSpecification",
+                closes: t.tot.as_deref(),
+                day_of_week: days
+                    .iter()
                     .map(|d| format!("https://schema.org/{d}"))
-                    .collect::<Vec<_>>()
-                    .into(),
-            );
-            put(&mut spec, "opens", t.van.clone());
-            put(&mut spec, "closes", t.tot.clone());
-            Some(Json::Object(spec))
+                    .collect(),
+                opens: t.van.as_deref(),
+            })
         })
         .collect()
 }
 
-fn location_place(l: &Locatie) -> Json {
-    let mut place = Map::new();
-    place.insert("@type".into(), "Place".into());
-    place.insert("name".into(), l.naam.clone().into());
-    put(
-        &mut place,
-        "address",
-        postal_address(&l.straat, &l.postcode, &l.plaats),
-    );
-    put(&mut place, "geo", geo(l.lat, l.lon));
-    Json::Object(place)
+/// A provider, with its general contact point and its contact persons.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Organization<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@id")]
+    id: String,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    address: Option<PostalAddress<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    area_served: Vec<AdministrativeArea<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    contact_point: Vec<ContactPoint<'a>>,
+    description: &'a str,
+    #[serde(skip_serializing_if = "blank")]
+    email: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    location: Option<Place<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    logo: Option<String>,
+    name: &'a str,
+    #[serde(skip_serializing_if = "blank")]
+    same_as: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    telephone: Option<String>,
+    url: String,
 }
 
-fn areas_served(site: &Site, a: &Aanbod) -> Vec<Json> {
+pub fn organization<'a>(site: &'a Site, p: &'a Aanbieder) -> Organization<'a> {
+    let path = provider_url(&p.source.slug);
+    let (address, location) = match &p.adres {
+        Some(Adres {
+            straat,
+            postcode,
+            plaats,
+            lat,
+            lon,
+        }) => (
+            postal_address(straat, postcode, plaats),
+            geo(*lat, *lon).map(|g| Place {
+                context: None,
+                id: None,
+                kind: "Place",
+                address: None,
+                contained_in_place: None,
+                geo: Some(g),
+                name: None,
+                url: None,
+            }),
+        ),
+        None => (None, None),
+    };
+    let general = contact_point(
+        None,
+        Some("algemeen"),
+        p.telefoon.as_deref(),
+        p.email.as_deref(),
+    )
+    .map(|point| ContactPoint {
+        hours_available: opening_hours(p),
+        ..point
+    });
+    Organization {
+        context: CONTEXT,
+        id: id(site, &path, "organisatie"),
+        kind: "Organization",
+        address,
+        area_served: p
+            .gemeenten
+            .iter()
+            .filter_map(|g| site.config.gemeente(g))
+            .map(|g| administrative_area(site, g))
+            .collect(),
+        contact_point: general
+            .into_iter()
+            .chain(p.contactpersonen.iter().filter_map(person))
+            .collect(),
+        description: &p.samenvatting,
+        email: p.email.as_deref(),
+        location,
+        logo: p
+            .logo
+            .as_ref()
+            .map(|l| site.config.absolute_url(&format!("/{l}"))),
+        name: &p.naam,
+        same_as: p.website.as_deref(),
+        telephone: p.telefoon.as_deref().map(international_phone),
+        url: site.config.absolute_url(&path),
+    }
+}
+
+/// Where an offer is: its villages, or else its municipalities.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Area<'a> {
+    Municipality(AdministrativeArea<'a>),
+    Place(Box<Place<'a>>),
+}
+
+fn areas_served<'a>(site: &'a Site, a: &'a Aanbod) -> Vec<Area<'a>> {
     if a.kernen.is_empty() {
         a.gemeenten
             .iter()
             .filter_map(|g| site.config.gemeente(g))
-            .map(|g| administrative_area(site, g))
+            .map(|g| Area::Municipality(administrative_area(site, g)))
             .collect()
     } else {
         a.kernen
             .iter()
             .filter_map(|k| site.config.kern(k))
             .map(|(g, k)| {
-                let mut place = place(site, g, k);
-                if let Json::Object(map) = &mut place {
-                    map.remove("@context");
-                }
-                place
+                Area::Place(Box::new(Place {
+                    context: None,
+                    ..place(site, g, k)
+                }))
             })
             .collect()
     }
 }
 
-/// An offer as `Service`, followed by one `Event` per dated run: a
-/// `@graph` for the offer page.
-pub fn offer_graph(site: &Site, a: &Aanbod) -> Json {
+#[derive(Serialize, Clone)]
+struct OrganizationRef<'a> {
+    #[serde(rename = "@id")]
+    id: String,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Audience {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    audience_type: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suggested_max_age: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suggested_min_age: Option<u32>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ServiceChannel<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    service_phone: Option<ContactPoint<'a>>,
+    #[serde(skip_serializing_if = "OneOrMore::is_empty")]
+    service_place: OneOrMore<Place<'a>>,
+    #[serde(skip_serializing_if = "blank")]
+    service_url: Option<&'a str>,
+}
+
+impl ServiceChannel<'_> {
+    fn is_empty(&self) -> bool {
+        self.service_phone.is_none() && self.service_place.is_empty() && blank(&self.service_url)
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Offer<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "blank")]
+    description: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    price: Option<Json>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    price_currency: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    valid_through: Option<String>,
+}
+
+fn price_offer(kosten: &Option<Kosten>) -> Option<Offer<'_>> {
+    let offer = |description, price: Option<Json>| Offer {
+        kind: "Offer",
+        description,
+        price_currency: price.as_ref().map(|_| "EUR"),
+        price,
+        url: None,
+        valid_through: None,
+    };
+    match kosten.as_ref()? {
+        Kosten::Gratis(_) => Some(offer(None, Some(0.into()))),
+        Kosten::Bedrag(k) => Some(offer(k.toelichting.as_deref(), k.bedrag.map(Json::from))),
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Service<'a> {
+    #[serde(rename = "@id")]
+    id: String,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "OneOrMore::is_empty")]
+    area_served: OneOrMore<Area<'a>>,
+    audience: Audience,
+    #[serde(skip_serializing_if = "ServiceChannel::is_empty")]
+    available_channel: ServiceChannel<'a>,
+    description: &'a str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    hours_available: Vec<OpeningHours<'a>>,
+    name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    offers: Option<Offer<'a>>,
+    #[serde(skip_serializing_if = "OneOrMore::is_empty")]
+    provider: OneOrMore<OrganizationRef<'a>>,
+    #[serde(skip_serializing_if = "OneOrMore::is_empty")]
+    service_type: OneOrMore<&'a str>,
+    #[serde(skip_serializing_if = "blank")]
+    terms_of_service: Option<&'a str>,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct About {
+    #[serde(rename = "@id")]
+    id: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Event<'a> {
+    #[serde(rename = "@id")]
+    id: String,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    about: About,
+    description: &'a str,
+    end_date: String,
+    event_attendance_mode: &'static str,
+    event_status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    location: Option<Area<'a>>,
+    name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    offers: Option<Offer<'a>>,
+    #[serde(skip_serializing_if = "OneOrMore::is_empty")]
+    organizer: OneOrMore<OrganizationRef<'a>>,
+    start_date: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Node<'a> {
+    Service(Box<Service<'a>>),
+    Event(Box<Event<'a>>),
+}
+
+/// An offer as `Service`, followed by one `Event` per dated run: the
+/// `@graph` of an offer page.
+#[derive(Serialize)]
+pub struct OfferGraph<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@graph")]
+    graph: Vec<Node<'a>>,
+}
+
+pub fn offer_graph<'a>(site: &'a Site, a: &'a Aanbod) -> OfferGraph<'a> {
     let path = offer_url(&a.source.slug);
     let url = site.config.absolute_url(&path);
     let providers: Vec<&Aanbieder> = a
@@ -294,190 +592,177 @@ pub fn offer_graph(site: &Site, a: &Aanbod) -> Json {
         .iter()
         .filter_map(|slug| site.aanbieder(slug))
         .collect();
-    let provider_refs: Vec<Json> = providers
+    let provider_refs: Vec<OrganizationRef> = providers
         .iter()
-        .map(|p| json!({ "@type": "Organization", "@id": id(site, &provider_url(&p.source.slug), "organisatie"), "name": p.naam }))
+        .map(|p| OrganizationRef {
+            id: id(site, &provider_url(&p.source.slug), "organisatie"),
+            kind: "Organization",
+            name: &p.naam,
+        })
         .collect();
-    let mut service = Map::new();
-    service.insert("@type".into(), "Service".into());
-    service.insert("@id".into(), id(site, &path, "aanbod").into());
-    service.insert("name".into(), a.titel.clone().into());
-    service.insert("description".into(), a.samenvatting.clone().into());
-    service.insert("url".into(), url.clone().into());
-    put(
-        &mut service,
-        "provider",
-        single_or_list(provider_refs.clone()),
-    );
-    put(
-        &mut service,
-        "areaServed",
-        single_or_list(areas_served(site, a)),
-    );
-    let themes: Vec<Json> = a
-        .themas
-        .iter()
-        .filter_map(|t| site.config.thema(t))
-        .map(|t| Json::String(t.naam.clone()))
-        .collect();
-    put(&mut service, "serviceType", single_or_list(themes));
-    let mut audience = Map::new();
-    audience.insert("@type".into(), "PeopleAudience".into());
-    let audience_names: Vec<String> = a
+    let audience_names: Vec<&str> = a
         .doelgroep
         .iter()
         .filter_map(|d| site.config.doelgroep(d))
-        .map(|d| d.naam.clone())
+        .map(|d| d.naam.as_str())
         .collect();
-    put(&mut audience, "audienceType", audience_names.join(", "));
-    if let Some(l) = a.leeftijd {
-        audience.insert("suggestedMinAge".into(), l.van.into());
-        audience.insert("suggestedMaxAge".into(), l.tot.into());
-    }
-    service.insert("audience".into(), Json::Object(audience));
-    let hours: Vec<Json> = providers.iter().flat_map(|p| opening_hours(p)).collect();
-    put(&mut service, "hoursAvailable", hours);
-    if let Some(offer) = price_offer(&a.kosten) {
-        service.insert("offers".into(), offer);
-    }
-    let mut channel = Map::new();
-    channel.insert("@type".into(), "ServiceChannel".into());
-    let contact = a.contact.as_ref();
-    put(&mut channel, "servicePhone", contact.and_then(|c| c.telefoon.as_deref()).map(|t| {
-        json!({ "@type": "ContactPoint", "telephone": international_phone(t), "contactType": "aanmelden en vragen" })
-    }));
-    if let Some(crate::model::Aanmelden::Details(d)) = &a.aanmelden {
-        put(&mut channel, "serviceUrl", d.url.clone());
-    }
-    put(
-        &mut channel,
-        "servicePlace",
-        single_or_list(a.locaties.iter().map(location_place).collect()),
-    );
-    if channel.len() > 1 {
-        service.insert("availableChannel".into(), Json::Object(channel));
-    }
-    put(
-        &mut service,
-        "termsOfService",
-        site.config
+    let contact_phone = a.contact.as_ref().and_then(|c| c.telefoon.as_deref());
+    let service = Service {
+        id: id(site, &path, "aanbod"),
+        kind: "Service",
+        area_served: OneOrMore(areas_served(site, a)),
+        audience: Audience {
+            kind: "PeopleAudience",
+            audience_type: audience_names.join(", "),
+            suggested_max_age: a.leeftijd.map(|l| l.tot),
+            suggested_min_age: a.leeftijd.map(|l| l.van),
+        },
+        available_channel: ServiceChannel {
+            kind: "ServiceChannel",
+            service_phone: contact_phone.map(|t| ContactPoint {
+                kind: "ContactPoint",
+                available_language: None,
+                contact_type: Some("aanmelden en vragen"),
+                email: None,
+                hours_available: Vec::new(),
+                name: None,
+                telephone: Some(international_phone(t)),
+            }),
+            service_place: OneOrMore(a.locaties.iter().map(location_place).collect()),
+            service_url: match &a.aanmelden {
+                Some(Aanmelden::Details(d)) => d.url.as_deref(),
+                _ => None,
+            },
+        },
+        description: &a.samenvatting,
+        hours_available: providers.iter().flat_map(|p| opening_hours(p)).collect(),
+        name: &a.titel,
+        offers: price_offer(&a.kosten),
+        provider: OneOrMore(provider_refs.clone()),
+        service_type: OneOrMore(
+            a.themas
+                .iter()
+                .filter_map(|t| site.config.thema(t))
+                .map(|t| t.naam.as_str())
+                .collect(),
+        ),
+        terms_of_service: site
+            .config
             .toegang(&a.toegang)
-            .map(|t| t.uitleg.clone().unwrap_or_else(|| t.naam.clone())),
-    );
-
-    let mut graph = vec![Json::Object(service)];
+            .map(|t| t.uitleg.as_deref().unwrap_or(&t.naam)),
+        url: url.clone(),
+    };
+    let mut graph = vec![Node::Service(Box::new(service))];
     for (n, run) in a.data.iter().enumerate() {
-        let mut event = Map::new();
-        event.insert("@type".into(), "Event".into());
-        event.insert("@id".into(), format!("{url}#datum-{}", n + 1).into());
-        event.insert("name".into(), a.titel.clone().into());
-        event.insert(
-            "description".into(),
-            run.omschrijving
-                .clone()
-                .unwrap_or_else(|| a.samenvatting.clone())
-                .into(),
-        );
-        event.insert("url".into(), url.clone().into());
-        event.insert("startDate".into(), run.start.to_string().into());
-        event.insert("endDate".into(), run.last_day().to_string().into());
-        event.insert(
-            "eventStatus".into(),
-            "https://schema.org/EventScheduled".into(),
-        );
-        event.insert(
-            "eventAttendanceMode".into(),
-            "https://schema.org/OfflineEventAttendanceMode".into(),
-        );
-        let location = a
-            .locaties
-            .first()
-            .map(location_place)
-            .or_else(|| areas_served(site, a).into_iter().next());
-        put(&mut event, "location", location);
-        put(
-            &mut event,
-            "organizer",
-            single_or_list(provider_refs.clone()),
-        );
-        event.insert("about".into(), json!({ "@id": id(site, &path, "aanbod") }));
-        if let Some(Json::Object(mut offer)) = price_offer(&a.kosten) {
-            offer.insert("url".into(), url.clone().into());
-            put(
-                &mut offer,
-                "validThrough",
-                run.aanmelden_voor.map(|d| d.to_string()),
-            );
-            event.insert("offers".into(), Json::Object(offer));
-        }
-        graph.push(Json::Object(event));
+        let location = match a.locaties.first() {
+            Some(l) => Some(Area::Place(Box::new(location_place(l)))),
+            None => areas_served(site, a).into_iter().next(),
+        };
+        graph.push(Node::Event(Box::new(Event {
+            id: format!("{url}#datum-{}", n + 1),
+            kind: "Event",
+            about: About {
+                id: id(site, &path, "aanbod"),
+            },
+            description: run.omschrijving.as_deref().unwrap_or(&a.samenvatting),
+            end_date: run.last_day().to_string(),
+            event_attendance_mode: "https://schema.org/OfflineEventAttendanceMode",
+            event_status: "https://schema.org/EventScheduled",
+            location,
+            name: &a.titel,
+            offers: price_offer(&a.kosten).map(|offer| Offer {
+                url: Some(url.clone()),
+                valid_through: run.aanmelden_voor.map(|d| d.to_string()),
+                ..offer
+            }),
+            organizer: OneOrMore(provider_refs.clone()),
+            start_date: run.start.to_string(),
+            url: url.clone(),
+        })));
     }
-    json!({ "@context": CONTEXT, "@graph": graph })
-}
-
-fn single_or_list(mut items: Vec<Json>) -> Json {
-    match items.len() {
-        0 => Json::Null,
-        1 => items.remove(0),
-        _ => Json::Array(items),
+    OfferGraph {
+        context: CONTEXT,
+        graph,
     }
 }
 
-fn price_offer(kosten: &Option<Kosten>) -> Option<Json> {
-    match kosten {
-        Some(Kosten::Gratis(_)) => {
-            Some(json!({ "@type": "Offer", "price": 0, "priceCurrency": "EUR" }))
-        }
-        Some(Kosten::Bedrag(k)) => {
-            let mut offer = Map::new();
-            offer.insert("@type".into(), "Offer".into());
-            if let Some(amount) = k.bedrag {
-                offer.insert("price".into(), amount.into());
-                offer.insert("priceCurrency".into(), "EUR".into());
-            }
-            put(&mut offer, "description", k.toelichting.clone());
-            Some(Json::Object(offer))
-        }
-        None => None,
-    }
+#[derive(Serialize)]
+struct Publisher<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
+    #[serde(skip_serializing_if = "blank")]
+    url: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct EntryPoint {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    url_template: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SearchAction {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "query-input")]
+    query_input: &'static str,
+    target: EntryPoint,
 }
 
 /// The site as `WebSite` with its search page as a `SearchAction`.
-pub fn website(site: &Site) -> Json {
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WebSite<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@id")]
+    id: String,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "blank")]
+    description: Option<&'a str>,
+    in_language: &'a str,
+    name: &'a str,
+    potential_action: SearchAction,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    publisher: Option<Publisher<'a>>,
+    url: String,
+}
+
+pub fn website(site: &Site) -> WebSite<'_> {
     let c = &site.config;
-    let mut web = Map::new();
-    web.insert("@context".into(), CONTEXT.into());
-    web.insert("@type".into(), "WebSite".into());
-    web.insert("@id".into(), id(site, "/", "website").into());
-    web.insert("name".into(), c.titel.clone().into());
-    put(&mut web, "description", c.omschrijving.clone());
-    web.insert("url".into(), c.absolute_url("/").into());
-    web.insert("inLanguage".into(), c.taal.clone().into());
-    put(
-        &mut web,
-        "publisher",
-        c.organisatie.as_ref().map(|o| {
-            let mut org = Map::new();
-            org.insert("@type".into(), "GovernmentOrganization".into());
-            org.insert("name".into(), o.naam.clone().into());
-            put(&mut org, "url", o.website.clone());
-            Json::Object(org)
+    WebSite {
+        context: CONTEXT,
+        id: id(site, "/", "website"),
+        kind: "WebSite",
+        description: c.omschrijving.as_deref(),
+        in_language: &c.taal,
+        name: &c.titel,
+        potential_action: SearchAction {
+            kind: "SearchAction",
+            query_input: "required name=zoekterm",
+            target: EntryPoint {
+                kind: "EntryPoint",
+                url_template: format!("{}?q={{zoekterm}}", c.absolute_url("/zoeken/")),
+            },
+        },
+        publisher: c.organisatie.as_ref().map(|o| Publisher {
+            kind: "GovernmentOrganization",
+            name: &o.naam,
+            url: o.website.as_deref(),
         }),
-    );
-    web.insert(
-        "potentialAction".into(),
-        json!({
-            "@type": "SearchAction",
-            "target": { "@type": "EntryPoint", "urlTemplate": format!("{}?q={{zoekterm}}", c.absolute_url("/zoeken/")) },
-            "query-input": "required name=zoekterm",
-        }),
-    );
-    Json::Object(web)
+        url: c.absolute_url("/"),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn phone_numbers_become_international() {
@@ -499,6 +784,13 @@ mod tests {
         assert_eq!(days_of_week("Woensdag").unwrap(), ["Wednesday"]);
         assert_eq!(days_of_week("na afspraak"), None);
         assert_eq!(days_of_week("vrijdag t/m maandag"), None);
+    }
+
+    #[test]
+    fn one_item_is_written_alone_and_more_as_a_list() {
+        assert_eq!(to_script(&OneOrMore(vec!["a"])), r#""a""#);
+        assert_eq!(to_script(&OneOrMore(vec!["a", "b"])), r#"["a","b"]"#);
+        assert!(OneOrMore::<&str>(Vec::new()).is_empty());
     }
 
     #[test]

@@ -227,3 +227,28 @@ fn content_cannot_break_out_of_the_script_element() {
         text(&value["@graph"][0], "description").starts_with("</script><script>alert(1)</script>")
     );
 }
+
+/// Every JSON-LD block on the site is written in one canonical form: keys
+/// in byte order at every level, no spaces, and `<` escaped. The same data
+/// then always gives the same bytes, however the block was put together.
+#[test]
+fn every_block_is_in_canonical_form() {
+    let built = Built::new();
+    let mut checked = 0;
+    for entry in walkdir::WalkDir::new(built.site.public()) {
+        let entry = entry.unwrap();
+        if entry.file_name() != "index.html" {
+            continue;
+        }
+        let html = std::fs::read_to_string(entry.path()).unwrap();
+        for block in select_text(&html, r#"script[type="application/ld+json"]"#) {
+            let value: Json = serde_json::from_str(&block).unwrap();
+            let canonical = serde_json::to_string(&value)
+                .unwrap()
+                .replace('<', "\\u003c");
+            assert_eq!(block, canonical, "{}", entry.path().display());
+            checked += 1;
+        }
+    }
+    assert!(checked >= 100, "{checked} JSON-LD blocks");
+}
