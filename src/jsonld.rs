@@ -7,7 +7,9 @@
 //! The fields of every type are declared in byte order of their JSON keys,
 //! and so serialize in the same order as a sorted JSON object would: the
 //! output does not depend on how the values are built, and a test holds the
-//! order to that.
+//! order to that. A type whose first key is `@type` names its schema.org
+//! type as a serde tag; one with `@context` or `@id` first keeps a `kind`
+//! field, since a tag is always written first.
 
 use serde::{Serialize, Serializer};
 use serde_json::Value as Json;
@@ -78,10 +80,8 @@ fn international_phone(phone: &str) -> String {
 }
 
 #[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(tag = "@type", rename = "PostalAddress", rename_all = "camelCase")]
 struct PostalAddress<'a> {
-    #[serde(rename = "@type")]
-    kind: &'static str,
     address_country: &'static str,
     #[serde(skip_serializing_if = "blank")]
     address_locality: Option<&'a str>,
@@ -102,7 +102,6 @@ fn postal_address<'a>(
         return None;
     }
     Some(PostalAddress {
-        kind: "PostalAddress",
         address_country: "NL",
         address_locality: text(plaats),
         address_region: None,
@@ -112,16 +111,14 @@ fn postal_address<'a>(
 }
 
 #[derive(Serialize)]
+#[serde(tag = "@type", rename = "GeoCoordinates")]
 struct Geo {
-    #[serde(rename = "@type")]
-    kind: &'static str,
     latitude: f64,
     longitude: f64,
 }
 
 fn geo(lat: Option<f64>, lon: Option<f64>) -> Option<Geo> {
     Some(Geo {
-        kind: "GeoCoordinates",
         latitude: lat?,
         longitude: lon?,
     })
@@ -179,7 +176,6 @@ pub fn place<'a>(site: &Site, gemeente: &'a Gemeente, kern: &'a Kern) -> Place<'
         id: Some(id(site, &path, "plaats")),
         kind: "Place",
         address: Some(PostalAddress {
-            kind: "PostalAddress",
             address_country: "NL",
             address_locality: Some(&kern.naam),
             address_region: Some("Overijssel"),
@@ -207,10 +203,8 @@ fn location_place(l: &Locatie) -> Place<'_> {
 }
 
 #[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(tag = "@type", rename = "ContactPoint", rename_all = "camelCase")]
 struct ContactPoint<'a> {
-    #[serde(rename = "@type")]
-    kind: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     available_language: Option<&'static str>,
     #[serde(skip_serializing_if = "blank")]
@@ -235,7 +229,6 @@ fn contact_point<'a>(
         return None;
     }
     Some(ContactPoint {
-        kind: "ContactPoint",
         available_language: Some("nl"),
         contact_type: rol.or(naam),
         email,
@@ -255,10 +248,12 @@ fn person(contact: &Contact) -> Option<ContactPoint<'_>> {
 }
 
 #[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(
+    tag = "@type",
+    rename = "OpeningHoursSpecification",
+    rename_all = "camelCase"
+)]
 struct OpeningHours<'a> {
-    #[serde(rename = "@type")]
-    kind: &'static str,
     #[serde(skip_serializing_if = "blank")]
     closes: Option<&'a str>,
     day_of_week: Vec<String>,
@@ -303,7 +298,6 @@ fn opening_hours(p: &Aanbieder) -> Vec<OpeningHours<'_>> {
         .filter_map(|t| {
             let days = days_of_week(&t.dagen)?;
             Some(OpeningHours {
-                kind: "OpeningHoursSpecification",
                 closes: t.tot.as_deref(),
                 day_of_week: days
                     .iter()
@@ -448,10 +442,8 @@ struct OrganizationRef<'a> {
 }
 
 #[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(tag = "@type", rename = "PeopleAudience", rename_all = "camelCase")]
 struct Audience {
-    #[serde(rename = "@type")]
-    kind: &'static str,
     #[serde(skip_serializing_if = "String::is_empty")]
     audience_type: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -461,10 +453,8 @@ struct Audience {
 }
 
 #[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(tag = "@type", rename = "ServiceChannel", rename_all = "camelCase")]
 struct ServiceChannel<'a> {
-    #[serde(rename = "@type")]
-    kind: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     service_phone: Option<ContactPoint<'a>>,
     #[serde(skip_serializing_if = "OneOrMore::is_empty")]
@@ -480,10 +470,8 @@ impl ServiceChannel<'_> {
 }
 
 #[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(tag = "@type", rename = "Offer", rename_all = "camelCase")]
 struct Offer<'a> {
-    #[serde(rename = "@type")]
-    kind: &'static str,
     #[serde(skip_serializing_if = "blank")]
     description: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -498,7 +486,6 @@ struct Offer<'a> {
 
 fn price_offer(kosten: &Option<Kosten>) -> Option<Offer<'_>> {
     let offer = |description, price: Option<Json>| Offer {
-        kind: "Offer",
         description,
         price_currency: price.as_ref().map(|_| "EUR"),
         price,
@@ -612,15 +599,12 @@ pub fn offer_graph<'a>(site: &'a Site, a: &'a Aanbod) -> OfferGraph<'a> {
         kind: "Service",
         area_served: OneOrMore(areas_served(site, a)),
         audience: Audience {
-            kind: "PeopleAudience",
             audience_type: audience_names.join(", "),
             suggested_max_age: a.leeftijd.map(|l| l.tot),
             suggested_min_age: a.leeftijd.map(|l| l.van),
         },
         available_channel: ServiceChannel {
-            kind: "ServiceChannel",
             service_phone: contact_phone.map(|t| ContactPoint {
-                kind: "ContactPoint",
                 available_language: None,
                 contact_type: Some("aanmelden en vragen"),
                 email: None,
@@ -687,27 +671,22 @@ pub fn offer_graph<'a>(site: &'a Site, a: &'a Aanbod) -> OfferGraph<'a> {
 }
 
 #[derive(Serialize)]
+#[serde(tag = "@type", rename = "GovernmentOrganization")]
 struct Publisher<'a> {
-    #[serde(rename = "@type")]
-    kind: &'static str,
     name: &'a str,
     #[serde(skip_serializing_if = "blank")]
     url: Option<&'a str>,
 }
 
 #[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(tag = "@type", rename = "EntryPoint", rename_all = "camelCase")]
 struct EntryPoint {
-    #[serde(rename = "@type")]
-    kind: &'static str,
     url_template: String,
 }
 
 #[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(tag = "@type", rename = "SearchAction", rename_all = "camelCase")]
 struct SearchAction {
-    #[serde(rename = "@type")]
-    kind: &'static str,
     #[serde(rename = "query-input")]
     query_input: &'static str,
     target: EntryPoint,
@@ -743,15 +722,12 @@ pub fn website(site: &Site) -> WebSite<'_> {
         in_language: &c.taal,
         name: &c.titel,
         potential_action: SearchAction {
-            kind: "SearchAction",
             query_input: "required name=zoekterm",
             target: EntryPoint {
-                kind: "EntryPoint",
                 url_template: format!("{}?q={{zoekterm}}", c.absolute_url("/zoeken/")),
             },
         },
         publisher: c.organisatie.as_ref().map(|o| Publisher {
-            kind: "GovernmentOrganization",
             name: &o.naam,
             url: o.website.as_deref(),
         }),
