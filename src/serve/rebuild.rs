@@ -148,8 +148,13 @@ impl Rebuilder {
                 // The debouncer lives as long as this thread: it owns the sender.
                 let mut debouncer = debouncer;
                 while let Ok(batch) = events.recv() {
+                    // The debouncer times each event on its own, so on a
+                    // busy machine one save can arrive in two batches; wait
+                    // for a quiet moment to build the save once, complete.
                     let mut batches = vec![batch];
-                    batches.extend(events.try_iter());
+                    while let Ok(more) = events.recv_timeout(DEBOUNCE) {
+                        batches.push(more);
+                    }
                     let mut kind = None;
                     let mut changed = BTreeSet::new();
                     for batch in batches {

@@ -75,6 +75,8 @@ test('the open page follows saves, shows errors while broken and returns when fi
 
   writeFileSync(offer, good.replace('themas: [opvoeden]', 'themas: [opvoedingen]'));
   await page.locator('h1', { hasText: 'kan niet worden bijgewerkt' }).waitFor({ timeout: PATIENCE });
+  // A save may reach the preview in two builds; wait for the one with all of it.
+  await page.locator('main', { hasText: 'opvoedingen' }).waitFor({ timeout: PATIENCE });
   const errors = await page.locator('main').textContent();
   assert.match(errors, /content\/aanbod\/opvoedspreekuur\.md/);
   assert.match(errors, /'opvoedingen' is geen bekend thema\./);
