@@ -301,7 +301,23 @@ fn check_config_ids(doc: &Document, config: &SiteConfig, ds: &mut Diagnostics) {
 /// The ids that content files may refer to.
 #[derive(Default)]
 struct Vocabularies {
-    lists: BTreeMap<&'static str, Vec<String>>,
+    lists: BTreeMap<&'static str, Vocabulary>,
+}
+
+/// The ids of one kind, in the order editors wrote them, and as a set:
+/// every offer names a provider, and there may be thousands.
+#[derive(Default)]
+struct Vocabulary {
+    ids: Vec<String>,
+    known: HashSet<String>,
+}
+
+impl FromIterator<String> for Vocabulary {
+    fn from_iter<I: IntoIterator<Item = String>>(ids: I) -> Self {
+        let ids: Vec<String> = ids.into_iter().collect();
+        let known = ids.iter().cloned().collect();
+        Vocabulary { ids, known }
+    }
 }
 
 impl Vocabularies {
@@ -342,7 +358,7 @@ impl Vocabularies {
         Vocabularies { lists }
     }
 
-    fn ids(&self, vocab: Vocab) -> Option<&Vec<String>> {
+    fn ids(&self, vocab: Vocab) -> Option<&Vocabulary> {
         let key = match vocab {
             Vocab::Themas => "themas",
             Vocab::Gemeenten => "gemeenten",
@@ -658,13 +674,13 @@ impl Checker<'_> {
 
     fn id(&mut self, value: &Value, vocab: Vocab, path: &str) -> Option<Value> {
         let text = scalar_text(value).unwrap_or_default();
-        let Some(ids) = self.vocab.ids(vocab) else {
+        let Some(vocabulary) = self.vocab.ids(vocab) else {
             return Some(Value::String(text));
         };
-        if ids.contains(&text) {
+        if vocabulary.known.contains(&text) {
             return Some(Value::String(text));
         }
-        let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+        let ids: Vec<&str> = vocabulary.ids.iter().map(String::as_str).collect();
         let at = self.doc.positions.value(path);
         self.diagnostics.push(unknown_id(
             self.file,
