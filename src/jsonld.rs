@@ -79,7 +79,7 @@ fn international_phone(phone: &str) -> String {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 #[serde(tag = "@type", rename = "PostalAddress", rename_all = "camelCase")]
 struct PostalAddress<'a> {
     address_country: &'static str,
@@ -110,7 +110,7 @@ fn postal_address<'a>(
     })
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 #[serde(tag = "@type", rename = "GeoCoordinates")]
 struct Geo {
     latitude: f64,
@@ -125,7 +125,7 @@ fn geo(lat: Option<f64>, lon: Option<f64>) -> Option<Geo> {
 }
 
 /// A municipality as the area an offer or provider serves.
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 pub struct AdministrativeArea<'a> {
     #[serde(rename = "@id")]
     id: String,
@@ -147,7 +147,7 @@ pub fn administrative_area<'a>(site: &Site, gemeente: &'a Gemeente) -> Administr
 
 /// A place: a village, a provider's location or an offer's venue. Only a
 /// village stands alone on its page, with a `@context`.
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 #[serde(rename_all = "camelCase")]
 pub struct Place<'a> {
     #[serde(rename = "@context", skip_serializing_if = "Option::is_none")]
@@ -404,7 +404,7 @@ pub fn organization<'a>(site: &'a Site, p: &'a Aanbieder) -> Organization<'a> {
 }
 
 /// Where an offer is: its villages, or else its municipalities.
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 #[serde(untagged)]
 enum Area<'a> {
     Municipality(AdministrativeArea<'a>),
@@ -594,10 +594,18 @@ pub fn offer_graph<'a>(site: &'a Site, a: &'a Aanbod) -> OfferGraph<'a> {
         .map(|d| d.naam.as_str())
         .collect();
     let contact_phone = a.contact.as_ref().and_then(|c| c.telefoon.as_deref());
+    let service_id = id(site, &path, "aanbod");
+    let areas = areas_served(site, a);
+    // A dated run takes place at the offer's first venue, or else in the
+    // first area it serves.
+    let run_location = match a.locaties.first() {
+        Some(l) => Some(Area::Place(Box::new(location_place(l)))),
+        None => areas.first().cloned(),
+    };
     let service = Service {
-        id: id(site, &path, "aanbod"),
+        id: service_id.clone(),
         kind: "Service",
-        area_served: OneOrMore(areas_served(site, a)),
+        area_served: OneOrMore(areas),
         audience: Audience {
             audience_type: audience_names.join(", "),
             suggested_max_age: a.leeftijd.map(|l| l.tot),
@@ -638,21 +646,17 @@ pub fn offer_graph<'a>(site: &'a Site, a: &'a Aanbod) -> OfferGraph<'a> {
     };
     let mut graph = vec![Node::Service(Box::new(service))];
     for (n, run) in a.data.iter().enumerate() {
-        let location = match a.locaties.first() {
-            Some(l) => Some(Area::Place(Box::new(location_place(l)))),
-            None => areas_served(site, a).into_iter().next(),
-        };
         graph.push(Node::Event(Box::new(Event {
             id: format!("{url}#datum-{}", n + 1),
             kind: "Event",
             about: About {
-                id: id(site, &path, "aanbod"),
+                id: service_id.clone(),
             },
             description: run.omschrijving.as_deref().unwrap_or(&a.samenvatting),
             end_date: run.last_day().to_string(),
             event_attendance_mode: "https://schema.org/OfflineEventAttendanceMode",
             event_status: "https://schema.org/EventScheduled",
-            location,
+            location: run_location.clone(),
             name: &a.titel,
             offers: price_offer(&a.kosten).map(|offer| Offer {
                 url: Some(url.clone()),
