@@ -182,9 +182,12 @@ struct AfterChange {
 impl AfterChange {
     /// The page reloads itself when a build newer than the change comes.
     fn reloads_after_a_new_build(&self) -> bool {
-        self.builds
-            .iter()
-            .any(|id| self.body.contains(&reload_tag(id)))
+        self.carries_a_new_build(&self.body)
+    }
+
+    /// `page` carries one of the builds made since the change.
+    fn carries_a_new_build(&self, page: &str) -> bool {
+        self.builds.iter().any(|id| page.contains(&reload_tag(id)))
     }
 }
 
@@ -425,10 +428,7 @@ fn a_broken_file_shows_its_errors_until_it_is_fixed() {
             "the source line is shown: {body}"
         );
         assert!(
-            broken
-                .builds
-                .iter()
-                .any(|id| body.contains(&reload_tag(id))),
+            broken.carries_a_new_build(&body),
             "the error page reloads itself"
         );
         assert!(
