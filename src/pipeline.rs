@@ -168,7 +168,9 @@ pub fn build_with_progress(
         Some(site) if !blocked => site,
         _ => return Err(BuildError::Content(diagnostics)),
     };
-    drop(raw);
+    // Freeing the parsed YAML of every file takes a while on a large
+    // site; it is done beside the rendering rather than before it.
+    rayon::spawn(move || drop(raw));
     let theme = Theme::load(root, &site.config.thema).map_err(BuildError::Content)?;
     let staging = write::Staging::new(&options.output).map_err(BuildError::Io)?;
     let (search_time, export_time) = make_files(&site, &theme, &staging)?;

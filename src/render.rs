@@ -1551,8 +1551,16 @@ fn pages<'a>(site: &'a Site, views: &'a Views<'a>) -> Vec<Page<'a>> {
         description: String::new(),
         vars: vars(Vec::new),
     });
+    // Workers take pages from the front, so a page that lists the whole
+    // site goes first: rendered last, it would keep one worker busy while
+    // the others have nothing left.
+    pages.sort_by_key(|p| !WHOLE_SITE_LISTS.contains(&p.template));
     pages
 }
+
+/// The templates of the pages that list every offer or provider: the
+/// largest pages of a site by far.
+const WHOLE_SITE_LISTS: [&str; 3] = ["aanbod-az.html", "aanbieders.html", "wie-is-wie.html"];
 
 /// Sorting key that ignores case, accents and a leading quote.
 pub fn sort_key(text: &str) -> String {
