@@ -983,6 +983,7 @@ pub fn render_to(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<(), Rend
     let failures = Mutex::new(Diagnostics::default());
     pages
         .par_iter()
+        .with_max_len(PAGES_PER_TASK)
         .try_for_each_init(
             || views.base.clone(),
             |context, page| match render_one(site, theme, &templates, context, page) {
@@ -1557,6 +1558,12 @@ fn pages<'a>(site: &'a Site, views: &'a Views<'a>) -> Vec<Page<'a>> {
     pages.sort_by_key(|p| !WHOLE_SITE_LISTS.contains(&p.template));
     pages
 }
+
+/// Rayon splits a list of pages into a few long runs, one per worker, and
+/// a worker cannot take over part of another's run. The worker that made
+/// the search index and the exports joins in late and would find nothing
+/// left to take; short runs leave it work.
+const PAGES_PER_TASK: usize = 64;
 
 /// The templates of the pages that list every offer or provider: the
 /// largest pages of a site by far.
