@@ -977,9 +977,12 @@ pub enum RenderError {
 pub fn render_to(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<(), RenderError> {
     let templates = theme.templates().map_err(RenderError::Content)?;
     let views = Views::new(site, theme, &templates).map_err(RenderError::Content)?;
-    let pages = pages(site, &views);
+    let mut pages = pages(site, &views);
     missing_templates(site, theme, pages.iter().map(|p| p.template))
         .map_err(RenderError::Content)?;
+    // The largest pages go first: started last, one of them would keep a
+    // worker busy after the others have run out of pages.
+    pages.sort_by_key(|p| !WHOLE_SITE_LISTS.contains(&p.template));
     let failures = Mutex::new(Diagnostics::default());
     pages
         .par_iter()
@@ -1552,17 +1555,13 @@ fn pages<'a>(site: &'a Site, views: &'a Views<'a>) -> Vec<Page<'a>> {
         description: String::new(),
         vars: vars(Vec::new),
     });
-    // Workers take pages from the front, so a page that lists the whole
-    // site goes first: rendered last, it would keep one worker busy while
-    // the others have nothing left.
-    pages.sort_by_key(|p| !WHOLE_SITE_LISTS.contains(&p.template));
     pages
 }
 
-/// Rayon splits a list of pages into a few long runs, one per worker, and
-/// a worker cannot take over part of another's run. The worker that made
-/// the search index and the exports joins in late and would find nothing
-/// left to take; short runs leave it work.
+/// Rayon splits a list into a few long runs, one per worker, and a worker
+/// cannot take over part of another's run. The worker that made the search
+/// index and the exports joins in late and would find nothing left to take;
+/// short runs leave it work.
 const PAGES_PER_TASK: usize = 64;
 
 /// The templates of the pages that list every offer or provider: the
