@@ -373,8 +373,7 @@ impl<'a> Nester<'a> {
 /// A value as JSON writes it.
 fn scalar(json: &mut Vec<u8>, value: Scalar) {
     match value {
-        Scalar::Text(text) => serde_json::to_writer(json, text),
-        Scalar::Number(n) => serde_json::to_writer(json, n),
+        Scalar::Text(text) => serde_json::to_writer(json, text).expect("writing JSON to memory"),
+        Scalar::Number(n) => json.extend_from_slice(n.as_bytes()),
     }
-    .expect("writing JSON to memory")
 }

@@ -14,27 +14,47 @@ use serde_json::{Map, Number, Value};
 
 use crate::hsds::{Dataset, TABLES, Table};
 
-/// One cell: text (a range of one of its table's text chunks), a number,
-/// or nothing.
-#[derive(Debug, Clone)]
-enum Cell {
-    Empty,
-    Text { chunk: u32, start: u32, end: u32 },
-    Number(Number),
+/// One cell: a range of one of its table's text chunks, holding text or
+/// (flagged in `chunk`) a number as JSON writes it, or nothing. Twelve
+/// bytes: the attribute table alone has six cells for each of tens of
+/// thousands of rows.
+#[derive(Debug, Clone, Copy)]
+struct Cell {
+    chunk: u32,
+    start: u32,
+    end: u32,
+}
+
+/// `Cell::chunk` of an empty cell.
+const EMPTY: u32 = u32::MAX;
+/// The bit of `Cell::chunk` that marks a number.
+const NUMBER: u32 = 1 << 31;
+
+impl Cell {
+    const EMPTY: Cell = Cell {
+        chunk: EMPTY,
+        start: 0,
+        end: 0,
+    };
+
+    fn is_empty(self) -> bool {
+        self.chunk == EMPTY
+    }
 }
 
 /// The value of a cell, as JSON would have it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Scalar<'a> {
     Text(&'a str),
-    Number(&'a Number),
+    /// A number, as JSON writes it.
+    Number(&'a str),
 }
 
 impl<'a> Scalar<'a> {
     pub fn to_value(self) -> Value {
         match self {
             Scalar::Text(text) => Value::String(text.to_string()),
-            Scalar::Number(n) => Value::Number(n.clone()),
+            Scalar::Number(n) => n.parse().map_or(Value::Null, Value::Number),
         }
     }
 
@@ -42,7 +62,7 @@ impl<'a> Scalar<'a> {
     fn csv_text(self) -> Cow<'a, str> {
         match self {
             Scalar::Text(text) => Cow::Borrowed(text.trim()),
-            Scalar::Number(n) => Cow::Owned(n.to_string()),
+            Scalar::Number(n) => Cow::Borrowed(n),
         }
     }
 }
@@ -113,16 +133,23 @@ macro_rules! row {
 }
 pub(crate) use row;
 
-/// The cells of one table, row after row (in id order once sorted), and
-/// the text they point into. The text lives in chunks that never move: a
-/// table of tens of megabytes grows by adding a chunk, not by copying all
-/// its text into a buffer twice as large, and sorting moves only cells.
+/// The cells of one table and the text they point into. Neither ever
+/// moves: cells are kept in blocks of [`ROWS_PER_BLOCK`] rows and text in
+/// chunks, so a table of tens of megabytes grows by adding a block or a
+/// chunk, not by copying everything into a buffer twice as large. Sorting
+/// only orders row numbers.
 #[derive(Debug)]
 struct Rows {
     width: usize,
-    cells: Vec<Cell>,
+    blocks: Vec<Vec<Cell>>,
+    /// Rows added, including those that [`Rows::sort`] merged away.
+    added: usize,
+    /// Once sorted: the row numbers of the kept rows, in id order.
+    order: Vec<u32>,
     chunks: Vec<String>,
 }
+
+const ROWS_PER_BLOCK: usize = 1024;
 
 /// The first text chunk of a table; each next one is twice as large, up
 /// to [`MAX_CHUNK`], so small tables stay small.
@@ -133,23 +160,64 @@ impl Rows {
     fn new(width: usize) -> Self {
         Rows {
             width,
-            cells: Vec::new(),
+            blocks: Vec::new(),
+            added: 0,
+            order: Vec::new(),
             chunks: Vec::new(),
         }
     }
 
     fn len(&self) -> usize {
-        self.cells.len() / self.width
+        self.order.len()
     }
 
+    /// The cells of the row added as number `number`.
+    fn cells(&self, number: usize) -> &[Cell] {
+        let at = (number % ROWS_PER_BLOCK) * self.width;
+        &self.blocks[number / ROWS_PER_BLOCK][at..at + self.width]
+    }
+
+    fn cells_mut(&mut self, number: usize) -> &mut [Cell] {
+        let at = (number % ROWS_PER_BLOCK) * self.width;
+        &mut self.blocks[number / ROWS_PER_BLOCK][at..at + self.width]
+    }
+
+    /// The row at `at` in id order.
     fn row(&self, at: usize) -> Row<'_> {
+        self.added_row(self.order[at] as usize)
+    }
+
+    fn added_row(&self, number: usize) -> Row<'_> {
         Row {
-            cells: &self.cells[at * self.width..(at + 1) * self.width],
+            cells: self.cells(number),
             chunks: &self.chunks,
         }
     }
 
-    fn push_text(&mut self, text: &str) -> Cell {
+    /// Adds a row of empty cells and returns its number.
+    fn push_row(&mut self) -> usize {
+        if self.added % ROWS_PER_BLOCK == 0 {
+            self.blocks
+                .push(Vec::with_capacity(ROWS_PER_BLOCK * self.width));
+        }
+        let block = self.blocks.last_mut().expect("a block was just added");
+        block.resize(block.len() + self.width, Cell::EMPTY);
+        self.added += 1;
+        self.added - 1
+    }
+
+    /// Removes the row added last.
+    fn pop_row(&mut self) {
+        let width = self.width;
+        let block = self.blocks.last_mut().expect("a row to remove");
+        block.truncate(block.len() - width);
+        if block.is_empty() {
+            self.blocks.pop();
+        }
+        self.added -= 1;
+    }
+
+    fn push_text(&mut self, text: &str, flag: u32) -> Cell {
         let fits = self
             .chunks
             .last()
@@ -166,9 +234,9 @@ impl Rows {
         let buffer = &mut self.chunks[chunk];
         let start = buffer.len();
         buffer.push_str(text);
-        let offset = |at: usize| u32::try_from(at).expect("a text chunk under 4 GB");
-        Cell::Text {
-            chunk: offset(chunk),
+        let offset = |at: usize| u32::try_from(at).expect("a text chunk under 2 GB");
+        Cell {
+            chunk: offset(chunk) | flag,
             start: offset(start),
             end: offset(buffer.len()),
         }
@@ -176,44 +244,41 @@ impl Rows {
 
     /// Puts the rows in id order and merges the rows that share an id.
     fn sort(&mut self) {
-        let id = |at: u32| self.row(at as usize).id();
+        let id = |number: u32| self.added_row(number as usize).id();
         // The first 16 bytes as a number order as the bytes do, which
         // spares comparing most ids (UUIDs) in full.
-        let mut order: Vec<(u128, u32)> = (0..self.len() as u32)
-            .map(|at| (prefix(id(at)), at))
+        let mut order: Vec<(u128, u32)> = (0..self.added as u32)
+            .map(|number| (prefix(id(number)), number))
             .collect();
         order.sort_unstable_by(|a, b| {
             a.0.cmp(&b.0)
                 .then_with(|| id(a.1).cmp(id(b.1)))
                 .then(a.1.cmp(&b.1))
         });
-        let mut kept: Vec<usize> = Vec::with_capacity(order.len());
+        let mut kept: Vec<u32> = Vec::with_capacity(order.len());
         let mut fills: Vec<(usize, usize)> = Vec::new();
         let mut last = None;
-        for (key, at) in order {
+        for (key, number) in order {
             match last {
-                Some((last_key, first)) if last_key == key && id(first) == id(at) => {
-                    fills.push((first as usize, at as usize))
+                Some((last_key, first)) if last_key == key && id(first) == id(number) => {
+                    fills.push((first as usize, number as usize))
                 }
                 _ => {
-                    kept.push(at as usize);
-                    last = Some((key, at));
+                    kept.push(number);
+                    last = Some((key, number));
                 }
             }
         }
         for (first, later) in fills {
             for field in 0..self.width {
-                let (into, from) = (first * self.width + field, later * self.width + field);
-                if matches!(self.cells[into], Cell::Empty) {
-                    self.cells[into] = self.cells[from].clone();
+                let from = self.cells(later)[field];
+                let into = &mut self.cells_mut(first)[field];
+                if into.is_empty() {
+                    *into = from;
                 }
             }
         }
-        let mut cells = Vec::with_capacity(kept.len() * self.width);
-        for at in kept {
-            cells.extend_from_slice(&self.cells[at * self.width..(at + 1) * self.width]);
-        }
-        self.cells = cells;
+        self.order = kept;
     }
 }
 
@@ -239,21 +304,24 @@ impl<'a> Row<'a> {
 
     /// The value of the field at `field` in its table's fields.
     pub fn get(&self, field: usize) -> Option<Scalar<'a>> {
-        match &self.cells[field] {
-            Cell::Empty => None,
-            Cell::Text { .. } => self.text(field).map(Scalar::Text),
-            Cell::Number(n) => Some(Scalar::Number(n)),
+        let cell = self.cells[field];
+        if cell.is_empty() {
+            None
+        } else if cell.chunk & NUMBER != 0 {
+            Some(Scalar::Number(self.slice(cell.chunk & !NUMBER, cell)))
+        } else {
+            Some(Scalar::Text(self.slice(cell.chunk, cell)))
         }
     }
 
     /// The field's value, if it is text.
     pub fn text(&self, field: usize) -> Option<&'a str> {
-        match self.cells[field] {
-            Cell::Text { chunk, start, end } => {
-                Some(&self.chunks[chunk as usize][start as usize..end as usize])
-            }
-            _ => None,
-        }
+        let cell = self.cells[field];
+        (cell.chunk & NUMBER == 0).then(|| self.slice(cell.chunk, cell))
+    }
+
+    fn slice(&self, chunk: u32, cell: Cell) -> &'a str {
+        &self.chunks[chunk as usize][cell.start as usize..cell.end as usize]
     }
 }
 
@@ -295,22 +363,24 @@ impl Tables {
         };
         let spec = &TABLES[index];
         let rows = &mut self.tables[index];
-        let first = rows.cells.len();
         let text = (rows.chunks.len(), rows.chunks.last().map_or(0, String::len));
-        rows.cells.resize(first + rows.width, Cell::Empty);
+        let number = rows.push_row();
+        let mut has_id = false;
         for (field, value) in fields {
             let Some(at) = field_index(spec, field) else {
                 debug_assert!(false, "{table} has no field {field}");
                 continue;
             };
-            rows.cells[first + at] = match value {
-                Input::Empty => Cell::Empty,
-                Input::Text(s) => rows.push_text(s),
-                Input::Number(n) => Cell::Number(n),
+            let cell = match value {
+                Input::Empty => Cell::EMPTY,
+                Input::Text(s) => rows.push_text(s, 0),
+                Input::Number(n) => rows.push_text(&n.to_string(), NUMBER),
             };
+            has_id |= at == 0 && !cell.is_empty() && cell.chunk & NUMBER == 0;
+            rows.cells_mut(number)[at] = cell;
         }
-        if !matches!(rows.cells[first], Cell::Text { .. }) {
-            rows.cells.truncate(first);
+        if !has_id {
+            rows.pop_row();
             let (chunks, len) = text;
             rows.chunks.truncate(chunks);
             if let Some(last) = rows.chunks.last_mut() {
