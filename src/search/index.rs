@@ -14,7 +14,7 @@ use tantivy::schema::{
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 use tantivy::{DocSet, Index, IndexReader, ReloadPolicy, Searcher, TERMINATED, TantivyDocument};
 
-use super::analyzer::{self, Decompounder, MIN_PART_CHARS};
+use super::analyzer::{self, Decompounder, MIN_PART_CHARS, STOP_WORDS};
 use super::documents::{self, SearchDoc, TEXT_FIELDS};
 use crate::model::Site;
 
@@ -117,11 +117,14 @@ impl SearchIndex {
         let words: FnvHashSet<String> = texts
             .par_chunks(256)
             .map(|chunk| {
-                let mut found: FnvHashSet<String> = FnvHashSet::default();
+                // Seeded with the stop words, which are dropped below: one
+                // lookup per word of the text instead of two.
+                let mut found: FnvHashSet<String> =
+                    STOP_WORDS.iter().map(|w| w.to_string()).collect();
                 for text in chunk {
                     let folded = analyzer::fold(text);
                     for word in analyzer::words(&folded) {
-                        if !analyzer::is_stop_word(word) && !found.contains(word) {
+                        if !found.contains(word) {
                             found.insert(word.to_string());
                         }
                     }
@@ -137,6 +140,7 @@ impl SearchIndex {
             });
         let stems: Vec<(String, String)> = words
             .into_par_iter()
+            .filter(|w| !analyzer::is_stop_word(w))
             .map(|w| (analyzer::stem(&w).into_owned(), w))
             .collect();
         let known: FnvHashSet<&str> = stems
