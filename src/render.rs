@@ -503,16 +503,53 @@ impl Card {
 
 /// A template map, written like an object of `json!`:
 /// `map! { "titel": a.titel.as_str(), "gratis": a.is_free() }`, each value
-/// anything a [`Value`] is made from. Pages get their variables as template
-/// values straight away: a JSON tree per page, converted and thrown away,
-/// cost more than rendering the page. Long strings and lists in a
-/// [`Value`] are shared, so cards and summaries are made once and reused.
+/// anything serde serializes, a [`Value`] included. Pages get their
+/// variables as template values straight away: a JSON tree per page,
+/// converted and thrown away, cost more than rendering the page. Long
+/// strings and lists in a [`Value`] are shared, so cards and summaries are
+/// made once and reused. The map is made as tera serializes a struct: one
+/// insert per key, where building a map and converting it inserts twice.
 macro_rules! map {
-    ($($key:literal : $value:expr),* $(,)?) => {{
-        let mut map = tera::Map::default();
-        $(map.insert(tera::value::Key::Str($key), Value::from($value));)*
-        Value::from(map)
-    }};
+    ($($key:literal : $value:expr),* $(,)?) => {
+        Value::from_serializable(&TemplateMap(map!(@fields $($key : $value),*)))
+    };
+    (@fields) => { () };
+    (@fields $key:literal : $value:expr $(, $rest_key:literal : $rest_value:expr)*) => {
+        ($key, $value, map!(@fields $($rest_key : $rest_value),*))
+    };
+}
+
+/// The keys and values of a [`map!`], as nested triples: a key, its value
+/// and the rest.
+trait Fields {
+    const LEN: usize;
+    fn serialize_into<S: serde::ser::SerializeStruct>(&self, map: &mut S) -> Result<(), S::Error>;
+}
+
+impl Fields for () {
+    const LEN: usize = 0;
+    fn serialize_into<S: serde::ser::SerializeStruct>(&self, _: &mut S) -> Result<(), S::Error> {
+        Ok(())
+    }
+}
+
+impl<V: serde::Serialize, R: Fields> Fields for (&'static str, V, R) {
+    const LEN: usize = 1 + R::LEN;
+    fn serialize_into<S: serde::ser::SerializeStruct>(&self, map: &mut S) -> Result<(), S::Error> {
+        map.serialize_field(self.0, &self.1)?;
+        self.2.serialize_into(map)
+    }
+}
+
+struct TemplateMap<F>(F);
+
+impl<F: Fields> serde::Serialize for TemplateMap<F> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut map = serializer.serialize_struct("map", F::LEN)?;
+        self.0.serialize_into(&mut map)?;
+        map.end()
+    }
 }
 
 /// A template value of anything serde serializes: for the few structs of
