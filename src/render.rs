@@ -461,18 +461,30 @@ pub fn tel_href(phone: &str) -> String {
 /// A `mailto:` link that lets a visitor send a page to someone else: no
 /// address, so the visitor chooses the recipient in their own mail program.
 pub fn share_mailto(title: &str, summary: &str, url: &str) -> String {
-    // RFC 6068 wants %20 for spaces; form encoding writes `+` and encodes a
-    // literal plus as %2B, so swapping them afterwards is exact.
-    let encode = |text: &str| {
-        url::form_urlencoded::byte_serialize(text.as_bytes())
-            .collect::<String>()
-            .replace('+', "%20")
-    };
-    format!(
-        "mailto:?subject={}&body={}",
-        encode(title),
-        encode(&format!("{summary}\n\n{url}"))
-    )
+    let mut link = String::with_capacity(32 + 2 * (title.len() + summary.len() + url.len()));
+    link.push_str("mailto:?subject=");
+    mailto_encode(&mut link, title);
+    link.push_str("&body=");
+    mailto_encode(&mut link, summary);
+    mailto_encode(&mut link, "\n\n");
+    mailto_encode(&mut link, url);
+    link
+}
+
+/// Percent-encodes `text` for a `mailto:` header value: every byte but
+/// letters, digits and `*-._`, a space as `%20` (RFC 6068), in upper-case
+/// hexadecimal.
+fn mailto_encode(out: &mut String, text: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"*-._".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(byte >> 4)]));
+            out.push(char::from(HEX[usize::from(byte & 15)]));
+        }
+    }
 }
 
 pub fn offer_url(slug: &str) -> String {
@@ -1669,7 +1681,10 @@ pub(crate) fn escape_html(text: &str, out: &mut dyn std::io::Write) -> std::io::
     // Every character that needs escaping is ASCII, so the slices between
     // them always fall on character boundaries. A table lookup per byte
     // finds them: pages print some 50 MB of text through here.
-    while let Some(found) = bytes[copied..].iter().position(|&b| ESCAPED[usize::from(b)]) {
+    while let Some(found) = bytes[copied..]
+        .iter()
+        .position(|&b| ESCAPED[usize::from(b)])
+    {
         let at = copied + found;
         let entity: &[u8] = match bytes[at] {
             b'&' => b"&amp;",
@@ -1774,6 +1789,28 @@ mod tests {
         let mut out = Vec::new();
         escape_html(text, &mut out).unwrap();
         String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn share_links_encode_as_form_encoding_with_spaces_as_percent_20() {
+        let (title, summary, url) = (
+            "Praat & doe: 50% korting? Ja+nee",
+            "Voor ouders/verzorgers.\r\nÉén keer* per week ~ (gratis)!",
+            "https://example.org/aanbod/x-y_z/?a=b#c",
+        );
+        let form = |text: &str| {
+            url::form_urlencoded::byte_serialize(text.as_bytes())
+                .collect::<String>()
+                .replace('+', "%20")
+        };
+        assert_eq!(
+            share_mailto(title, summary, url),
+            format!(
+                "mailto:?subject={}&body={}",
+                form(title),
+                form(&format!("{summary}\n\n{url}"))
+            )
+        );
     }
 
     #[test]
