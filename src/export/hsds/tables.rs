@@ -196,7 +196,7 @@ impl Rows {
 
     /// Adds a row of empty cells and returns its number.
     fn push_row(&mut self) -> usize {
-        if self.added % ROWS_PER_BLOCK == 0 {
+        if self.added.is_multiple_of(ROWS_PER_BLOCK) {
             self.blocks
                 .push(Vec::with_capacity(ROWS_PER_BLOCK * self.width));
         }
