@@ -94,6 +94,13 @@ fn the_export_is_versioned_complete_and_content_addressed() {
 }
 
 #[test]
+fn tantivy_indexes_the_words_found_up_front_without_analysing_again() {
+    let index = sociale_kaart::search::SearchIndex::build(&search::site(&search::repo())).unwrap();
+    assert!(index.doc_count() > 50);
+    assert_eq!(index.texts_analysed_again(), 0);
+}
+
+#[test]
 fn the_export_is_deterministic() {
     let site = search::site(&search::repo());
     let first = export::export(&sociale_kaart::search::SearchIndex::build(&site).unwrap()).unwrap();
@@ -133,7 +140,7 @@ fn a_large_site_is_split_so_a_query_loads_little() {
         "no chunk holds a fifth of the terms ({largest} of {total} bytes)"
     );
     assert!(meta["docs"]["count"].as_u64().unwrap() > 10);
-    // Several indexing threads, several segments: still the same bytes.
+    // Built a second time: still the same bytes.
     let again = export::export(
         &sociale_kaart::search::SearchIndex::build(&search::site(dir.path())).unwrap(),
     )

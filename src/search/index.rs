@@ -1,8 +1,11 @@
 //! Builds the tantivy index in RAM and reads its terms, postings and field
 //! lengths back for the export and the query planner.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::hash::Hasher;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::{Context as _, Result};
 use fnv::{FnvHashMap, FnvHashSet};
@@ -82,6 +85,7 @@ pub struct SearchIndex {
     pub(super) fields: Vec<Field>,
     /// Document number of each tantivy document, per segment.
     pub(super) doc_numbers: Vec<Vec<u32>>,
+    texts_analysed_again: usize,
     _reader: IndexReader,
 }
 
@@ -101,68 +105,42 @@ impl SearchIndex {
         // splits into against the stems of every word (of at least
         // MIN_PART_CHARS letters) that occurs on its own anywhere in the site
         // or in a theme's name or synonyms.
-        let theme_words: Vec<&String> = site
+        let theme_words = site
             .config
             .themas
             .iter()
-            .flat_map(|t| std::iter::once(&t.naam).chain(&t.synoniemen))
-            .collect();
-        let texts: Vec<&String> = docs
+            .flat_map(|t| std::iter::once(&t.naam).chain(&t.synoniemen));
+        let texts: Vec<&str> = docs
             .iter()
             .flat_map(|d| d.text.iter())
             .chain(theme_words)
+            .map(String::as_str)
             .collect();
-        // FNV rather than SipHash: every word of the site is hashed several
-        // times here, and the keys come from our own content.
-        let words: FnvHashSet<String> = texts
-            .par_chunks(256)
-            .map(|chunk| {
-                // Seeded with the stop words, which are dropped below: one
-                // lookup per word of the text instead of two.
-                let mut found: FnvHashSet<String> =
-                    STOP_WORDS.iter().map(|w| w.to_string()).collect();
-                for text in chunk {
-                    let folded = analyzer::fold(text);
-                    for word in analyzer::words(&folded) {
-                        if !found.contains(word) {
-                            found.insert(word.to_string());
-                        }
-                    }
-                }
-                found
-            })
-            .reduce(FnvHashSet::default, |mut a, b| {
-                if a.len() < b.len() {
-                    return b.into_iter().chain(a).collect();
-                }
-                a.extend(b);
-                a
-            });
-        let stems: Vec<(String, String)> = words
-            .into_par_iter()
-            .filter(|w| !analyzer::is_stop_word(w))
-            .map(|w| (analyzer::stem(&w).into_owned(), w))
+        let found = TextWords::find(&texts);
+        let stems: Vec<String> = found
+            .words
+            .par_iter()
+            .map(|w| analyzer::stem(w).into_owned())
             .collect();
         let known: FnvHashSet<&str> = stems
             .iter()
+            .zip(&found.words)
             .filter(|(_, w)| w.len() >= MIN_PART_CHARS)
             .map(|(stem, _)| stem.as_str())
             .collect();
         let splitter = Decompounder {
             known: |s: &str| known.contains(s),
         };
-        let analyses: FnvHashMap<String, Analysis> = stems
+        let analyses: Vec<Analysis> = stems
             .par_iter()
-            .map(|(stem, word)| {
-                (
-                    word.clone(),
-                    Analysis {
-                        stem: stem.clone(),
-                        parts: splitter.parts(word),
-                    },
-                )
+            .zip(&found.words)
+            .map(|(stem, word)| Analysis {
+                stem: stem.clone(),
+                parts: splitter.parts(word),
             })
             .collect();
+        let doc_texts = docs.len() * TEXT_FIELDS.len();
+        let replay = Arc::new(Replay::new(found, analyses, &texts[..doc_texts]));
 
         let mut schema = Schema::builder();
         let options = |tokenizer: &str| {
@@ -182,7 +160,7 @@ impl SearchIndex {
         index.tokenizers().register(
             DUTCH,
             Analysed {
-                analyses: Arc::new(analyses),
+                replay: Arc::clone(&replay),
             },
         );
         // One indexing thread: the pages are rendered on every core
@@ -267,8 +245,16 @@ impl SearchIndex {
             searcher,
             fields,
             doc_numbers,
+            texts_analysed_again: replay.analysed_again.load(Ordering::Relaxed),
             _reader: reader,
         })
+    }
+
+    /// Document texts that tantivy tokenized out of the expected order and
+    /// that were therefore analysed a second time: none, as long as tantivy
+    /// keeps to field order (see [`Replay`]).
+    pub fn texts_analysed_again(&self) -> usize {
+        self.texts_analysed_again
     }
 
     /// Number of documents, as tantivy counts them for BM25.
@@ -356,6 +342,156 @@ fn read_terms(
     Ok(terms)
 }
 
+/// The words of a list of texts, found in one pass: every word but the
+/// stop words, and the ids of each text's words in order.
+struct TextWords {
+    words: Vec<String>,
+    word_ids: FnvHashMap<String, u32>,
+    /// Word ids of all texts, text after text.
+    ids: Vec<u32>,
+    /// Where each text's ids end in `ids`.
+    ends: Vec<u32>,
+}
+
+/// One part of the texts, with ids of its own: below `STOP_WORDS.len()`
+/// a stop word, above it its `words`.
+struct ChunkWords {
+    words: Vec<String>,
+    ids: Vec<u32>,
+    ends: Vec<u32>,
+}
+
+impl TextWords {
+    fn find(texts: &[&str]) -> TextWords {
+        let chunk_len = texts
+            .len()
+            .div_ceil(4 * rayon::current_num_threads())
+            .max(1);
+        let chunks: Vec<ChunkWords> = texts.par_chunks(chunk_len).map(ChunkWords::find).collect();
+        let mut words: Vec<String> = Vec::new();
+        let mut word_ids: FnvHashMap<String, u32> = FnvHashMap::default();
+        let mut ids = Vec::with_capacity(chunks.iter().map(|c| c.ids.len()).sum());
+        let mut ends = Vec::with_capacity(texts.len());
+        for chunk in chunks {
+            let global: Vec<u32> = chunk
+                .words
+                .into_iter()
+                .map(|word| match word_ids.get(&word) {
+                    Some(&id) => id,
+                    None => {
+                        let id = u32::try_from(words.len()).expect("fewer than 4 billion words");
+                        words.push(word.clone());
+                        word_ids.insert(word, id);
+                        id
+                    }
+                })
+                .collect();
+            let start = u32::try_from(ids.len()).expect("fewer than 4 billion words");
+            ids.extend(
+                chunk
+                    .ids
+                    .iter()
+                    .map(|&local| global[local as usize - STOP_WORDS.len()]),
+            );
+            ends.extend(chunk.ends.iter().map(|end| start + end));
+        }
+        TextWords {
+            words,
+            word_ids,
+            ids,
+            ends,
+        }
+    }
+}
+
+impl ChunkWords {
+    fn find(texts: &[&str]) -> ChunkWords {
+        // Seeded with the stop words, so that finding a word is one lookup.
+        let mut local: FnvHashMap<String, u32> = (0u32..)
+            .zip(STOP_WORDS)
+            .map(|(id, w)| (w.to_string(), id))
+            .collect();
+        let mut ids = Vec::new();
+        let mut ends = Vec::with_capacity(texts.len());
+        for text in texts {
+            let folded = analyzer::fold(text);
+            for word in analyzer::words(&folded) {
+                let id = match local.get(word) {
+                    Some(&id) => id,
+                    None => {
+                        let id = u32::try_from(local.len()).expect("fewer than 4 billion words");
+                        local.insert(word.to_string(), id);
+                        id
+                    }
+                };
+                if id as usize >= STOP_WORDS.len() {
+                    ids.push(id);
+                }
+            }
+            ends.push(u32::try_from(ids.len()).expect("fewer than 4 billion words"));
+        }
+        let mut words = vec![String::new(); local.len() - STOP_WORDS.len()];
+        for (word, id) in local {
+            if let Some(at) = (id as usize).checked_sub(STOP_WORDS.len()) {
+                words[at] = word;
+            }
+        }
+        ChunkWords { words, ids, ends }
+    }
+}
+
+/// The words of the documents' texts, as [`TextWords::find`] found them,
+/// for tantivy to index without analysing every text again. tantivy
+/// tokenizes a document's text fields in field order, which is the order
+/// the texts were found in; each text is checked against what was found
+/// (its length and hash), and a text that does not match is analysed anew.
+struct Replay {
+    analyses: Vec<Analysis>,
+    words: TextWords,
+    /// Length and hash of each document text, in the order tantivy gets them.
+    expected: Vec<(usize, u64)>,
+    next: AtomicUsize,
+    /// Texts that did not match and were analysed again.
+    analysed_again: AtomicUsize,
+}
+
+impl Replay {
+    fn new(words: TextWords, analyses: Vec<Analysis>, texts: &[&str]) -> Replay {
+        Replay {
+            analyses,
+            words,
+            expected: texts.iter().map(|t| (t.len(), text_hash(t))).collect(),
+            next: AtomicUsize::new(0),
+            analysed_again: AtomicUsize::new(0),
+        }
+    }
+
+    /// The word ids of `text`.
+    fn ids(&self, text: &str) -> Cow<'_, [u32]> {
+        let at = self.next.load(Ordering::Relaxed);
+        if self.expected.get(at) == Some(&(text.len(), text_hash(text))) {
+            self.next.store(at + 1, Ordering::Relaxed);
+            let start = at
+                .checked_sub(1)
+                .map_or(0, |before| self.words.ends[before]);
+            return Cow::Borrowed(&self.words.ids[start as usize..self.words.ends[at] as usize]);
+        }
+        self.analysed_again.fetch_add(1, Ordering::Relaxed);
+        let folded = analyzer::fold(text);
+        Cow::Owned(
+            analyzer::words(&folded)
+                .filter_map(|w| self.words.word_ids.get(w).copied())
+                .collect(),
+        )
+    }
+}
+
+fn text_hash(text: &str) -> u64 {
+    let mut hasher = fnv::FnvHasher::default();
+    hasher.write(text.as_bytes());
+    hasher.finish()
+}
+
 /// The tokenizer name of the Dutch text fields.
 const DUTCH: &str = "nl";
 
@@ -364,11 +500,12 @@ const DUTCH: &str = "nl";
 /// position. Stop words, which have no analysis, yield nothing.
 #[derive(Clone)]
 struct Analysed {
-    analyses: Arc<FnvHashMap<String, Analysis>>,
+    replay: Arc<Replay>,
 }
 
 struct AnalysedStream<'a> {
-    words: Vec<&'a Analysis>,
+    analyses: &'a [Analysis],
+    ids: Cow<'a, [u32]>,
     word: usize,
     part: usize,
     token: Token,
@@ -378,12 +515,9 @@ impl Tokenizer for Analysed {
     type TokenStream<'a> = AnalysedStream<'a>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> AnalysedStream<'a> {
-        let folded = analyzer::fold(text);
-        let words = analyzer::words(&folded)
-            .filter_map(|w| self.analyses.get(w))
-            .collect();
         AnalysedStream {
-            words,
+            analyses: &self.replay.analyses,
+            ids: self.replay.ids(text),
             word: 0,
             part: 0,
             token: Token::default(),
@@ -393,9 +527,10 @@ impl Tokenizer for Analysed {
 
 impl TokenStream for AnalysedStream<'_> {
     fn advance(&mut self) -> bool {
-        let Some(analysis) = self.words.get(self.word) else {
+        let Some(&id) = self.ids.get(self.word) else {
             return false;
         };
+        let analysis = &self.analyses[id as usize];
         let text = if self.part == 0 {
             &analysis.stem
         } else {
@@ -474,4 +609,52 @@ fn place_entries(site: &Site) -> (Vec<PlaceEntry>, Vec<PlaceEntry>) {
         })
         .collect();
     (municipalities, villages)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn texts_are_found_with_their_words_in_order_without_stop_words() {
+        let texts = [
+            "Hulp bij de scheiding",
+            "",
+            "Scheiding? Hulp!",
+            "en de",
+            "Coördinatie",
+        ];
+        let found = TextWords::find(&texts);
+        let words = |at: usize| -> Vec<&str> {
+            let start = at.checked_sub(1).map_or(0, |b| found.ends[b] as usize);
+            found.ids[start..found.ends[at] as usize]
+                .iter()
+                .map(|&id| found.words[id as usize].as_str())
+                .collect()
+        };
+        assert_eq!(words(0), ["hulp", "scheiding"]);
+        assert!(words(1).is_empty());
+        assert_eq!(words(2), ["scheiding", "hulp"]);
+        assert!(words(3).is_empty());
+        assert_eq!(words(4), ["coordinatie"]);
+        assert_eq!(found.words.len(), 3);
+    }
+
+    #[test]
+    fn a_text_out_of_order_is_analysed_again_to_the_same_words() {
+        let texts = ["Een kind", "De ouders van het kind"];
+        let found = TextWords::find(&texts);
+        let in_order: Vec<Vec<u32>> = {
+            let replay = Replay::new(TextWords::find(&texts), Vec::new(), &texts);
+            texts.iter().map(|t| replay.ids(t).into_owned()).collect()
+        };
+        assert_eq!(in_order[0].len(), 1);
+        assert_eq!(in_order[1].len(), 2);
+        let replay = Replay::new(found, Vec::new(), &texts);
+        assert_eq!(replay.ids(texts[1]).into_owned(), in_order[1]);
+        assert_eq!(replay.analysed_again.load(Ordering::Relaxed), 1);
+        assert_eq!(replay.ids(texts[0]).into_owned(), in_order[0]);
+        assert_eq!(replay.ids(texts[1]).into_owned(), in_order[1]);
+        assert_eq!(replay.analysed_again.load(Ordering::Relaxed), 1);
+    }
 }
