@@ -407,6 +407,8 @@ impl TextWords {
 impl ChunkWords {
     fn find(texts: &[&str]) -> ChunkWords {
         // Seeded with the stop words, so that finding a word is one lookup.
+        // FNV rather than SipHash: every word of the site is hashed here,
+        // and the keys come from our own content.
         let mut local: FnvHashMap<String, u32> = (0u32..)
             .zip(STOP_WORDS)
             .map(|(id, w)| (w.to_string(), id))

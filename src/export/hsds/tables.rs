@@ -16,7 +16,7 @@ use crate::hsds::{Dataset, TABLES, Table};
 
 /// One cell: a range of one of its table's text chunks, holding text or
 /// (flagged in `chunk`) a number as JSON writes it, or nothing. Twelve
-/// bytes: the attribute table alone has six cells for each of tens of
+/// bytes: the attribute table alone has seven cells for each of tens of
 /// thousands of rows.
 #[derive(Debug, Clone, Copy)]
 struct Cell {
