@@ -461,31 +461,24 @@ pub fn tel_href(phone: &str) -> String {
 /// A `mailto:` link that lets a visitor send a page to someone else: no
 /// address, so the visitor chooses the recipient in their own mail program.
 pub fn share_mailto(title: &str, summary: &str, url: &str) -> String {
-    let mut link = String::with_capacity(32 + 2 * (title.len() + summary.len() + url.len()));
-    link.push_str("mailto:?subject=");
-    mailto_encode(&mut link, title);
-    link.push_str("&body=");
-    mailto_encode(&mut link, summary);
-    mailto_encode(&mut link, "\n\n");
-    mailto_encode(&mut link, url);
-    link
+    let encode = |text| percent_encoding::utf8_percent_encode(text, MAILTO_KEPT);
+    format!(
+        "mailto:?subject={}&body={}{}{}",
+        encode(title),
+        encode(summary),
+        encode("\n\n"),
+        encode(url)
+    )
 }
 
-/// Percent-encodes `text` for a `mailto:` header value: every byte but
-/// letters, digits and `*-._`, a space as `%20` (RFC 6068), in upper-case
-/// hexadecimal.
-fn mailto_encode(out: &mut String, text: &str) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || b"*-._".contains(&byte) {
-            out.push(char::from(byte));
-        } else {
-            out.push('%');
-            out.push(char::from(HEX[usize::from(byte >> 4)]));
-            out.push(char::from(HEX[usize::from(byte & 15)]));
-        }
-    }
-}
+/// What a `mailto:` header value keeps as it is: letters, digits and
+/// `*-._`, as form encoding keeps them; everything else, a space too, is
+/// percent-encoded (RFC 6068 wants `%20` for a space, not `+`).
+const MAILTO_KEPT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'*')
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_');
 
 pub fn offer_url(slug: &str) -> String {
     format!("/aanbod/{slug}/")

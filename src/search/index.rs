@@ -362,6 +362,12 @@ struct ChunkWords {
 }
 
 impl TextWords {
+    /// The word ids of the text at `at` in the list it was found in.
+    fn text_ids(&self, at: usize) -> &[u32] {
+        let start = at.checked_sub(1).map_or(0, |before| self.ends[before]);
+        &self.ids[start as usize..self.ends[at] as usize]
+    }
+
     fn find(texts: &[&str]) -> TextWords {
         let chunk_len = texts
             .len()
@@ -473,10 +479,7 @@ impl Replay {
         let at = self.next.load(Ordering::Relaxed);
         if self.expected.get(at) == Some(&(text.len(), text_hash(text))) {
             self.next.store(at + 1, Ordering::Relaxed);
-            let start = at
-                .checked_sub(1)
-                .map_or(0, |before| self.words.ends[before]);
-            return Cow::Borrowed(&self.words.ids[start as usize..self.words.ends[at] as usize]);
+            return Cow::Borrowed(self.words.text_ids(at));
         }
         self.analysed_again.fetch_add(1, Ordering::Relaxed);
         let folded = analyzer::fold(text);
@@ -628,8 +631,8 @@ mod tests {
         ];
         let found = TextWords::find(&texts);
         let words = |at: usize| -> Vec<&str> {
-            let start = at.checked_sub(1).map_or(0, |b| found.ends[b] as usize);
-            found.ids[start..found.ends[at] as usize]
+            found
+                .text_ids(at)
                 .iter()
                 .map(|&id| found.words[id as usize].as_str())
                 .collect()

@@ -40,6 +40,11 @@ impl Cell {
     fn is_empty(self) -> bool {
         self.chunk == EMPTY
     }
+
+    /// Whether the cell holds text (not a number, and not nothing).
+    fn is_text(self) -> bool {
+        self.chunk & NUMBER == 0
+    }
 }
 
 /// The value of a cell, as JSON would have it.
@@ -317,7 +322,7 @@ impl<'a> Row<'a> {
     /// The field's value, if it is text.
     pub fn text(&self, field: usize) -> Option<&'a str> {
         let cell = self.cells[field];
-        (cell.chunk & NUMBER == 0).then(|| self.slice(cell.chunk, cell))
+        cell.is_text().then(|| self.slice(cell.chunk, cell))
     }
 
     fn slice(&self, chunk: u32, cell: Cell) -> &'a str {
@@ -376,7 +381,7 @@ impl Tables {
                 Input::Text(s) => rows.push_text(s, 0),
                 Input::Number(n) => rows.push_text(&n.to_string(), NUMBER),
             };
-            has_id |= at == 0 && !cell.is_empty() && cell.chunk & NUMBER == 0;
+            has_id |= at == 0 && cell.is_text();
             rows.cells_mut(number)[at] = cell;
         }
         if !has_id {
