@@ -598,7 +598,11 @@ impl<'a> Views<'a> {
                 offers_by_provider.entry(p).or_default().push(a);
             }
             for t in &a.themas {
-                positions_by_theme.entry(t).or_default().push(position);
+                let positions = positions_by_theme.entry(t).or_default();
+                // An offer that names a theme twice is on its list once.
+                if positions.last() != Some(&position) {
+                    positions.push(position);
+                }
             }
         }
         let mut base = Context::new();
@@ -679,37 +683,52 @@ impl<'a> Views<'a> {
         const CANDIDATES_PER_THEME: usize = 64;
         const RELATED: usize = 4;
         let own = self.positions[a.source.slug.as_str()] as u32;
-        let mut candidates: Vec<u32> = Vec::with_capacity(CANDIDATES_PER_THEME * a.themas.len());
-        for theme in &a.themas {
-            let positions = self
-                .positions_by_theme
-                .get(theme.as_str())
-                .map_or(&[][..], Vec::as_slice);
-            candidates.extend(
-                positions
-                    .iter()
-                    .filter(|&&p| p != own)
-                    .take(CANDIDATES_PER_THEME),
-            );
+        let mut themes: Vec<&[u32]> = Vec::with_capacity(a.themas.len());
+        for (at, theme) in a.themas.iter().enumerate() {
+            // A theme named twice is shared once.
+            if a.themas[..at].contains(theme) {
+                continue;
+            }
+            if let Some(positions) = self.positions_by_theme.get(theme.as_str()) {
+                themes.push(positions);
+            }
         }
-        candidates.sort_unstable();
-        // Positions follow slug order, so (themes shared, position) ranks
-        // exactly as (themes shared, slug).
-        let mut ranked: Vec<(usize, u32)> = candidates
-            .chunk_by(|x, y| x == y)
-            .map(|run| (run.len(), run[0]))
-            .collect();
-        let best_first = |x: &(usize, u32), y: &(usize, u32)| y.0.cmp(&x.0).then(x.1.cmp(&y.1));
-        if ranked.len() > RELATED {
-            ranked.select_nth_unstable_by(RELATED, best_first);
-            ranked.truncate(RELATED);
-        }
-        ranked.sort_unstable_by(best_first);
-        ranked
+        most_shared(&themes, own, CANDIDATES_PER_THEME, RELATED)
             .into_iter()
-            .map(|(_, position)| self.cards[position as usize].html(3))
+            .map(|position| self.cards[position as usize].html(3))
             .collect()
     }
+}
+
+/// The `n` positions that the most of `lists` hold, ties going to the
+/// lowest. Each list is ascending without repeats, and only its first
+/// `per_list` positions other than `own` count. Walking all lists at once,
+/// lowest position first, meets each position once with the number of
+/// lists that hold it, and in the order that breaks ties: no sorting.
+fn most_shared(lists: &[&[u32]], own: u32, per_list: usize, n: usize) -> Vec<u32> {
+    let mut lists: Vec<_> = lists
+        .iter()
+        .map(|list| {
+            list.iter()
+                .copied()
+                .filter(move |&p| p != own)
+                .take(per_list)
+                .peekable()
+        })
+        .collect();
+    let mut best: Vec<(usize, u32)> = Vec::with_capacity(n + 1);
+    while let Some(position) = lists.iter_mut().filter_map(|l| l.peek().copied()).min() {
+        let shared = lists
+            .iter_mut()
+            .filter_map(|l| l.next_if_eq(&position))
+            .count();
+        if best.len() < n || best.last().is_some_and(|&(most, _)| shared > most) {
+            let at = best.partition_point(|&(s, _)| s >= shared);
+            best.insert(at, (shared, position));
+            best.truncate(n);
+        }
+    }
+    best.into_iter().map(|(_, position)| position).collect()
 }
 
 /// The template of one offer's card in lists.
@@ -1815,6 +1834,48 @@ mod tests {
         assert_eq!(escaped("geen tekens"), "geen tekens");
         assert_eq!(escaped("&"), "&amp;");
         assert_eq!(escaped(""), "");
+    }
+
+    #[test]
+    fn related_offers_share_the_most_themes_and_ties_go_to_the_first() {
+        // A reference that counts every position and sorts: what the walk
+        // over the lists must match.
+        fn counted(lists: &[&[u32]], own: u32, per_list: usize, n: usize) -> Vec<u32> {
+            let mut counts = std::collections::BTreeMap::new();
+            for list in lists {
+                for p in list.iter().filter(|&&p| p != own).take(per_list) {
+                    *counts.entry(*p).or_insert(0) += 1;
+                }
+            }
+            let mut ranked: Vec<(i32, u32)> = counts.into_iter().map(|(p, c)| (-c, p)).collect();
+            ranked.sort_unstable();
+            ranked.into_iter().take(n).map(|(_, p)| p).collect()
+        }
+        assert_eq!(most_shared(&[&[1, 5, 9], &[2, 5, 7], &[5, 7]], 0, 64, 4), [5, 7, 1, 2]);
+        assert_eq!(most_shared(&[&[1, 2, 3]], 2, 64, 4), [1, 3]);
+        assert_eq!(most_shared(&[&[1, 2, 3], &[4]], 1, 2, 4), [2, 3, 4]);
+        assert!(most_shared(&[], 0, 64, 4).is_empty());
+        // Pseudo-random lists, from a fixed seed.
+        let mut seed = 0x2545_f491_u32;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+            seed
+        };
+        for _ in 0..500 {
+            let lists: Vec<Vec<u32>> = (0..next() % 5)
+                .map(|_| {
+                    let mut list: Vec<u32> = (0..next() % 40).map(|_| next() % 60).collect();
+                    list.sort_unstable();
+                    list.dedup();
+                    list
+                })
+                .collect();
+            let lists: Vec<&[u32]> = lists.iter().map(Vec::as_slice).collect();
+            let (own, per_list) = (next() % 60, 1 + next() as usize % 30);
+            assert_eq!(most_shared(&lists, own, per_list, 4), counted(&lists, own, per_list, 4));
+        }
     }
 
     #[test]
