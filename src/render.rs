@@ -1851,7 +1851,10 @@ mod tests {
             ranked.sort_unstable();
             ranked.into_iter().take(n).map(|(_, p)| p).collect()
         }
-        assert_eq!(most_shared(&[&[1, 5, 9], &[2, 5, 7], &[5, 7]], 0, 64, 4), [5, 7, 1, 2]);
+        assert_eq!(
+            most_shared(&[&[1, 5, 9], &[2, 5, 7], &[5, 7]], 0, 64, 4),
+            [5, 7, 1, 2]
+        );
         assert_eq!(most_shared(&[&[1, 2, 3]], 2, 64, 4), [1, 3]);
         assert_eq!(most_shared(&[&[1, 2, 3], &[4]], 1, 2, 4), [2, 3, 4]);
         assert!(most_shared(&[], 0, 64, 4).is_empty());
@@ -1874,7 +1877,10 @@ mod tests {
                 .collect();
             let lists: Vec<&[u32]> = lists.iter().map(Vec::as_slice).collect();
             let (own, per_list) = (next() % 60, 1 + next() as usize % 30);
-            assert_eq!(most_shared(&lists, own, per_list, 4), counted(&lists, own, per_list, 4));
+            assert_eq!(
+                most_shared(&lists, own, per_list, 4),
+                counted(&lists, own, per_list, 4)
+            );
         }
     }
 

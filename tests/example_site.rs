@@ -432,19 +432,40 @@ fn an_offer_naming_a_theme_twice_shares_it_once() {
             .replace("titel: Opvoedspreekuur", &format!("titel: {title}"))
             .replace("themas: [opvoeden]", &format!("themas: [{themes}]"))
     };
-    // "a-dubbel" comes first in slug order and names one theme twice: it
-    // shares one theme with "c-beide", as "d-..." do, and two with none.
-    site.write("content/aanbod/a-dubbel.md", with_themes("Dubbel", "opvoeden, opvoeden"));
-    site.write("content/aanbod/c-beide.md", with_themes("Beide", "opvoeden, scheiding"));
-    site.write("content/aanbod/d-scheiding.md", with_themes("Scheiding", "scheiding, opvoeden"));
+    // "a-dubbel" comes first in slug order and names "opvoeden" twice: it
+    // shares that one theme with "c-beide", and "d-scheiding" shares two.
+    site.write(
+        "content/aanbod/a-dubbel.md",
+        with_themes("Dubbel", "opvoeden, opvoeden"),
+    );
+    site.write(
+        "content/aanbod/c-beide.md",
+        with_themes("Beide", "opvoeden, scheiding"),
+    );
+    site.write(
+        "content/aanbod/d-scheiding.md",
+        with_themes("Scheiding", "scheiding, opvoeden"),
+    );
     site.build_ok();
     let listed: Vec<String> = select_text(&site.page("/themas/opvoeden/"), "main .kaart__titel");
-    assert_eq!(listed.iter().filter(|t| *t == "Dubbel").count(), 1, "{listed:?}");
+    assert_eq!(
+        listed.iter().filter(|t| *t == "Dubbel").count(),
+        1,
+        "{listed:?}"
+    );
     // For "c-beide", "d-scheiding" shares two themes and comes first; the
     // offer that names "opvoeden" twice shares only one.
     let related = select_text(&site.page("/aanbod/c-beide/"), ".blok .kaart__titel");
-    assert_eq!(related.first().map(String::as_str), Some("Scheiding"), "{related:?}");
-    assert_eq!(related.get(1).map(String::as_str), Some("Dubbel"), "{related:?}");
+    assert_eq!(
+        related.first().map(String::as_str),
+        Some("Scheiding"),
+        "{related:?}"
+    );
+    assert_eq!(
+        related.get(1).map(String::as_str),
+        Some("Dubbel"),
+        "{related:?}"
+    );
 }
 
 #[test]
