@@ -101,13 +101,21 @@ fn generate(example: &Path, out: &Path, offers: usize, providers: usize) -> std:
         let title = &titles[rng.usize(..titles.len())];
         let van = rng.u32(0..16);
         let tot = (van + rng.u32(2..10)).min(23);
+        let provider = rng.usize(..providers);
+        let first_theme = rng.usize(..themes.len());
+        // Two different themes, as an editor would write them (a theme
+        // named twice is a warning).
+        let mut second_theme = rng.usize(..themes.len());
+        if second_theme == first_theme {
+            second_theme = (second_theme + 1) % themes.len();
+        }
         let mut text = String::new();
         let _ = write!(
             text,
             "---\ntitel: \"{title} {o}\"\naanbieder: organisatie-{}\nsamenvatting: \"{title} {o}: hulp en steun dichtbij voor kinderen en ouders.\"\nthemas: [{}, {}]\ndoelgroep: [{}]\ngemeenten: [{gemeente}]\nkernen: [{}]\ntoegang: {}\nlaatst_gecontroleerd: {today}\nleeftijd: {{van: {van}, tot: {tot}}}\n",
-            rng.usize(..providers),
-            themes[rng.usize(..themes.len())],
-            themes[rng.usize(..themes.len())],
+            provider,
+            themes[first_theme],
+            themes[second_theme],
             audiences[rng.usize(..audiences.len())],
             kernen[rng.usize(..kernen.len())],
             access[rng.usize(..access.len())],

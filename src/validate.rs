@@ -434,6 +434,15 @@ impl Checker<'_> {
         self.diagnostics.push(d);
     }
 
+    fn warning(&mut self, path: &str, message: String, hint: &str) {
+        let at = self.doc.positions.value(path);
+        self.diagnostics.push(
+            Diagnostic::warning(self.file, at, message)
+                .key(path)
+                .hint(hint),
+        );
+    }
+
     fn check(&mut self, value: &Value, ty: &Type, path: &str) -> Option<Value> {
         match ty {
             Type::Text => match scalar_text(value) {
@@ -640,7 +649,15 @@ impl Checker<'_> {
                 let mut out = Vec::with_capacity(items.len());
                 let mut ok = true;
                 for (i, v) in items.iter().enumerate() {
-                    match item(self, v, &format!("{path}[{i}]")) {
+                    let item_path = format!("{path}[{i}]");
+                    if is_scalar(v) && items[..i].contains(v) {
+                        self.warning(
+                            &item_path,
+                            format!("'{}' staat twee keer in deze lijst.", display(v)),
+                            "Haal de tweede weg: één keer is genoeg.",
+                        );
+                    }
+                    match item(self, v, &item_path) {
                         Some(v) => out.push(v),
                         None => ok = false,
                     }
@@ -853,6 +870,11 @@ fn scalar_text(value: &Value) -> Option<String> {
         Value::Number(n) => Some(n.to_string()),
         _ => None,
     }
+}
+
+/// A text, number or true/false: what a list of ids or words holds.
+fn is_scalar(value: &Value) -> bool {
+    matches!(value, Value::String(_) | Value::Number(_) | Value::Bool(_))
 }
 
 fn display(value: &Value) -> String {

@@ -540,3 +540,24 @@ fn warnings_do_not_fail_the_build_unless_strict() {
     let strict = site.run(&["build", "--strict"]);
     assert_eq!(strict.code, 1, "{}", strict.stderr);
 }
+
+#[test]
+fn a_list_naming_something_twice_is_a_warning_at_the_second() {
+    let site = SiteTest::from_fixture("minimaal");
+    let twice = replace(
+        offer("Twee keer"),
+        "themas",
+        "themas: [opvoeden, scheiding, opvoeden]",
+    );
+    site.write("content/aanbod/twee-keer.md", twice + "---\n");
+    let run = site.build();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let warnings: Vec<&str> = run.diagnostics();
+    assert!(
+        warnings.iter().any(|w| w.starts_with(
+            "content/aanbod/twee-keer.md:5:31: waarschuwing: [themas[2]] 'opvoeden' staat twee keer in deze lijst."
+        )),
+        "{warnings:?}"
+    );
+    assert_eq!(site.run(&["build", "--strict"]).code, 1);
+}
