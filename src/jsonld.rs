@@ -11,8 +11,10 @@
 //! type as a serde tag; one with `@context` or `@id` first keeps a `kind`
 //! field, since a tag is always written first.
 
+use fnv::FnvHashMap as HashMap;
 use serde::{Serialize, Serializer};
 use serde_json::Value as Json;
+use serde_json::value::RawValue;
 
 use crate::model::{
     Aanbieder, Aanbod, Aanmelden, Adres, Contact, Gemeente, Kern, Kosten, Locatie, Openingstijden,
@@ -403,33 +405,63 @@ pub fn organization<'a>(site: &'a Site, p: &'a Aanbieder) -> Organization<'a> {
     }
 }
 
-/// Where an offer is: its villages, or else its municipalities.
+/// Where an offer is: its villages, or else its municipalities, as
+/// [`Areas`] wrote them; or the venue of its dated runs.
 #[derive(Serialize, Clone)]
 #[serde(untagged)]
 enum Area<'a> {
-    Municipality(AdministrativeArea<'a>),
+    Served(&'a RawValue),
     Place(Box<Place<'a>>),
 }
 
-fn areas_served<'a>(site: &'a Site, a: &'a Aanbod) -> Vec<Area<'a>> {
-    if a.kernen.is_empty() {
-        a.gemeenten
-            .iter()
-            .filter_map(|g| site.config.gemeente(g))
-            .map(|g| Area::Municipality(administrative_area(site, g)))
-            .collect()
-    } else {
-        a.kernen
-            .iter()
-            .filter_map(|k| site.config.kern(k))
-            .map(|(g, k)| {
-                Area::Place(Box::new(Place {
-                    context: None,
-                    ..place(site, g, k)
-                }))
-            })
-            .collect()
+fn raw_json(value: &impl Serialize) -> Box<RawValue> {
+    serde_json::value::to_raw_value(value).expect("JSON-LD values always serialize")
+}
+
+/// Every village (as a `Place`) and municipality (as an
+/// `AdministrativeArea`) that offers serve, serialized once for the site:
+/// each offer page names one or more of them.
+pub struct Areas {
+    kernen: HashMap<String, Box<RawValue>>,
+    gemeenten: HashMap<String, Box<RawValue>>,
+}
+
+impl Areas {
+    pub fn new(site: &Site) -> Areas {
+        let mut areas = Areas {
+            kernen: HashMap::default(),
+            gemeenten: HashMap::default(),
+        };
+        for g in &site.config.gemeenten {
+            areas
+                .gemeenten
+                .entry(g.id.clone())
+                .or_insert_with(|| raw_json(&administrative_area(site, g)));
+            for k in &g.kernen {
+                // A village id names the first village with it, as
+                // `SiteConfig::kern` finds it.
+                areas.kernen.entry(k.id.clone()).or_insert_with(|| {
+                    raw_json(&Place {
+                        context: None,
+                        ..place(site, g, k)
+                    })
+                });
+            }
+        }
+        areas
     }
+}
+
+fn areas_served<'a>(areas: &'a Areas, a: &Aanbod) -> Vec<Area<'a>> {
+    let (ids, served) = if a.kernen.is_empty() {
+        (&a.gemeenten, &areas.gemeenten)
+    } else {
+        (&a.kernen, &areas.kernen)
+    };
+    ids.iter()
+        .filter_map(|id| served.get(id))
+        .map(|json| Area::Served(json))
+        .collect()
 }
 
 #[derive(Serialize, Clone)]
@@ -571,7 +603,7 @@ pub struct OfferGraph<'a> {
     graph: Vec<Node<'a>>,
 }
 
-pub fn offer_graph<'a>(site: &'a Site, a: &'a Aanbod) -> OfferGraph<'a> {
+pub fn offer_graph<'a>(site: &'a Site, areas: &'a Areas, a: &'a Aanbod) -> OfferGraph<'a> {
     let path = offer_url(&a.source.slug);
     let url = site.config.absolute_url(&path);
     let providers: Vec<&Aanbieder> = a
@@ -595,7 +627,7 @@ pub fn offer_graph<'a>(site: &'a Site, a: &'a Aanbod) -> OfferGraph<'a> {
         .collect();
     let contact_phone = a.contact.as_ref().and_then(|c| c.telefoon.as_deref());
     let service_id = id(site, &path, "aanbod");
-    let areas = areas_served(site, a);
+    let areas = areas_served(areas, a);
     // A dated run takes place at the offer's first venue, or else in the
     // first area it serves.
     let run_location = match a.locaties.first() {

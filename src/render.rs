@@ -586,6 +586,8 @@ struct Views<'a> {
     provider_summaries: HashMap<&'a str, Value>,
     /// The places in `site.aanbod` of the offers of each theme, in order.
     positions_by_theme: HashMap<&'a str, Vec<u32>>,
+    /// The villages and municipalities offers serve, as JSON-LD.
+    areas: jsonld::Areas,
 }
 
 impl<'a> Views<'a> {
@@ -661,6 +663,7 @@ impl<'a> Views<'a> {
             offers_by_provider,
             provider_summaries,
             positions_by_theme,
+            areas: jsonld::Areas::new(site),
         })
     }
 
@@ -1376,7 +1379,11 @@ fn pages<'a>(site: &'a Site, views: &'a Views<'a>) -> Vec<Page<'a>> {
                     ("aanbod", offer_json(site, a, views)),
                     (
                         "jsonld",
-                        Value::from(jsonld::to_script(&jsonld::offer_graph(site, a))),
+                        Value::from(jsonld::to_script(&jsonld::offer_graph(
+                            site,
+                            &views.areas,
+                            a,
+                        ))),
                     ),
                 ]
             }),
