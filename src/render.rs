@@ -600,11 +600,7 @@ impl<'a> Views<'a> {
                 offers_by_provider.entry(p).or_default().push(a);
             }
             for t in &a.themas {
-                let positions = positions_by_theme.entry(t).or_default();
-                // An offer that names a theme twice is on its list once.
-                if positions.last() != Some(&position) {
-                    positions.push(position);
-                }
+                positions_by_theme.entry(t).or_default().push(position);
             }
         }
         let mut base = Context::new();
@@ -686,16 +682,14 @@ impl<'a> Views<'a> {
         const CANDIDATES_PER_THEME: usize = 64;
         const RELATED: usize = 4;
         let own = self.positions[a.source.slug.as_str()] as u32;
-        let mut themes: Vec<&[u32]> = Vec::with_capacity(a.themas.len());
-        for (at, theme) in a.themas.iter().enumerate() {
-            // A theme named twice is shared once.
-            if a.themas[..at].contains(theme) {
-                continue;
-            }
-            if let Some(positions) = self.positions_by_theme.get(theme.as_str()) {
-                themes.push(positions);
-            }
-        }
+        // Checking keeps each theme of an offer once, so the lists hold no
+        // position twice.
+        let themes: Vec<&[u32]> = a
+            .themas
+            .iter()
+            .filter_map(|theme| self.positions_by_theme.get(theme.as_str()))
+            .map(Vec::as_slice)
+            .collect();
         most_shared(&themes, own, CANDIDATES_PER_THEME, RELATED)
             .into_iter()
             .map(|position| self.cards[position as usize].html(3))

@@ -424,7 +424,20 @@ struct Checker<'a> {
 impl Checker<'_> {
     fn error(&mut self, path: &str, message: String, hint: Option<String>) {
         let at = self.doc.positions.value(path);
-        let mut d = Diagnostic::error(self.file, at, message);
+        self.report(Diagnostic::error(self.file, at, message), path, hint);
+    }
+
+    fn warning(&mut self, path: &str, message: String, hint: &str) {
+        let at = self.doc.positions.value(path);
+        self.report(
+            Diagnostic::warning(self.file, at, message),
+            path,
+            Some(hint.into()),
+        );
+    }
+
+    /// Adds a diagnostic located at `path`, naming it as its key.
+    fn report(&mut self, mut d: Diagnostic, path: &str, hint: Option<String>) {
         if !path.is_empty() {
             d = d.key(path);
         }
@@ -432,15 +445,6 @@ impl Checker<'_> {
             d = d.hint(hint);
         }
         self.diagnostics.push(d);
-    }
-
-    fn warning(&mut self, path: &str, message: String, hint: &str) {
-        let at = self.doc.positions.value(path);
-        self.diagnostics.push(
-            Diagnostic::warning(self.file, at, message)
-                .key(path)
-                .hint(hint),
-        );
     }
 
     fn check(&mut self, value: &Value, ty: &Type, path: &str) -> Option<Value> {
@@ -650,12 +654,16 @@ impl Checker<'_> {
                 let mut ok = true;
                 for (i, v) in items.iter().enumerate() {
                     let item_path = format!("{path}[{i}]");
+                    // A value named twice counts once: everything built
+                    // from the model (theme lists, related offers, exports)
+                    // then sees each value once.
                     if is_scalar(v) && items[..i].contains(v) {
                         self.warning(
                             &item_path,
                             format!("'{}' staat twee keer in deze lijst.", display(v)),
                             "Haal de tweede weg: één keer is genoeg.",
                         );
+                        continue;
                     }
                     match item(self, v, &item_path) {
                         Some(v) => out.push(v),
