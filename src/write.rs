@@ -2,10 +2,12 @@
 //! into a fresh folder beside the output folder, which replaces it only when
 //! all files were written: a failed build leaves the published site as it was.
 
+use std::collections::HashSet;
 use std::fs::File;
-use std::io::{BufWriter, ErrorKind, Write};
+use std::io::{BufWriter, Write};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
 
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
@@ -19,6 +21,9 @@ pub struct Staging {
     dir: PathBuf,
     target: PathBuf,
     published: bool,
+    /// The folders made so far, so that each is made once, before its
+    /// first file: see `create`.
+    folders: Mutex<HashSet<PathBuf>>,
     files: AtomicUsize,
     bytes: AtomicUsize,
 }
@@ -40,6 +45,7 @@ impl Staging {
             dir,
             target: target.to_path_buf(),
             published: false,
+            folders: Mutex::default(),
             files: AtomicUsize::new(0),
             bytes: AtomicUsize::new(0),
         })
@@ -54,31 +60,31 @@ impl Staging {
         Ok(())
     }
 
-    /// Creates a file in the staging folder. A page (`x/index.html`) has a
-    /// folder of its own, which is made first: trying the file first would
-    /// make every page wait for the shared parent folder's lock while
-    /// another thread adds a folder to it. Other files mostly share a folder
-    /// that exists, so theirs is made only when creating fails for want of it.
+    /// Creates a file in the staging folder, making its folder first if
+    /// this staging has not made it yet. Creating a file in a folder that
+    /// does not exist costs a failed lookup, and in a folder of thousands
+    /// (`aanbod/`) that lookup waits for the parent's lock while another
+    /// thread adds a page's folder to it: an offer's `agenda.ics` is
+    /// often written before its page.
     fn create(&self, path: &str) -> Result<(PathBuf, File)> {
         let path = self.dir.join(checked_relative(path)?);
-        let parent = path.parent().filter(|p| *p != self.dir);
-        if let Some(parent) = parent.filter(|_| path.ends_with("index.html")) {
-            match std::fs::create_dir(parent) {
-                Err(err) if err.kind() != ErrorKind::AlreadyExists => make_dirs(parent)?,
-                _ => {}
-            }
+        if let Some(parent) = path.parent().filter(|p| *p != self.dir) {
+            self.make_folder(parent)?;
         }
-        let created = match File::create(&path) {
-            Err(err) if err.kind() == ErrorKind::NotFound => {
-                if let Some(parent) = parent {
-                    make_dirs(parent)?;
-                }
-                File::create(&path)
-            }
-            result => result,
-        };
-        let file = created.with_context(|| format!("kan {} niet schrijven", path.display()))?;
+        let file =
+            File::create(&path).with_context(|| format!("kan {} niet schrijven", path.display()))?;
         Ok((path, file))
+    }
+
+    fn make_folder(&self, dir: &Path) -> Result<()> {
+        let folders = || self.folders.lock().unwrap_or_else(PoisonError::into_inner);
+        if folders().contains(dir) {
+            return Ok(());
+        }
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("kan de map {} niet maken", dir.display()))?;
+        folders().insert(dir.to_path_buf());
+        Ok(())
     }
 
     fn count(&self, bytes: usize) {
@@ -173,10 +179,6 @@ fn remove_tree(dir: &Path) {
         let _ = std::fs::remove_file(f);
     });
     let _ = std::fs::remove_dir_all(dir);
-}
-
-fn make_dirs(dir: &Path) -> Result<()> {
-    std::fs::create_dir_all(dir).with_context(|| format!("kan de map {} niet maken", dir.display()))
 }
 
 /// Output paths come from validated slugs; this guard makes sure no path
