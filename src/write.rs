@@ -71,8 +71,8 @@ impl Staging {
         if let Some(parent) = path.parent().filter(|p| *p != self.dir) {
             self.make_folder(parent)?;
         }
-        let file =
-            File::create(&path).with_context(|| format!("kan {} niet schrijven", path.display()))?;
+        let file = File::create(&path)
+            .with_context(|| format!("kan {} niet schrijven", path.display()))?;
         Ok((path, file))
     }
 
