@@ -36,6 +36,19 @@ fn data_files_validate_against_their_published_schemas() {
 }
 
 #[test]
+fn data_files_are_compact_and_schemas_are_indented() {
+    let (_, output) = example();
+    let text = |path: &str| String::from_utf8(output.files[path].clone()).unwrap();
+    for name in ["aanbod", "aanbieders"] {
+        let data = text(&format!("data/{name}.json"));
+        assert!(data.ends_with("}\n") && data.len() > 1000, "{name}");
+        assert_eq!(data.lines().count(), 1, "{name}.json is one line");
+        let schema = text(&format!("data/{name}.schema.json"));
+        assert!(schema.contains("\n  \"$id\": "), "{name}.schema.json");
+    }
+}
+
+#[test]
 fn the_schema_rejects_broken_data() {
     let (_, output) = example();
     let validator = validator(&json_file(&output, "data/aanbod.schema.json"));

@@ -697,17 +697,22 @@ fn csv<T>(out: &mut dyn Write, columns: &[Column<T>], items: &[T]) -> std::io::R
     writer.flush()
 }
 
-fn json_bytes(value: &impl Serialize) -> Vec<u8> {
-    let mut bytes = Vec::new();
-    write_json(&mut bytes, value).expect("writing JSON to memory");
+/// Pretty JSON with a final newline, for the schemas: small files that
+/// people read.
+fn pretty_json(value: &impl Serialize) -> Vec<u8> {
+    let mut bytes = serde_json::to_vec_pretty(value).expect("writing JSON to memory");
+    bytes.push(b'\n');
     bytes
 }
 
-/// Pretty JSON with a final newline. The serializer writes a few bytes at a
-/// time, so it writes into a buffer of its own rather than through `out`.
+/// Compact JSON with a final newline, for the data: files of megabytes that
+/// programs read (pretty, the offers of a large site take a third more
+/// room, and a browser's JSON viewer indents them anyway). The serializer
+/// writes a few bytes at a time, so it writes into a buffer of its own
+/// rather than through `out`.
 fn write_json(out: &mut dyn Write, value: &impl Serialize) -> std::io::Result<()> {
     let mut buffered = std::io::BufWriter::with_capacity(1 << 16, out);
-    serde_json::to_writer_pretty(&mut buffered, value)?;
+    serde_json::to_writer(&mut buffered, value)?;
     buffered.write_all(b"\n")?;
     buffered.flush()
 }
@@ -716,7 +721,7 @@ fn write_json(out: &mut dyn Write, value: &impl Serialize) -> std::io::Result<()
 fn schema<T: JsonSchema>(site: &Site, path: &str) -> Vec<u8> {
     let mut schema = serde_json::to_value(schemars::schema_for!(T)).expect("schema serializes");
     schema["$id"] = serde_json::Value::String(site.config.absolute_url(path));
-    json_bytes(&schema)
+    pretty_json(&schema)
 }
 
 pub fn write(site: &Site, sink: &dyn Sink) -> anyhow::Result<()> {
