@@ -174,6 +174,9 @@ pub fn build_with_progress(
     let theme = Theme::load(root, &site.config.thema).map_err(BuildError::Content)?;
     let staging = write::Staging::new(&options.output).map_err(BuildError::Io)?;
     let (search_time, export_time) = make_files(&site, &theme, &staging)?;
+    // Freeing the model of a large site takes a while; it is done beside
+    // publishing, and a build that ends first does not wait for it.
+    rayon::spawn(move || drop(site));
     timer.note("zoekindex (tegelijk)", search_time);
     timer.note("open data (tegelijk)", export_time);
     timer.lap("pagina's, zoekindex en open data");
