@@ -145,6 +145,12 @@ fn make_files(
     rest.map_err(BuildError::Io)
 }
 
+/// Frees `value` on a rayon worker: freeing the parsed files or the model
+/// of a large site takes a while, and the build need not wait for it.
+fn free_aside<T: Send + 'static>(value: T) {
+    rayon::spawn(move || drop(value));
+}
+
 /// Builds the site at `root` into `options.output`.
 pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildError> {
     build_with_progress(root, options, &mut |_| {})
@@ -168,15 +174,14 @@ pub fn build_with_progress(
         Some(site) if !blocked => site,
         _ => return Err(BuildError::Content(diagnostics)),
     };
-    // Freeing the parsed YAML of every file takes a while on a large
-    // site; it is done beside the rendering rather than before it.
-    rayon::spawn(move || drop(raw));
+    // The parsed YAML is freed beside the rendering rather than before it.
+    free_aside(raw);
     let theme = Theme::load(root, &site.config.thema).map_err(BuildError::Content)?;
     let staging = write::Staging::new(&options.output).map_err(BuildError::Io)?;
     let (search_time, export_time) = make_files(&site, &theme, &staging)?;
-    // Freeing the model of a large site takes a while; it is done beside
-    // publishing, and a build that ends first does not wait for it.
-    rayon::spawn(move || drop(site));
+    // The model is freed beside publishing; a build that ends first does
+    // not wait for it.
+    free_aside(site);
     timer.note("zoekindex (tegelijk)", search_time);
     timer.note("open data (tegelijk)", export_time);
     timer.lap("pagina's, zoekindex en open data");
