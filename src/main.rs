@@ -535,10 +535,11 @@ fn build(site: &std::path::Path, strict: bool, output: Option<PathBuf>, timings:
             }
             let warnings = report.diagnostics.warning_count();
             eprintln!(
-                "Klaar: {} bestanden ({:.1} MB) in {}{}.",
+                "Klaar: {} bestanden ({:.1} MB) in {}; {}{}.",
                 report.files,
                 report.bytes as f64 / 1_000_000.0,
                 options.output.display(),
+                changes(report.published),
                 if warnings > 0 {
                     format!(
                         ", met {}",
@@ -559,6 +560,19 @@ fn build(site: &std::path::Path, strict: bool, output: Option<PathBuf>, timings:
             eprintln!("fout: {err:#}");
             ExitCode::from(2)
         }
+    }
+}
+
+/// What a build changed in the output folder, in words.
+fn changes(published: sociale_kaart::write::Published) -> String {
+    let changed = match published.changed {
+        0 => "niets gewijzigd".to_string(),
+        1 => "1 nieuw of gewijzigd".to_string(),
+        n => format!("{n} nieuw of gewijzigd"),
+    };
+    match published.removed {
+        0 => changed,
+        n => format!("{changed}, {n} verwijderd"),
     }
 }
 

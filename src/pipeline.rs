@@ -27,6 +27,8 @@ pub struct BuildReport {
     pub timings: Vec<(&'static str, Duration)>,
     pub files: usize,
     pub bytes: usize,
+    /// What publishing changed in the output folder.
+    pub published: write::Published,
 }
 
 #[derive(Debug)]
@@ -186,12 +188,13 @@ pub fn build_with_progress(
     timer.note("open data (tegelijk)", export_time);
     timer.lap("pagina's, zoekindex en open data");
     let (files, bytes) = staging.written();
-    staging.publish().map_err(BuildError::Io)?;
+    let published = staging.publish().map_err(BuildError::Io)?;
     timer.lap("publiceren");
     Ok(BuildReport {
         diagnostics,
         timings: timer.timings,
         files,
         bytes,
+        published,
     })
 }

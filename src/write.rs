@@ -1,10 +1,18 @@
-//! Stage 5, write: puts the rendered output on disk. Everything is written
-//! into a fresh folder beside the output folder, which replaces it only when
-//! all files were written: a failed build leaves the published site as it was.
+//! Stage 5, write: puts the rendered output on disk so that a build that
+//! fails leaves the published site exactly as it was.
+//!
+//! A first build writes every file into a fresh folder beside the output
+//! folder and renames that folder into place. A rebuild compares each file
+//! with the published file at the same path and stages only the files that
+//! are new or differ; publishing renames those into place and removes the
+//! files the site no longer has. An unchanged file is not touched: it keeps
+//! its modification time, so `rsync` and web caches see only what changed,
+//! and the file system does not delete and create again the thousands of
+//! files of a large site (on ext4 that took most of a rebuild).
 
 use std::collections::HashSet;
 use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
@@ -14,18 +22,66 @@ use rayon::prelude::*;
 
 use crate::render::Sink;
 
-/// A fresh folder beside the target that output is written into, part by
-/// part, and that replaces the target only on `publish`. Dropped without
+/// A fresh folder beside the target that new and changed files are written
+/// into, and that goes into the target only on `publish`. Dropped without
 /// publishing, it is removed and the target stays as it was.
 pub struct Staging {
     dir: PathBuf,
     target: PathBuf,
+    /// The target as it was, when it is updated file by file; `None` when
+    /// the staging folder replaces it whole.
+    previous: Option<Previous>,
     published: bool,
     /// The folders made so far, so that each is made once, before its
     /// first file: see `create`.
     folders: Mutex<HashSet<PathBuf>>,
-    files: AtomicUsize,
+    /// Every file of this build, and whether it was staged (new or
+    /// changed) rather than found unchanged in the target.
+    made: Mutex<Vec<(PathBuf, bool)>>,
     bytes: AtomicUsize,
+}
+
+/// What the target held before this build.
+struct Previous {
+    files: HashSet<PathBuf>,
+    folders: Vec<PathBuf>,
+}
+
+impl Previous {
+    /// The files and folders in `target`, or `None` when it is not a plain
+    /// tree of folders and files (absent, unreadable, or holding a symbolic
+    /// link, which updating in place would follow out of the site).
+    fn inventory(target: &Path) -> Option<Previous> {
+        if !std::fs::symlink_metadata(target).ok()?.is_dir() {
+            return None;
+        }
+        let mut previous = Previous {
+            files: HashSet::new(),
+            folders: Vec::new(),
+        };
+        for entry in walkdir::WalkDir::new(target).min_depth(1) {
+            let entry = entry.ok()?;
+            let relative = entry.path().strip_prefix(target).ok()?.to_path_buf();
+            let kind = entry.file_type();
+            if kind.is_dir() {
+                previous.folders.push(relative);
+            } else if kind.is_file() {
+                previous.files.insert(relative);
+            } else {
+                return None;
+            }
+        }
+        Some(previous)
+    }
+}
+
+/// What publishing changed in the target.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Published {
+    /// Files that are new or differ from the ones they replaced.
+    pub changed: usize,
+    /// Files removed because the site no longer has them.
+    pub removed: usize,
 }
 
 impl Staging {
@@ -44,20 +100,58 @@ impl Staging {
         Ok(Staging {
             dir,
             target: target.to_path_buf(),
+            previous: Previous::inventory(target),
             published: false,
             folders: Mutex::default(),
-            files: AtomicUsize::new(0),
+            made: Mutex::default(),
             bytes: AtomicUsize::new(0),
         })
     }
 
-    /// Writes one file into the staging folder, making its folder when needed.
+    /// Writes one file, making its folder when needed.
     pub fn write_file(&self, path: &str, bytes: &[u8]) -> Result<()> {
-        let (path, mut file) = self.create(path)?;
-        file.write_all(bytes)
-            .with_context(|| format!("kan {} niet schrijven", path.display()))?;
-        self.count(bytes.len());
+        self.write_with(path, Some(bytes.len()), &mut |out| out.write_all(bytes))
+    }
+
+    /// Writes the file at `path` through `write`, comparing it with the
+    /// published file of that path while they are equal. `len`, when known,
+    /// spares reading a published file of another length.
+    fn write_with(
+        &self,
+        path: &str,
+        len: Option<usize>,
+        write: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
+    ) -> Result<()> {
+        let relative = checked_relative(path)?;
+        let mut out = Comparing {
+            staging: self,
+            relative,
+            published: self.published_file(relative, len),
+            equal: 0,
+            scratch: Vec::new(),
+            new: None,
+        };
+        let staged = write(&mut out)
+            .and_then(|()| out.finish())
+            .with_context(|| format!("kan {} niet schrijven", self.dir.join(relative).display()))?;
+        self.bytes.fetch_add(out.len() as usize, Ordering::Relaxed);
+        lock(&self.made).push((relative.to_path_buf(), staged));
         Ok(())
+    }
+
+    /// The published file at `relative` and its length, open for
+    /// comparing, when there is one that could be equal.
+    fn published_file(&self, relative: &Path, len: Option<usize>) -> Option<(File, u64)> {
+        let previous = self.previous.as_ref()?;
+        if !previous.files.contains(relative) {
+            return None;
+        }
+        let file = File::open(self.target.join(relative)).ok()?;
+        let published_len = file.metadata().ok()?.len();
+        match len {
+            Some(len) if published_len != len as u64 => None,
+            _ => Some((file, published_len)),
+        }
     }
 
     /// Creates a file in the staging folder, making its folder first if
@@ -66,43 +160,50 @@ impl Staging {
     /// (`aanbod/`) that lookup waits for the parent's lock while another
     /// thread adds a page's folder to it: an offer's `agenda.ics` is
     /// often written before its page.
-    fn create(&self, path: &str) -> Result<(PathBuf, File)> {
-        let path = self.dir.join(checked_relative(path)?);
+    fn create(&self, relative: &Path) -> Result<File> {
+        let path = self.dir.join(relative);
         if let Some(parent) = path.parent().filter(|p| *p != self.dir) {
             self.make_folder(parent)?;
         }
-        let file = File::create(&path)
-            .with_context(|| format!("kan {} niet schrijven", path.display()))?;
-        Ok((path, file))
+        Ok(File::create(&path)?)
     }
 
     fn make_folder(&self, dir: &Path) -> Result<()> {
-        let folders = || self.folders.lock().unwrap_or_else(PoisonError::into_inner);
-        if folders().contains(dir) {
+        if lock(&self.folders).contains(dir) {
             return Ok(());
         }
         std::fs::create_dir_all(dir)
             .with_context(|| format!("kan de map {} niet maken", dir.display()))?;
-        folders().insert(dir.to_path_buf());
+        lock(&self.folders).insert(dir.to_path_buf());
         Ok(())
     }
 
-    fn count(&self, bytes: usize) {
-        self.files.fetch_add(1, Ordering::Relaxed);
-        self.bytes.fetch_add(bytes, Ordering::Relaxed);
+    /// How many files, and how many bytes, this build has made so far.
+    pub fn written(&self) -> (usize, usize) {
+        (lock(&self.made).len(), self.bytes.load(Ordering::Relaxed))
     }
 
-    /// How many files, and how many bytes, have been written so far.
-    pub fn written(&self) -> (usize, usize) {
-        (
-            self.files.load(Ordering::Relaxed),
-            self.bytes.load(Ordering::Relaxed),
-        )
+    /// Puts this build's files into the target.
+    pub fn publish(mut self) -> Result<Published> {
+        let made = std::mem::take(&mut *lock(&self.made));
+        let published = match self.previous.take() {
+            Some(previous) => self.update_in_place(&previous, &made)?,
+            None => {
+                self.replace_whole()?;
+                Published {
+                    changed: made.len(),
+                    removed: 0,
+                }
+            }
+        };
+        self.published = true;
+        remove_tree(&self.dir);
+        Ok(published)
     }
 
     /// Swaps the staging folder in for the target.
-    pub fn publish(mut self) -> Result<()> {
-        let target = self.target.clone();
+    fn replace_whole(&self) -> Result<()> {
+        let target = &self.target;
         let backup = self.dir.with_file_name(format!(
             ".sociale-kaart-oud-{}",
             self.dir
@@ -110,21 +211,164 @@ impl Staging {
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default()
         ));
-        let had_target = std::fs::symlink_metadata(&target).is_ok();
+        let had_target = std::fs::symlink_metadata(target).is_ok();
         if had_target {
-            std::fs::rename(&target, &backup)
+            std::fs::rename(target, &backup)
                 .with_context(|| format!("kan {} niet vervangen", target.display()))?;
         }
-        if let Err(err) = std::fs::rename(&self.dir, &target) {
+        if let Err(err) = std::fs::rename(&self.dir, target) {
             if had_target {
-                let _ = std::fs::rename(&backup, &target);
+                let _ = std::fs::rename(&backup, target);
             }
             return Err(err).with_context(|| format!("kan {} niet vervangen", target.display()));
         }
-        self.published = true;
         if had_target {
             remove_tree(&backup);
         }
+        Ok(())
+    }
+
+    /// Removes the files the site no longer has, then renames each staged
+    /// file over the one it replaces. Stale files go first, so that a file
+    /// can take the place of a folder and the other way round.
+    fn update_in_place(&self, previous: &Previous, made: &[(PathBuf, bool)]) -> Result<Published> {
+        let all: HashSet<&Path> = made.iter().map(|(path, _)| path.as_path()).collect();
+        let stale: Vec<&PathBuf> = previous
+            .files
+            .iter()
+            .filter(|path| !all.contains(path.as_path()))
+            .collect();
+        stale.par_iter().try_for_each(|path| {
+            let path = self.target.join(path);
+            std::fs::remove_file(&path)
+                .with_context(|| format!("kan {} niet verwijderen", path.display()))
+        })?;
+        let needed: HashSet<&Path> = all
+            .iter()
+            .flat_map(|path| path.ancestors().skip(1))
+            .collect();
+        let mut emptied: Vec<&PathBuf> = previous
+            .folders
+            .iter()
+            .filter(|folder| !needed.contains(folder.as_path()))
+            .collect();
+        emptied.sort_by_key(|folder| std::cmp::Reverse(folder.components().count()));
+        for folder in emptied {
+            // A folder that still holds something the build did not make
+            // (which the inventory would have listed) is left alone.
+            let _ = std::fs::remove_dir(self.target.join(folder));
+        }
+        let staged: Vec<&Path> = made
+            .iter()
+            .filter(|(_, staged)| *staged)
+            .map(|(path, _)| path.as_path())
+            .collect();
+        let folders: HashSet<&Path> = staged.iter().filter_map(|path| path.parent()).collect();
+        for folder in folders {
+            let folder = self.target.join(folder);
+            std::fs::create_dir_all(&folder)
+                .with_context(|| format!("kan de map {} niet maken", folder.display()))?;
+        }
+        staged.par_iter().try_for_each(|path| {
+            let to = self.target.join(path);
+            std::fs::rename(self.dir.join(path), &to)
+                .with_context(|| format!("kan {} niet vervangen", to.display()))
+        })?;
+        Ok(Published {
+            changed: staged.len(),
+            removed: stale.len(),
+        })
+    }
+}
+
+/// A file on its way out. While everything written so far equals the start
+/// of the published file at the same path, nothing is written; at the first
+/// difference the file is created in the staging folder, beginning with the
+/// equal part copied from the published file.
+struct Comparing<'a> {
+    staging: &'a Staging,
+    relative: &'a Path,
+    published: Option<(File, u64)>,
+    /// How many bytes so far equal the published file.
+    equal: u64,
+    scratch: Vec<u8>,
+    new: Option<(File, u64)>,
+}
+
+impl Comparing<'_> {
+    /// Whether `buf` is what the published file holds next.
+    fn continues_published(&mut self, buf: &[u8]) -> io::Result<bool> {
+        let Some((published, published_len)) = self.published.as_mut() else {
+            return Ok(false);
+        };
+        if self.equal + buf.len() as u64 > *published_len {
+            return Ok(false);
+        }
+        self.scratch.resize(buf.len(), 0);
+        match published.read_exact(&mut self.scratch) {
+            Ok(()) => Ok(self.scratch == buf),
+            Err(err) if err.kind() == io::ErrorKind::UnexpectedEof => Ok(false),
+            Err(err) => Err(err),
+        }
+    }
+
+    fn start_new_file(&mut self) -> io::Result<()> {
+        let mut file = self
+            .staging
+            .create(self.relative)
+            .map_err(io::Error::other)?;
+        if self.equal > 0 {
+            let (mut published, _) = self.published.take().expect("equal bytes came from it");
+            published.seek(SeekFrom::Start(0))?;
+            let copied = io::copy(&mut published.take(self.equal), &mut file)?;
+            if copied != self.equal {
+                return Err(io::Error::other(
+                    "het gepubliceerde bestand veranderde tijdens het bouwen",
+                ));
+            }
+        }
+        self.published = None;
+        self.new = Some((file, self.equal));
+        Ok(())
+    }
+
+    /// Ends the file. Returns whether it was staged, rather than found
+    /// equal to the published file.
+    fn finish(&mut self) -> io::Result<bool> {
+        if self.new.is_none() {
+            if self
+                .published
+                .as_ref()
+                .is_some_and(|(_, published_len)| *published_len == self.equal)
+            {
+                return Ok(false);
+            }
+            self.start_new_file()?;
+        }
+        Ok(true)
+    }
+
+    fn len(&self) -> u64 {
+        self.new.as_ref().map_or(self.equal, |(_, len)| *len)
+    }
+}
+
+impl Write for Comparing<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.new.is_none() {
+            if self.continues_published(buf)? {
+                self.equal += buf.len() as u64;
+                return Ok(buf.len());
+            }
+            self.start_new_file()?;
+        }
+        let (file, len) = self.new.as_mut().expect("started above");
+        let n = file.write(buf)?;
+        *len += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
         Ok(())
     }
 }
@@ -137,20 +381,19 @@ impl Sink for Staging {
     fn stream(
         &self,
         path: String,
-        write: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+        write: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
     ) -> Result<()> {
-        let (path, file) = self.create(&path)?;
-        let streamed = (|| {
-            let mut out = BufWriter::with_capacity(1 << 18, file);
-            write(&mut out)?;
-            let file = out
-                .into_inner()
-                .map_err(std::io::IntoInnerError::into_error)?;
-            Ok::<_, std::io::Error>(file.metadata()?.len())
-        })();
-        let bytes = streamed.with_context(|| format!("kan {} niet schrijven", path.display()))?;
-        self.count(bytes as usize);
-        Ok(())
+        self.write_with(&path, None, &mut |out| {
+            let mut out = BufWriter::with_capacity(1 << 18, out);
+            match write(&mut out) {
+                Ok(()) => out.flush(),
+                Err(err) => {
+                    // What is still buffered belongs to a failed file.
+                    drop(out.into_parts());
+                    Err(err)
+                }
+            }
+        })
     }
 }
 
@@ -160,6 +403,10 @@ impl Drop for Staging {
             remove_tree(&self.dir);
         }
     }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// Removes a folder, its files in parallel: a site has thousands of them.
@@ -302,6 +549,196 @@ mod tests {
             "[1,2]"
         );
         assert!(!parent.path().join("buiten.json").exists());
+    }
+
+    /// Publishes `files` into `target` as one build.
+    fn build_into(target: &Path, files: &[(&str, &str)]) -> Published {
+        let staging = Staging::new(target).unwrap();
+        for (path, text) in files {
+            staging
+                .put(path.to_string(), text.as_bytes().to_vec())
+                .unwrap();
+        }
+        staging.publish().unwrap()
+    }
+
+    /// Every file under `dir`, with its text, in path order.
+    fn tree(dir: &Path) -> Vec<(String, String)> {
+        let mut files: Vec<_> = walkdir::WalkDir::new(dir)
+            .into_iter()
+            .map(|e| e.unwrap())
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let relative = e.path().strip_prefix(dir).unwrap();
+                let text = std::fs::read_to_string(e.path()).unwrap();
+                (relative.to_string_lossy().into_owned(), text)
+            })
+            .collect();
+        files.sort();
+        files
+    }
+
+    #[test]
+    fn a_rebuild_replaces_what_changed_and_leaves_the_rest_untouched() {
+        use std::os::unix::fs::MetadataExt;
+        let parent = tempfile::tempdir().unwrap();
+        let target = parent.path().join("public");
+        let first = build_into(
+            &target,
+            &[
+                ("index.html", "home"),
+                ("aanbod/a/index.html", "a"),
+                ("aanbod/b/index.html", "b"),
+                ("aanbod/b/agenda.ics", "agenda b"),
+                ("oud/index.html", "verdwijnt"),
+                ("wordt-map", "een bestand"),
+                ("wordt-bestand/index.html", "een map"),
+            ],
+        );
+        assert_eq!(
+            first,
+            Published {
+                changed: 7,
+                removed: 0
+            }
+        );
+        let inode = |path: &str| std::fs::metadata(target.join(path)).unwrap().ino();
+        let unchanged = inode("aanbod/a/index.html");
+        let changed = inode("aanbod/b/index.html");
+
+        let second = build_into(
+            &target,
+            &[
+                ("index.html", "home"),
+                ("aanbod/a/index.html", "a"),
+                ("aanbod/b/index.html", "b, nu anders"),
+                ("aanbod/c/index.html", "c"),
+                ("wordt-map/index.html", "nu een map"),
+                ("wordt-bestand", "nu een bestand"),
+            ],
+        );
+        assert_eq!(
+            second,
+            Published {
+                changed: 4,
+                removed: 4
+            }
+        );
+        assert_eq!(
+            tree(&target),
+            [
+                ("aanbod/a/index.html", "a"),
+                ("aanbod/b/index.html", "b, nu anders"),
+                ("aanbod/c/index.html", "c"),
+                ("index.html", "home"),
+                ("wordt-bestand", "nu een bestand"),
+                ("wordt-map/index.html", "nu een map"),
+            ]
+            .map(|(p, t)| (p.to_string(), t.to_string()))
+        );
+        assert_eq!(
+            inode("aanbod/a/index.html"),
+            unchanged,
+            "an unchanged file stays"
+        );
+        assert_ne!(
+            inode("aanbod/b/index.html"),
+            changed,
+            "a changed file is replaced"
+        );
+        assert!(!target.join("oud").exists(), "an emptied folder goes");
+        assert_eq!(
+            std::fs::read_dir(parent.path()).unwrap().count(),
+            1,
+            "no staging folder left behind"
+        );
+        let third = build_into(
+            &target,
+            &tree(&target)
+                .iter()
+                .map(|(p, t)| (p.as_str(), t.as_str()))
+                .collect::<Vec<_>>(),
+        );
+        assert_eq!(
+            third,
+            Published {
+                changed: 0,
+                removed: 0
+            }
+        );
+    }
+
+    #[test]
+    fn a_streamed_file_is_compared_with_the_published_one_piece_by_piece() {
+        let parent = tempfile::tempdir().unwrap();
+        let target = parent.path().join("public");
+        let stream = |staging: &Staging, path: &str, pieces: &[&str]| {
+            staging
+                .stream(path.into(), &mut |out| {
+                    for piece in pieces {
+                        out.write_all(piece.as_bytes())?;
+                    }
+                    Ok(())
+                })
+                .unwrap()
+        };
+        let big = "x".repeat(300_000);
+        let staging = Staging::new(&target).unwrap();
+        for name in ["gelijk", "langer", "korter", "anders", "groot"] {
+            stream(&staging, name, &["abc", "def", &big]);
+        }
+        staging.publish().unwrap();
+
+        let staging = Staging::new(&target).unwrap();
+        stream(&staging, "gelijk", &["ab", "cdef", &big]);
+        stream(&staging, "langer", &["abc", "def", &big, "!"]);
+        stream(&staging, "korter", &["abc", "def"]);
+        stream(&staging, "anders", &["abc", "dXf", &big]);
+        stream(&staging, "groot", &["abc", "def", &big[1..], "y"]);
+        assert_eq!(
+            staging.publish().unwrap(),
+            Published {
+                changed: 4,
+                removed: 0
+            }
+        );
+        let read = |name: &str| std::fs::read_to_string(target.join(name)).unwrap();
+        assert_eq!(read("gelijk"), format!("abcdef{big}"));
+        assert_eq!(read("langer"), format!("abcdef{big}!"));
+        assert_eq!(read("korter"), "abcdef");
+        assert_eq!(read("anders"), format!("abcdXf{big}"));
+        assert_eq!(read("groot"), format!("abcdef{}y", &big[1..]));
+    }
+
+    #[test]
+    fn a_published_site_with_a_symbolic_link_is_replaced_whole_not_followed() {
+        let parent = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("index.html"), "buiten").unwrap();
+        let target = parent.path().join("public");
+        std::fs::create_dir(&target).unwrap();
+        std::os::unix::fs::symlink(outside.path(), target.join("aanbod")).unwrap();
+        let published = build_into(&target, &[("aanbod/index.html", "binnen")]);
+        assert_eq!(
+            published,
+            Published {
+                changed: 1,
+                removed: 0
+            }
+        );
+        assert_eq!(
+            std::fs::read_to_string(outside.path().join("index.html")).unwrap(),
+            "buiten"
+        );
+        assert!(
+            !std::fs::symlink_metadata(target.join("aanbod"))
+                .unwrap()
+                .is_symlink()
+        );
+        assert_eq!(
+            tree(&target),
+            [("aanbod/index.html".into(), "binnen".into())]
+        );
     }
 
     #[test]

@@ -163,3 +163,23 @@ fn the_output_folder_is_written_only_where_asked() {
     assert!(files.keys().all(|k| !k.contains("..")));
     assert!(files.contains_key("index.html"));
 }
+
+#[cfg(unix)]
+#[test]
+fn a_symbolic_link_planted_in_public_is_not_followed_by_a_rebuild() {
+    let site = SiteTest::from_fixture("minimaal");
+    site.build_ok();
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("index.html"), "buiten de site").unwrap();
+    let aanbod = site.public().join("aanbod");
+    std::fs::remove_dir_all(&aanbod).unwrap();
+    std::os::unix::fs::symlink(outside.path(), &aanbod).unwrap();
+    site.build_ok();
+    assert_eq!(
+        std::fs::read_to_string(outside.path().join("index.html")).unwrap(),
+        "buiten de site"
+    );
+    assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 1);
+    assert!(std::fs::symlink_metadata(&aanbod).unwrap().is_dir());
+    assert!(site.page("/aanbod/").contains("<h1"));
+}

@@ -542,6 +542,85 @@ fn the_same_input_builds_byte_identical_output() {
     }
 }
 
+/// The inode of every file under `dir`: a file that publishing replaced
+/// gets a new one.
+fn inodes(dir: &std::path::Path) -> std::collections::BTreeMap<String, u64> {
+    use std::os::unix::fs::MetadataExt;
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let relative = e.path().strip_prefix(dir).unwrap();
+            (
+                relative.to_string_lossy().into_owned(),
+                e.metadata().unwrap().ino(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_rebuild_replaces_only_what_changed_and_equals_a_fresh_build() {
+    let site = built_example();
+    let before = inodes(&site.public());
+    let edited = "content/aanbod/buurtbemiddeling.md";
+    site.write(edited, site.read(edited) + "\nDeze zin is nieuw.\n");
+    let added = "content/aanbod/buurtbemiddeling-kopie.md";
+    site.write(added, site.read(edited));
+    let run = site.build_ok();
+    let after = inodes(&site.public());
+
+    let replaced: Vec<_> = before
+        .iter()
+        .filter(|(path, inode)| after.get(*path).is_some_and(|now| now != *inode))
+        .collect();
+    let new = after
+        .keys()
+        .filter(|path| !before.contains_key(*path))
+        .count();
+    assert!(
+        replaced
+            .iter()
+            .any(|(path, _)| *path == "aanbod/buurtbemiddeling/index.html")
+    );
+    assert!(after.contains_key("aanbod/buurtbemiddeling-kopie/index.html"));
+    assert!(
+        replaced.len() < before.len() / 2,
+        "most files are unchanged, yet {} of {} were replaced",
+        replaced.len(),
+        before.len()
+    );
+    for kept in ["css/site.css", "over/index.html", "privacy/index.html"] {
+        assert_eq!(before[kept], after[kept], "{kept} was replaced");
+    }
+    let reported = format!("{} nieuw of gewijzigd", replaced.len() + new);
+    assert!(
+        run.stderr.contains(&reported),
+        "expected '{reported}' in {}",
+        run.stderr
+    );
+
+    // Removing the copy again removes its page and folder.
+    std::fs::remove_file(site.path().join(added)).unwrap();
+    let run = site.build_ok();
+    assert!(run.stderr.contains(" verwijderd"), "{}", run.stderr);
+    assert!(!site.public().join("aanbod/buurtbemiddeling-kopie").exists());
+
+    let fresh = site.path().join("vers");
+    let run = site.run(&["build", "--output", fresh.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let rebuilt = snapshot(&site.public());
+    let fresh = snapshot(&fresh);
+    assert_eq!(
+        rebuilt.keys().collect::<Vec<_>>(),
+        fresh.keys().collect::<Vec<_>>()
+    );
+    for (path, bytes) in &rebuilt {
+        assert!(bytes == &fresh[path], "{path} differs from a fresh build");
+    }
+}
+
 #[test]
 fn site_templates_override_the_theme_and_the_builtin_theme_needs_no_folder() {
     let site = SiteTest::from_fixture("minimaal");
