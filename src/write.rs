@@ -10,7 +10,7 @@
 //! and the file system does not delete and create again the thousands of
 //! files of a large site (on ext4 that took most of a rebuild).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Component, Path, PathBuf};
@@ -37,7 +37,7 @@ pub struct Staging {
     folders: Mutex<HashSet<PathBuf>>,
     /// Every file of this build, and whether it was staged (new or
     /// changed) rather than found unchanged in the target.
-    made: Mutex<Vec<(PathBuf, bool)>>,
+    made: Mutex<HashMap<PathBuf, bool>>,
     bytes: AtomicUsize,
 }
 
@@ -135,7 +135,15 @@ impl Staging {
             .and_then(|()| out.finish())
             .with_context(|| format!("kan {} niet schrijven", self.dir.join(relative).display()))?;
         self.bytes.fetch_add(out.len() as usize, Ordering::Relaxed);
-        lock(&self.made).push((relative.to_path_buf(), staged));
+        if lock(&self.made)
+            .insert(relative.to_path_buf(), staged)
+            .is_some()
+        {
+            bail!(
+                "twee bestanden van de site krijgen hetzelfde pad {path}. Staat er in static/ \
+                 van het thema een bestand met die naam? Geef het een andere naam."
+            );
+        }
         Ok(())
     }
 
@@ -231,8 +239,12 @@ impl Staging {
     /// Removes the files the site no longer has, then renames each staged
     /// file over the one it replaces. Stale files go first, so that a file
     /// can take the place of a folder and the other way round.
-    fn update_in_place(&self, previous: &Previous, made: &[(PathBuf, bool)]) -> Result<Published> {
-        let all: HashSet<&Path> = made.iter().map(|(path, _)| path.as_path()).collect();
+    fn update_in_place(
+        &self,
+        previous: &Previous,
+        made: &HashMap<PathBuf, bool>,
+    ) -> Result<Published> {
+        let all: HashSet<&Path> = made.keys().map(PathBuf::as_path).collect();
         let stale: Vec<&PathBuf> = previous
             .files
             .iter()
@@ -254,13 +266,13 @@ impl Staging {
             .collect();
         emptied.sort_by_key(|folder| std::cmp::Reverse(folder.components().count()));
         for folder in emptied {
-            // A folder that still holds something the build did not make
-            // (which the inventory would have listed) is left alone.
+            // Only a folder that something else filled during the build is
+            // not empty now: that is left alone.
             let _ = std::fs::remove_dir(self.target.join(folder));
         }
         let staged: Vec<&Path> = made
             .iter()
-            .filter(|(_, staged)| *staged)
+            .filter(|(_, staged)| **staged)
             .map(|(path, _)| path.as_path())
             .collect();
         let folders: HashSet<&Path> = staged.iter().filter_map(|path| path.parent()).collect();
@@ -738,6 +750,20 @@ mod tests {
         assert_eq!(
             tree(&target),
             [("aanbod/index.html".into(), "binnen".into())]
+        );
+    }
+
+    #[test]
+    fn a_path_made_twice_is_an_error_not_a_silent_overwrite() {
+        let (_parent, _target, staging) = staging_in_tempdir();
+        staging
+            .put("aanbod/index.html".into(), b"pagina".to_vec())
+            .unwrap();
+        let twice = staging.put("aanbod/index.html".into(), b"thema".to_vec());
+        let message = format!("{:#}", twice.unwrap_err());
+        assert!(
+            message.contains("hetzelfde pad aanbod/index.html"),
+            "{message}"
         );
     }
 
