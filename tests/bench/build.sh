@@ -44,7 +44,7 @@ echo "site: $offers aanbod, $providers aanbieders, $(find "$site/public" -type f
 echo "wall seconds: median $(median "${walls[@]}") (runs: ${walls[*]})"
 echo "peak memory: median $(( $(median "${peaks[@]}") / 1024 )) MB (max $(( $(printf '%s\n' "${peaks[@]}" | sort -g | tail -1) / 1024 )) MB)"
 echo "rebuild over the existing public/ after changing one offer, stages:"
-changed="$(find "$site/content/aanbod" -name '*.md' | sort | head -1)"
+changed="$(find "$site/content/aanbod" -name '*.md' | sort | awk 'NR == 1')"
 printf '\nDeze zin is nieuw.\n' >>"$changed"
 sync
 /usr/bin/time -f '  total %e s wall, %M KB' "$bin" --site "$site" build --timings 2>&1 | grep -E '^  |^Klaar'
