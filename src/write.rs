@@ -195,7 +195,12 @@ impl Staging {
     pub fn publish(mut self) -> Result<Published> {
         let made = std::mem::take(&mut *lock(&self.made));
         let published = match self.previous.take() {
-            Some(previous) => self.update_in_place(&previous, &made)?,
+            Some(previous) => {
+                let published = self.update_in_place(&previous, &made)?;
+                // What is left of the staging folder is empty folders.
+                remove_tree(&self.dir);
+                published
+            }
             None => {
                 self.replace_whole()?;
                 Published {
@@ -205,7 +210,6 @@ impl Staging {
             }
         };
         self.published = true;
-        remove_tree(&self.dir);
         Ok(published)
     }
 
