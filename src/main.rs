@@ -535,7 +535,7 @@ fn build(site: &std::path::Path, strict: bool, output: Option<PathBuf>, timings:
             }
             let warnings = report.diagnostics.warning_count();
             eprintln!(
-                "Klaar: {} bestanden ({:.1} MB) in {}; {}{}.",
+                "Klaar: {} bestanden ({:.1} MB) in {} ({}){}.",
                 report.files,
                 report.bytes as f64 / 1_000_000.0,
                 options.output.display(),
