@@ -179,6 +179,7 @@ pub fn build_with_progress(
     // The parsed YAML is freed beside the rendering rather than before it.
     free_aside(raw);
     let theme = Theme::load(root, &site.config.thema).map_err(BuildError::Content)?;
+    write::refuse_foreign(&options.output).map_err(BuildError::Io)?;
     let staging = write::Staging::new(&options.output).map_err(BuildError::Io)?;
     let (search_time, export_time) = make_files(&site, &theme, &staging)?;
     // The model is freed beside publishing; a build that ends first does

@@ -421,6 +421,25 @@ impl Drop for Staging {
     }
 }
 
+/// Refuses a target that holds something other than a site built before:
+/// publishing removes every file the site does not make, so `--output`
+/// pointing at the wrong folder would lose that folder's files.
+pub fn refuse_foreign(target: &Path) -> Result<()> {
+    let foreign = match std::fs::read_dir(target) {
+        Ok(mut entries) => entries.next().is_some() && !target.join("sitemap.xml").is_file(),
+        Err(err) => err.kind() != io::ErrorKind::NotFound,
+    };
+    if foreign {
+        bail!(
+            "{} bestaat al en is geen website die sociale-kaart heeft gemaakt (er staat geen \
+             sitemap.xml in). Kies met --output een nieuwe of lege map, of maak deze map eerst \
+             zelf leeg.",
+            target.display()
+        );
+    }
+    Ok(())
+}
+
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
@@ -754,6 +773,32 @@ mod tests {
         assert_eq!(
             tree(&target),
             [("aanbod/index.html".into(), "binnen".into())]
+        );
+    }
+
+    #[test]
+    fn a_folder_that_is_not_an_earlier_build_is_not_taken_over() {
+        let parent = tempfile::tempdir().unwrap();
+        let target = parent.path().join("documenten");
+        assert!(refuse_foreign(&target).is_ok(), "a new folder is fine");
+        std::fs::create_dir(&target).unwrap();
+        assert!(refuse_foreign(&target).is_ok(), "an empty folder is fine");
+        std::fs::write(target.join("brief.txt"), "belangrijk").unwrap();
+        let refused = refuse_foreign(&target).expect_err("a foreign folder is refused");
+        assert!(
+            format!("{refused:#}").contains("geen sitemap.xml"),
+            "{refused:#}"
+        );
+        let file = parent.path().join("bestand");
+        std::fs::write(&file, "ook belangrijk").unwrap();
+        assert!(
+            refuse_foreign(&file).is_err(),
+            "a file is not a folder to build into"
+        );
+        std::fs::write(target.join("sitemap.xml"), "<urlset/>").unwrap();
+        assert!(
+            refuse_foreign(&target).is_ok(),
+            "an earlier build is updated"
         );
     }
 

@@ -183,3 +183,23 @@ fn a_symbolic_link_planted_in_public_is_not_followed_by_a_rebuild() {
     assert!(std::fs::symlink_metadata(&aanbod).unwrap().is_dir());
     assert!(site.page("/aanbod/").contains("<h1"));
 }
+
+#[test]
+fn a_build_into_a_folder_of_other_files_is_refused_and_the_files_stay() {
+    let site = SiteTest::from_fixture("minimaal");
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::fs::write(elsewhere.path().join("jaarverslag.txt"), "niet weggooien").unwrap();
+    let run = site.run(&["build", "--output", elsewhere.path().to_str().unwrap()]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("geen website die sociale-kaart heeft gemaakt"),
+        "{}",
+        run.stderr
+    );
+    let left: Vec<_> = std::fs::read_dir(elsewhere.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left, ["jaarverslag.txt"]);
+}
