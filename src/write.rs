@@ -50,7 +50,9 @@ struct Previous {
 impl Previous {
     /// The files and folders in `target`, or `None` when it is not a plain
     /// tree of folders and files (absent, unreadable, or holding a symbolic
-    /// link, which updating in place would follow out of the site).
+    /// link, which updating in place would follow out of the site). Hidden
+    /// entries at the top, such as the `.git` of a site published with git,
+    /// are not the build's: they are left out, so publishing keeps them.
     fn inventory(target: &Path) -> Option<Previous> {
         if !std::fs::symlink_metadata(target).ok()?.is_dir() {
             return None;
@@ -59,7 +61,11 @@ impl Previous {
             files: HashSet::new(),
             folders: Vec::new(),
         };
-        for entry in walkdir::WalkDir::new(target).min_depth(1) {
+        let entries = walkdir::WalkDir::new(target)
+            .min_depth(1)
+            .into_iter()
+            .filter_entry(|entry| entry.depth() > 1 || !is_hidden(entry.file_name()));
+        for entry in entries {
             let entry = entry.ok()?;
             let relative = entry.path().strip_prefix(target).ok()?.to_path_buf();
             let kind = entry.file_type();
@@ -426,7 +432,10 @@ impl Drop for Staging {
 /// pointing at the wrong folder would lose that folder's files.
 pub fn refuse_foreign(target: &Path) -> Result<()> {
     let foreign = match std::fs::read_dir(target) {
-        Ok(mut entries) => entries.next().is_some() && !target.join("sitemap.xml").is_file(),
+        Ok(mut entries) => {
+            entries.any(|entry| entry.is_ok_and(|entry| !is_hidden(&entry.file_name())))
+                && !target.join("sitemap.xml").is_file()
+        }
         Err(err) => err.kind() != io::ErrorKind::NotFound,
     };
     if foreign {
@@ -438,6 +447,11 @@ pub fn refuse_foreign(target: &Path) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// Whether a name starts with a dot. The build makes no such file.
+fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    name.as_encoded_bytes().starts_with(b".")
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -704,6 +718,33 @@ mod tests {
     }
 
     #[test]
+    fn hidden_entries_at_the_top_of_the_target_survive_a_rebuild() {
+        let parent = tempfile::tempdir().unwrap();
+        let target = parent.path().join("public");
+        std::fs::create_dir_all(target.join(".git/objects")).unwrap();
+        std::fs::write(target.join(".git/config"), "[core]").unwrap();
+        std::fs::write(target.join(".nojekyll"), "").unwrap();
+        build_into(
+            &target,
+            &[("index.html", "home"), ("aanbod/.verborgen", "x")],
+        );
+        build_into(&target, &[("index.html", "home, nieuw")]);
+        assert_eq!(
+            std::fs::read_to_string(target.join(".git/config")).unwrap(),
+            "[core]"
+        );
+        assert!(
+            target.join(".git/objects").is_dir(),
+            "an empty hidden folder stays too"
+        );
+        assert!(target.join(".nojekyll").is_file());
+        assert!(
+            !target.join("aanbod").exists(),
+            "only hidden entries at the top are kept"
+        );
+    }
+
+    #[test]
     fn a_streamed_file_is_compared_with_the_published_one_piece_by_piece() {
         let parent = tempfile::tempdir().unwrap();
         let target = parent.path().join("public");
@@ -799,6 +840,12 @@ mod tests {
         assert!(
             refuse_foreign(&target).is_ok(),
             "an earlier build is updated"
+        );
+        let repository = parent.path().join("pages");
+        std::fs::create_dir_all(repository.join(".git")).unwrap();
+        assert!(
+            refuse_foreign(&repository).is_ok(),
+            "a folder with only hidden entries is empty"
         );
     }
 
