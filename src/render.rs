@@ -5,7 +5,7 @@
 //! the live preview and the checks.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, btree_map};
 use std::path::Path;
 use std::sync::{Mutex, PoisonError};
 
@@ -35,10 +35,6 @@ impl Output {
         let sink = Mutex::new(Output::default());
         make(&sink)?;
         Ok(sink.into_inner().unwrap_or_else(PoisonError::into_inner))
-    }
-
-    pub fn add(&mut self, path: impl Into<String>, contents: impl Into<Vec<u8>>) {
-        self.files.insert(path.into(), contents.into());
     }
 }
 
@@ -1013,11 +1009,24 @@ pub trait Sink: Sync {
 
 impl Sink for Mutex<Output> {
     fn put(&self, path: String, bytes: Vec<u8>) -> anyhow::Result<()> {
-        self.lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .add(path, bytes);
-        Ok(())
+        let mut output = self.lock().unwrap_or_else(PoisonError::into_inner);
+        match output.files.entry(path) {
+            btree_map::Entry::Vacant(slot) => {
+                slot.insert(bytes);
+                Ok(())
+            }
+            btree_map::Entry::Occupied(taken) => Err(made_twice(taken.key())),
+        }
     }
+}
+
+/// Why a build stops when it makes one path twice: which copy would win
+/// depends on thread timing, so neither may.
+pub fn made_twice(path: &str) -> anyhow::Error {
+    anyhow::anyhow!(
+        "twee bestanden van de site krijgen hetzelfde pad {path}. Staat er in static/ van het \
+         thema een bestand met die naam? Geef het een andere naam."
+    )
 }
 
 /// Why rendering stopped.

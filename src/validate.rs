@@ -62,9 +62,12 @@ pub fn validate(raw: &RawSite, today: NaiveDate) -> (Option<Site>, Diagnostics) 
             (entry, ds)
         })
         .collect();
-    let mut aanbieders = Vec::new();
-    let mut aanbod = Vec::new();
-    let mut paginas = Vec::new();
+    // Sized up front: an offer is large, and growing the lists by doubling
+    // would copy them several times into fresh memory, on one thread.
+    let count = |kind: Kind| raw.files.iter().filter(|f| f.kind == kind).count();
+    let mut aanbieders = Vec::with_capacity(count(Kind::Aanbieder));
+    let mut aanbod = Vec::with_capacity(count(Kind::Aanbod));
+    let mut paginas = Vec::with_capacity(count(Kind::Pagina));
     for (entry, ds) in checked {
         match entry {
             Some(Entry::Aanbieder(a)) => aanbieders.push(a),

@@ -20,7 +20,7 @@ use std::sync::{Mutex, PoisonError};
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
 
-use crate::render::Sink;
+use crate::render::{self, Sink};
 
 /// A fresh folder beside the target that new and changed files are written
 /// into, and that goes into the target only on `publish`. Dropped without
@@ -145,10 +145,7 @@ impl Staging {
             .insert(relative.to_path_buf(), staged)
             .is_some()
         {
-            bail!(
-                "twee bestanden van de site krijgen hetzelfde pad {path}. Staat er in static/ \
-                 van het thema een bestand met die naam? Geef het een andere naam."
-            );
+            return Err(render::made_twice(path));
         }
         Ok(())
     }

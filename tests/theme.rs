@@ -117,3 +117,40 @@ fn no_page_has_inline_script_or_style_and_the_headers_ship() {
     }
     assert!(!headers.contains("unsafe-inline"));
 }
+
+#[test]
+fn a_theme_file_on_the_path_of_a_page_stops_the_build_and_the_preview_alike() {
+    let site = SiteTest::example();
+    let config = site
+        .read("site.yaml")
+        .replace("thema: default", "thema: eigen");
+    site.write("site.yaml", config);
+    site.write("themes/eigen/static/over/index.html", "<p>Oude pagina</p>");
+
+    let run = site.build();
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("twee bestanden van de site krijgen hetzelfde pad over/index.html"),
+        "{}",
+        run.stderr
+    );
+    assert!(!site.public().exists(), "a failed build publishes nothing");
+
+    // The live preview and the checks render into memory: the same error,
+    // not one copy silently winning.
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+    let (loaded, diagnostics) = sociale_kaart::pipeline::load_site(site.path(), today);
+    assert!(!diagnostics.has_errors());
+    let rendered = sociale_kaart::pipeline::render_site(&loaded.expect("the site loads"));
+    let messages: Vec<String> = rendered
+        .expect_err("rendering into memory fails too")
+        .iter()
+        .map(|d| d.message.clone())
+        .collect();
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert!(
+        messages[0].contains("hetzelfde pad over/index.html"),
+        "{messages:?}"
+    );
+}
