@@ -567,7 +567,6 @@ fn build(site: &std::path::Path, strict: bool, output: Option<PathBuf>, timings:
 fn changes(published: sociale_kaart::write::Published) -> String {
     let changed = match published.changed {
         0 => "niets gewijzigd".to_string(),
-        1 => "1 nieuw of gewijzigd".to_string(),
         n => format!("{n} nieuw of gewijzigd"),
     };
     match published.removed {

@@ -251,19 +251,18 @@ impl Staging {
         previous: &Previous,
         made: &HashMap<PathBuf, bool>,
     ) -> Result<Published> {
-        let all: HashSet<&Path> = made.keys().map(PathBuf::as_path).collect();
         let stale: Vec<&PathBuf> = previous
             .files
             .iter()
-            .filter(|path| !all.contains(path.as_path()))
+            .filter(|path| !made.contains_key(*path))
             .collect();
         stale.par_iter().try_for_each(|path| {
             let path = self.target.join(path);
             std::fs::remove_file(&path)
                 .with_context(|| format!("kan {} niet verwijderen", path.display()))
         })?;
-        let needed: HashSet<&Path> = all
-            .iter()
+        let needed: HashSet<&Path> = made
+            .keys()
             .flat_map(|path| path.ancestors().skip(1))
             .collect();
         let mut emptied: Vec<&PathBuf> = previous
