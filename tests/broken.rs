@@ -3,9 +3,7 @@
 //! its exact file, line, column, key and Dutch message, and that a failed
 //! build leaves public/ byte-identical.
 
-mod common;
-
-use common::{SiteTest, snapshot};
+use crate::common::{SiteTest, snapshot};
 
 /// A valid offer with the given title; cases change or add lines.
 fn offer(title: &str) -> String {

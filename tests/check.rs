@@ -2,12 +2,10 @@
 //! duplicates and external addresses, in human and JSON form, without
 //! touching public/.
 
-mod common;
-
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 
-use common::{SiteTest, snapshot};
+use crate::common::{SiteTest, snapshot};
 use serde_json::Value;
 
 fn check_site() -> SiteTest {

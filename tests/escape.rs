@@ -1,9 +1,7 @@
 //! No input (slug, path, link, template name, theme name, logo) can make the
 //! generator read or write outside the site.
 
-mod common;
-
-use common::{SiteTest, snapshot};
+use crate::common::{SiteTest, snapshot};
 
 fn offer_with(extra: &str, body: &str) -> String {
     format!(

@@ -2,11 +2,11 @@
 //! the example content covers what the content model asks of it. The typed
 //! site from the library is the oracle for what each page must list.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 
-use common::{SiteTest, page_text, select_text, snapshot};
+use crate::common::{SiteTest, page_text, select_text, snapshot};
 use sociale_kaart::model::{Kosten, Site, Status};
 use sociale_kaart::pipeline;
 

@@ -1,7 +1,7 @@
 //! The embeddable lists: `/embed/<soort>/<id>/` pages to frame and their
 //! `fragment.html`, script-free and with absolute links.
 
-mod common;
+use crate::common;
 
 use chrono::NaiveDate;
 use scraper::{Html, Selector};

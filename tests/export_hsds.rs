@@ -1,8 +1,7 @@
 //! The HSDS 3.1 export of the example site, validated against the official
 //! JSON schemas in ../shared/hsds-3.1/schema/.
 
-mod common;
-mod hsds_schema;
+use crate::hsds_schema;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -11,7 +10,7 @@ use sociale_kaart::export::hsds::Ids;
 use sociale_kaart::hsds::{Dataset, TABLES};
 use sociale_kaart::render::Output;
 
-use common::{exported_example as example, json_file};
+use crate::common::{exported_example as example, json_file};
 
 const ENDPOINTS: &[(&str, &str)] = &[
     ("services", "service.json"),

@@ -1,11 +1,11 @@
 //! `/data/aanbod.json`, `/data/aanbieders.json`, their published JSON
 //! Schemas and the CSV versions, for the example site.
 
-mod common;
+use crate::common;
 
 use serde_json::{Value, json};
 
-use common::{exported_example as example, json_file};
+use crate::common::{exported_example as example, json_file};
 
 fn validator(schema: &Value) -> jsonschema::Validator {
     jsonschema::options()

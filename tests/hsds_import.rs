@@ -2,8 +2,8 @@
 //! becomes content files with markers for what the site does not know, and
 //! the site's own export comes back as the same services.
 
-mod common;
-mod hsds_schema;
+use crate::common;
+use crate::hsds_schema;
 
 use std::path::Path;
 

@@ -1,9 +1,9 @@
 //! `sociale-kaart import`: spreadsheets (CSV and XLSX) with good and bad
 //! rows become validated content files, or a report by row and column.
 
-mod common;
+use crate::common;
 
-use common::{SiteTest, snapshot};
+use crate::common::{SiteTest, snapshot};
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 
 fn import_site() -> SiteTest {

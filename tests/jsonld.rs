@@ -1,9 +1,7 @@
 //! schema.org JSON-LD on the built example site: it parses, and every type
 //! carries the properties search engines and directories need.
 
-mod common;
-
-use common::{SiteTest, select_text};
+use crate::common::{SiteTest, select_text};
 use serde_json::Value as Json;
 
 struct Built {

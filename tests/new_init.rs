@@ -2,9 +2,7 @@
 //! new` writes templates that, once filled in, build too, and refuses what
 //! it must not do.
 
-mod common;
-
-use common::{Run, run_in, snapshot};
+use crate::common::{Run, run_in, snapshot};
 
 /// A site made by `init` in a temporary folder.
 fn initialized() -> (tempfile::TempDir, std::path::PathBuf) {

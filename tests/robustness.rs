@@ -1,9 +1,7 @@
 //! Never a panic on any input: every prefix of a real content file, and
 //! files with every kind of byte mangled, give diagnostics, not crashes.
 
-mod common;
-
-use common::SiteTest;
+use crate::common::SiteTest;
 use sociale_kaart::pipeline;
 
 fn today() -> chrono::NaiveDate {

@@ -1,9 +1,7 @@
 //! `sociale-kaart schema` prints JSON Schemas that an editor can use: every
 //! example file validates against them, and typical mistakes do not.
 
-mod common;
-
-use common::{SiteTest, repo};
+use crate::common::{SiteTest, repo};
 use serde_json::Value;
 
 fn schema(kind: &str) -> Value {

@@ -6,7 +6,7 @@
 //! `wdutch`: `SOCIALE_KAART_WOORDENLIJST=/usr/share/dict/nederlands cargo
 //! test --test search_analyzer`.
 
-mod search;
+use crate::search;
 
 use std::collections::BTreeSet;
 

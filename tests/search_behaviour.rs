@@ -1,7 +1,7 @@
 //! What search does with typos, half-typed words, synonyms, places, ages
 //! and filters, in tantivy and in the browser engine.
 
-mod search;
+use crate::search;
 
 use std::sync::OnceLock;
 

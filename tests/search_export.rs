@@ -1,6 +1,6 @@
 //! The static index in public/ and the `search` command.
 
-mod search;
+use crate::search;
 
 use std::collections::BTreeSet;
 use std::process::Command;

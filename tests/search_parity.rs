@@ -2,7 +2,7 @@
 //! files) plans and ranks every query exactly as tantivy does on the index
 //! it was exported from.
 
-mod search;
+use crate::search;
 
 use serde_json::{Value as Json, json};
 use sociale_kaart::search::query::{Match, Plan};

@@ -3,8 +3,6 @@
 //! is fixed, and refuses every path that tries to leave the site.
 //! Timeouts here only bound how long a test waits; nothing is timed.
 
-mod common;
-
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -13,7 +11,7 @@ use std::sync::Mutex;
 use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
 
-use common::{TODAY_EPOCH, run_in};
+use crate::common::{TODAY_EPOCH, run_in};
 
 /// Upper bound for anything to happen (debug builds on a busy machine).
 const PATIENCE: Duration = Duration::from_secs(120);

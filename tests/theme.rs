@@ -1,9 +1,9 @@
 //! The default theme: a house style is one tokens file, every page is
 //! CSP-clean (no inline script or style), and the security headers ship.
 
-mod common;
+use crate::common;
 
-use common::{SiteTest, select_text};
+use crate::common::{SiteTest, select_text};
 
 #[test]
 fn a_theme_with_only_a_tokens_file_changes_the_house_style() {

@@ -1,6 +1,5 @@
 //! Helpers shared by the integration tests: fixture sites copied into a
 //! temporary folder, the real binary run on them, and output snapshots.
-#![allow(dead_code)]
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -1,7 +1,6 @@
 //! The official HSDS 3.1 JSON schemas from `../shared/hsds-3.1/schema/`,
 //! with every `$ref` resolved from that folder: validation never touches
 //! the network.
-#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 

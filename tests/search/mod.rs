@@ -1,6 +1,5 @@
 //! Helpers for the search tests: the example site's index, exported to a
 //! temporary folder, and the browser engine run on it in Node.
-#![allow(dead_code)]
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
