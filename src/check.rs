@@ -282,12 +282,12 @@ impl<'a> LinkChecker<'a> {
         entries.extend(
             site.aanbod
                 .iter()
-                .map(|a| (&a.source, crate::render::offer_url(&a.source.slug))),
+                .map(|a| (&a.source, crate::model::offer_url(&a.source.slug))),
         );
         entries.extend(
             site.aanbieders
                 .iter()
-                .map(|p| (&p.source, crate::render::provider_url(&p.source.slug))),
+                .map(|p| (&p.source, crate::model::provider_url(&p.source.slug))),
         );
         entries.extend(
             site.paginas
@@ -459,9 +459,9 @@ impl<'a> LinkChecker<'a> {
         let last = segments.last().copied().unwrap_or_default();
         if let Some(slug) = last.strip_suffix(".md") {
             let url = if self.site.aanbod.iter().any(|a| a.source.slug == slug) {
-                Some(crate::render::offer_url(slug))
+                Some(crate::model::offer_url(slug))
             } else if self.site.aanbieders.iter().any(|p| p.source.slug == slug) {
-                Some(crate::render::provider_url(slug))
+                Some(crate::model::provider_url(slug))
             } else if self.site.paginas.iter().any(|p| p.source.slug == slug) {
                 Some(format!("/{slug}/"))
             } else {

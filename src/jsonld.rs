@@ -18,9 +18,8 @@ use serde_json::value::RawValue;
 
 use crate::model::{
     Aanbieder, Aanbod, Aanmelden, Adres, Contact, Gemeente, Kern, Kosten, Locatie, Openingstijden,
-    Site,
+    Site, offer_url, provider_url,
 };
-use crate::render::{offer_url, provider_url};
 
 const CONTEXT: &str = "https://schema.org";
 

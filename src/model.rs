@@ -4,6 +4,16 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+/// The address of an offer's page, as the content model gives it.
+pub fn offer_url(slug: &str) -> String {
+    format!("/aanbod/{slug}/")
+}
+
+/// The address of a provider's page, as the content model gives it.
+pub fn provider_url(slug: &str) -> String {
+    format!("/aanbieders/{slug}/")
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Site {
     /// The folder the site was loaded from.

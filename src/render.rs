@@ -19,7 +19,9 @@ use walkdir::WalkDir;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Position, display_path};
 use crate::jsonld;
-use crate::model::{Aanbieder, Aanbod, Aanmelden, Kosten, Openingstijden, Site, Status};
+use crate::model::{
+    Aanbieder, Aanbod, Aanmelden, Kosten, Openingstijden, Site, Status, offer_url, provider_url,
+};
 
 static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
 
@@ -475,14 +477,6 @@ const MAILTO_KEPT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUM
     .remove(b'-')
     .remove(b'.')
     .remove(b'_');
-
-pub fn offer_url(slug: &str) -> String {
-    format!("/aanbod/{slug}/")
-}
-
-pub fn provider_url(slug: &str) -> String {
-    format!("/aanbieders/{slug}/")
-}
 
 /// One offer as lists show it: its data, and its HTML as the theme's
 /// `kaart.html` renders it, once for each heading level. Lists, provider

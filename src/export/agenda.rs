@@ -10,8 +10,8 @@ use std::collections::BTreeMap;
 use chrono::{Days, NaiveDate, TimeZone, Utc};
 use icalendar::{Calendar, Component, Event, EventLike};
 
-use crate::model::{Aanbod, Site};
-use crate::render::{Sink, dutch_date, offer_url};
+use crate::model::{Aanbod, Site, offer_url};
+use crate::render::{Sink, dutch_date};
 
 fn calendar(name: &str, description: Option<&str>) -> Calendar {
     let mut calendar = Calendar::empty();

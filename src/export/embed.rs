@@ -10,8 +10,8 @@ use fnv::FnvHashMap as HashMap;
 use serde_json::{Value, json};
 use tera::{Context, Tera};
 
-use crate::model::{Aanbod, Site};
-use crate::render::{Sink, age_text, escape_html, minify_html, offer_url};
+use crate::model::{Aanbod, Site, offer_url};
+use crate::render::{Sink, age_text, escape_html, minify_html};
 
 const PAGE: &str = include_str!("embed/pagina.html");
 const FRAGMENT: &str = include_str!("embed/fragment.html");

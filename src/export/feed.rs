@@ -5,8 +5,8 @@
 use atom_syndication::{Category, Content, Entry, Feed, FixedDateTime, Link, Person, Text};
 use chrono::{NaiveDate, TimeZone, Utc};
 
-use crate::model::Site;
-use crate::render::{Sink, markdown_to_html, offer_url};
+use crate::model::{Site, offer_url};
+use crate::render::{Sink, markdown_to_html};
 
 /// How many offers the feed holds at most.
 pub const FEED_SIZE: usize = 100;

@@ -27,8 +27,10 @@ pub use tables::Tables;
 use tables::{CellValue, Input, row, table_index};
 
 use crate::hsds::{self, TABLES};
-use crate::model::{Aanbieder, Aanbod, Aanmelden, Kosten, Openingstijden, Site, Status};
-use crate::render::{Sink, age_text, offer_url, provider_url};
+use crate::model::{
+    Aanbieder, Aanbod, Aanmelden, Kosten, Openingstijden, Site, Status, offer_url, provider_url,
+};
+use crate::render::{Sink, age_text};
 
 /// Codes in the `taxonomy` field of the terms this export writes; the
 /// importer recognises the site's own vocabularies by them.

@@ -14,8 +14,10 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::hsds::Ids;
-use crate::model::{Aanbieder, Aanbod, Aanmelden, Kosten, Openingstijden, Site, Status};
-use crate::render::{Sink, cost_text, offer_url, provider_url};
+use crate::model::{
+    Aanbieder, Aanbod, Aanmelden, Kosten, Openingstijden, Site, Status, offer_url, provider_url,
+};
+use crate::render::{Sink, cost_text};
 
 /// The version of this format; it goes up only when a key changes meaning
 /// or disappears (new keys may be added without a new version).

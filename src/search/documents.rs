@@ -6,8 +6,8 @@ use std::collections::{BTreeSet, HashMap};
 
 use rayon::prelude::*;
 
-use crate::model::{Aanbieder, Aanbod, Aanmelden, Site, Status};
-use crate::render::{markdown_to_text, offer_url, provider_url, sort_key};
+use crate::model::{Aanbieder, Aanbod, Aanmelden, Site, Status, offer_url, provider_url};
+use crate::render::{markdown_to_text, sort_key};
 
 /// A text field of the index and its weight in the ranking.
 #[derive(Debug, Clone, Copy)]
