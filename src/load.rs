@@ -259,11 +259,12 @@ fn content_paths(root: &Path, kind: Kind, diagnostics: &mut Diagnostics) -> Vec<
         if name.starts_with('.') || name.ends_with('~') {
             continue;
         }
-        let rel = display_path(root, entry.path());
+        // The path as editors see it, only for a message: most files get none.
+        let rel = || display_path(root, entry.path());
         if entry.file_type().is_symlink() {
             diagnostics.push(
                 Diagnostic::error(
-                    &rel,
+                    &rel(),
                     Position::START,
                     "Dit is een snelkoppeling (symbolische link); die worden niet gevolgd.",
                 )
@@ -277,7 +278,7 @@ fn content_paths(root: &Path, kind: Kind, diagnostics: &mut Diagnostics) -> Vec<
         if entry.depth() > 1 {
             diagnostics.push(
                 Diagnostic::error(
-                    &rel,
+                    &rel(),
                     Position::START,
                     "Dit bestand staat in een submap en wordt niet gelezen.",
                 )
@@ -288,7 +289,7 @@ fn content_paths(root: &Path, kind: Kind, diagnostics: &mut Diagnostics) -> Vec<
         if !name.ends_with(".md") {
             diagnostics.push(
                 Diagnostic::error(
-                    &rel,
+                    &rel(),
                     Position::START,
                     "Alleen bestanden met de extensie .md worden gelezen.",
                 )
@@ -395,11 +396,14 @@ pub fn decode(rel: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
             .hint("Sla het bestand op als 'UTF-8' (in Kladblok: Opslaan als, Codering: UTF-8)."));
         }
     };
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    };
     Ok(if text.contains('\r') {
         text.replace("\r\n", "\n").replace('\r', "\n")
     } else {
-        text.to_string()
+        text
     })
 }
 
