@@ -292,7 +292,7 @@ impl<'a> LinkChecker<'a> {
         entries.extend(
             site.paginas
                 .iter()
-                .map(|p| (&p.source, format!("/{}/", p.source.slug))),
+                .map(|p| (&p.source, crate::model::pagina_url(&p.source.slug))),
         );
         let mut external = ExternalLinks::new();
         for (source, page_url) in entries {
@@ -463,7 +463,7 @@ impl<'a> LinkChecker<'a> {
             } else if self.site.aanbieders.iter().any(|p| p.source.slug == slug) {
                 Some(crate::model::provider_url(slug))
             } else if self.site.paginas.iter().any(|p| p.source.slug == slug) {
-                Some(format!("/{slug}/"))
+                Some(crate::model::pagina_url(slug))
             } else {
                 None
             };

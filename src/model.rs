@@ -14,6 +14,11 @@ pub fn provider_url(slug: &str) -> String {
     format!("/aanbieders/{slug}/")
 }
 
+/// The address of a free page, as the content model gives it.
+pub fn pagina_url(slug: &str) -> String {
+    format!("/{slug}/")
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Site {
     /// The folder the site was loaded from.

@@ -20,7 +20,8 @@ use walkdir::WalkDir;
 use crate::diagnostics::{Diagnostic, Diagnostics, Position, display_path};
 use crate::jsonld;
 use crate::model::{
-    Aanbieder, Aanbod, Aanmelden, Kosten, Openingstijden, Site, Status, offer_url, provider_url,
+    Aanbieder, Aanbod, Aanmelden, Kosten, Openingstijden, Site, Status, offer_url, pagina_url,
+    provider_url,
 };
 
 static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
@@ -795,7 +796,7 @@ fn site_json(site: &Site) -> Json {
     paginas.sort_by_key(|p| (p.volgorde.unwrap_or(0), p.source.slug.clone()));
     let paginas: Vec<Json> = paginas
         .iter()
-        .map(|p| json!({ "slug": p.source.slug, "titel": p.titel, "url": format!("/{}/", p.source.slug) }))
+        .map(|p| json!({ "slug": p.source.slug, "titel": p.titel, "url": pagina_url(&p.source.slug) }))
         .collect();
     json!({
         "titel": c.titel,
@@ -1624,7 +1625,7 @@ fn pages<'a>(site: &'a Site, views: &'a Views<'a>) -> Vec<Page<'a>> {
     for p in &site.paginas {
         pages.push(Page {
             template: "pagina.html",
-            url: format!("/{}/", p.source.slug),
+            url: pagina_url(&p.source.slug),
             title: p.titel.clone(),
             description: p.samenvatting.clone().unwrap_or_default(),
             vars: vars(move || vec![("inhoud", Value::from(markdown_to_html(&p.source.body)))]),
