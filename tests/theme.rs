@@ -5,17 +5,23 @@ use crate::common;
 
 use crate::common::{SiteTest, select_text};
 
-#[test]
-fn a_theme_with_only_a_tokens_file_changes_the_house_style() {
+/// The example site, switched to the theme `name` (which the test then writes).
+fn example_with_theme(name: &str) -> SiteTest {
     let site = SiteTest::example();
     let config = site
         .read("site.yaml")
-        .replace("thema: default", "thema: huisstijl");
+        .replace("thema: default", &format!("thema: {name}"));
     assert!(
-        config.contains("thema: huisstijl"),
+        config.contains(&format!("thema: {name}")),
         "the example site names its theme"
     );
     site.write("site.yaml", config);
+    site
+}
+
+#[test]
+fn a_theme_with_only_a_tokens_file_changes_the_house_style() {
+    let site = example_with_theme("huisstijl");
     site.write(
         "themes/huisstijl/static/css/tokens.css",
         ":root {\n  --sk-brand-color-1: #8a1538;\n}\n",
@@ -120,11 +126,7 @@ fn no_page_has_inline_script_or_style_and_the_headers_ship() {
 
 #[test]
 fn a_theme_file_on_the_path_of_a_page_stops_the_build_and_the_preview_alike() {
-    let site = SiteTest::example();
-    let config = site
-        .read("site.yaml")
-        .replace("thema: default", "thema: eigen");
-    site.write("site.yaml", config);
+    let site = example_with_theme("eigen");
     site.write("themes/eigen/static/over/index.html", "<p>Oude pagina</p>");
 
     let run = site.build();
