@@ -450,18 +450,7 @@ pub fn split_front_matter<'a>(
 pub fn parse_yaml(rel: &str, yaml: &str, first_line: usize) -> Result<Document, Diagnostic> {
     let value: Value = match serde_yaml::from_str(yaml) {
         Ok(value) => value,
-        Err(err) => {
-            let raw = err.to_string();
-            let at = duplicate_key_line(&raw, yaml)
-                .map(|line| Position::new(first_line + line - 1, 1))
-                .or_else(|| {
-                    err.location()
-                        .map(|l| Position::new(first_line + l.line() - 1, l.column()))
-                })
-                .unwrap_or(Position::new(first_line, 1));
-            let (message, hint) = explain_yaml_error(&err.to_string());
-            return Err(Diagnostic::error(rel, at, message).hint(hint));
-        }
+        Err(err) => return Err(yaml_error(rel, yaml, first_line, &err)),
     };
     Ok(Document {
         value: if value.is_null() {
@@ -471,6 +460,26 @@ pub fn parse_yaml(rel: &str, yaml: &str, first_line: usize) -> Result<Document, 
         },
         positions: Positions::new(yaml, first_line),
     })
+}
+
+/// A YAML syntax error as an editor can act on it: what is wrong in plain
+/// Dutch, how to fix it, and where, which is not always where the parser
+/// stopped (it notices an unclosed list or a missing colon a line later).
+fn yaml_error(rel: &str, yaml: &str, first_line: usize, err: &serde_yaml::Error) -> Diagnostic {
+    let raw = err.to_string();
+    // Line and column within `yaml`, both from 1.
+    let reported = duplicate_key_line(&raw, yaml)
+        .map(|line| (line, 1))
+        .or_else(|| err.location().map(|l| (l.line(), l.column())))
+        .unwrap_or((1, 1));
+    let explained = explain_yaml_error(&raw, yaml, reported.0);
+    let (line, column) = explained.at.unwrap_or(reported);
+    Diagnostic::error(
+        rel,
+        Position::new(first_line + line - 1, column),
+        format!("{} (YAML: {})", explained.message, first_sentence(&raw)),
+    )
+    .hint(explained.hint)
 }
 
 /// serde_yaml locates a duplicate key at its mapping; editors need the
@@ -492,55 +501,253 @@ fn duplicate_key_line(raw: &str, yaml: &str) -> Option<usize> {
         .map(|(i, _)| i + 1)
 }
 
-fn explain_yaml_error(raw: &str) -> (String, String) {
+/// What an editor reads about a YAML error, and where, when that is not
+/// where the parser reported it.
+struct Explanation {
+    message: &'static str,
+    hint: String,
+    at: Option<(usize, usize)>,
+}
+
+/// The hint for quotes that Word, e-mail and websites curl.
+pub const CURLY_QUOTES_HINT: &str = "Vervang ze door rechte aanhalingstekens (\"), bijvoorbeeld: titel: \"Hulp: zo werkt het\". Krullende aanhalingstekens komen vaak mee met tekst uit Word, een e-mail of een website.";
+
+/// Curly double quotes, and the left single one: the right single one is
+/// also the apostrophe of "baby’s", which is fine.
+const CURLY_QUOTES: [char; 5] = ['“', '”', '„', '‟', '‘'];
+
+pub fn has_curly_quotes(line: &str) -> bool {
+    line.contains(CURLY_QUOTES)
+}
+
+/// The name of a character that looks like a space, or like nothing, but
+/// is not the space that YAML separates and indents with.
+pub fn odd_space(c: char) -> Option<&'static str> {
+    match c {
+        '\u{a0}' | '\u{2007}' | '\u{202f}' => Some("harde spatie"),
+        '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' => Some("onzichtbaar teken"),
+        '\t' | '\n' | '\r' | ' ' => None,
+        c if c.is_whitespace() => Some("bijzondere spatie"),
+        _ => None,
+    }
+}
+
+/// The column (from 1) and name of an odd space where YAML needs a real
+/// one: in the indentation, or right after a `:` or a list's `-`.
+fn misplaced_space(line: &str) -> Option<(usize, &'static str)> {
+    let chars: Vec<char> = line.chars().collect();
+    let indent = chars.iter().take_while(|c| c.is_whitespace()).count();
+    let after_indicator = |at: usize| at > 0 && matches!(chars[at - 1], ':' | '-');
+    chars.iter().enumerate().find_map(|(at, &c)| {
+        let name = odd_space(c)?;
+        (at < indent || after_indicator(at)).then_some((at + 1, name))
+    })
+}
+
+fn explain_yaml_error(raw: &str, yaml: &str, line: usize) -> Explanation {
+    let lines: Vec<&str> = yaml.lines().collect();
+    let text = |n: usize| n.checked_sub(1).and_then(|i| lines.get(i)).copied();
+    // The line reported, and the one before it: an unclosed list or quote,
+    // or a missing colon, is noticed only on the next line.
+    let near: Vec<usize> = [line.saturating_sub(1), line]
+        .into_iter()
+        .filter(|&n| n >= 1 && text(n).is_some())
+        .collect();
+    let explain = |message: &'static str, hint: &str| Explanation {
+        message,
+        hint: hint.to_string(),
+        at: None,
+    };
     let colon = "Staat er een dubbele punt (:) of # in een waarde? Zet de hele waarde dan tussen aanhalingstekens, bijvoorbeeld: titel: \"Hulp: zo werkt het\".";
-    let (message, hint) = if raw.contains("mapping values are not allowed") {
-        (
-            "Er staat een dubbele punt (:) op een plek waar dat niet mag.",
-            colon,
-        )
-    } else if raw.contains("duplicate entry") {
-        (
+
+    if raw.contains("control characters are not allowed") {
+        return Explanation {
+            at: control_character(yaml),
+            ..explain(
+                "Er staat een onzichtbaar stuurteken in de gegevens, vaak meegekopieerd uit een ander programma.",
+                "Typ de tekst rond deze plek opnieuw, of plak hem eerst in een eenvoudige teksteditor zoals Kladblok.",
+            )
+        };
+    }
+    if raw.contains("repetition limit exceeded") {
+        return explain(
+            "De verwijzingen met & en * maken de gegevens veel te groot.",
+            "Schrijf de waarden gewoon uit, zonder & en *.",
+        );
+    }
+    if raw.contains("recursion limit exceeded") {
+        return explain(
+            "De gegevens zijn te diep in elkaar gezet: te veel [ of { binnen elkaar.",
+            "Een lijst van woorden heeft maar één paar rechte haken nodig, bijvoorbeeld: themas: [pesten, scheiding].",
+        );
+    }
+    if raw.contains("duplicate entry") {
+        return explain(
             "Dezelfde sleutel staat twee keer in dit bestand.",
             "Haal een van de twee regels weg, of voeg ze samen.",
-        )
-    } else if raw.contains("did not find expected key") || raw.contains("did not find expected '-'")
+        );
+    }
+    if let Some(n) = near
+        .iter()
+        .copied()
+        .find(|&n| text(n).is_some_and(has_curly_quotes))
     {
-        (
+        let column = text(n)
+            .and_then(|t| t.chars().position(|c| CURLY_QUOTES.contains(&c)))
+            .map_or(1, |at| at + 1);
+        return Explanation {
+            at: Some((n, column)),
+            ..explain(
+                "Hier staan krullende aanhalingstekens (“ ”). Voor YAML zijn dat gewone letters, geen aanhalingstekens.",
+                CURLY_QUOTES_HINT,
+            )
+        };
+    }
+    if let Some((n, (column, name))) = near
+        .iter()
+        .find_map(|&n| text(n).and_then(misplaced_space).map(|found| (n, found)))
+    {
+        return Explanation {
+            message: "Hier staat een teken dat op een spatie lijkt, maar voor YAML geen spatie is.",
+            hint: format!(
+                "Vervang de {name} door een gewone spatie, of haal hem weg. Zulke tekens komen vaak mee met tekst uit Word of een website."
+            ),
+            at: Some((n, column)),
+        };
+    }
+    if raw.contains("found unknown escape character") {
+        return explain(
+            "Tussen dubbele aanhalingstekens heeft een backslash (\\) een speciale betekenis.",
+            "Zet de waarde tussen enkele aanhalingstekens ('...'), of schrijf twee backslashes (\\\\).",
+        );
+    }
+    if raw.contains("unknown anchor")
+        || raw.contains("did not find expected alphabetic or numeric character")
+    {
+        return explain(
+            "Een waarde die begint met * of & leest YAML als een verwijzing naar een andere waarde.",
+            "Zet de hele waarde tussen aanhalingstekens, bijvoorbeeld: titel: \"*Nieuw* Sporten in de buurt\".",
+        );
+    }
+    if raw.contains("did not find expected ',' or ']'") {
+        return Explanation {
+            at: unclosed(&near, &text, '[', ']'),
+            ..explain(
+                "Een lijst tussen [ en ] is niet goed afgesloten, of er staat iets in dat er niet in hoort.",
+                "Zet komma's tussen de waarden en sluit de lijst op dezelfde regel af met ]. Staat er een aanhalingsteken in een waarde? Zet er dan de andere soort omheen, bijvoorbeeld: 'Hulp \"thuis\"'.",
+            )
+        };
+    }
+    if raw.contains("did not find expected ',' or '}'") {
+        return Explanation {
+            at: unclosed(&near, &text, '{', '}'),
+            ..explain(
+                "Een groep tussen { en } is niet goed afgesloten, of er staat iets in dat er niet in hoort.",
+                "Zet komma's tussen de onderdelen en sluit de groep op dezelfde regel af met }, bijvoorbeeld: leeftijd: {van: 4, tot: 12}.",
+            )
+        };
+    }
+    let no_colon = raw.contains("could not find expected ':'");
+    if no_colon || raw.contains("mapping values are not allowed") {
+        let missing = "Schrijf een dubbele punt en een spatie achter de sleutel, bijvoorbeeld: trefwoorden: hulp.";
+        if let Some(previous) = missing_colon_before(&lines, line) {
+            return Explanation {
+                at: Some((previous, 1)),
+                ..explain(
+                    "Op deze regel mist de dubbele punt (:) achter de sleutel.",
+                    missing,
+                )
+            };
+        }
+        if no_colon {
+            return explain(
+                "Hier mist een dubbele punt (:) achter een sleutel.",
+                missing,
+            );
+        }
+        return explain(
+            "Er staat een dubbele punt (:) op een plek waar dat niet mag.",
+            colon,
+        );
+    }
+    if raw.contains("did not find expected key") || raw.contains("did not find expected '-'") {
+        return explain(
             "De inspringing klopt niet: een regel staat verder of minder ver naar rechts dan verwacht.",
             "Gebruik spaties (geen tabs) en laat regels die bij elkaar horen op dezelfde plek beginnen.",
-        )
-    } else if raw.contains("found character that cannot start any token") {
-        (
+        );
+    }
+    if raw.contains("found character that cannot start any token") {
+        return explain(
             "Er staat een teken dat hier niet mag (bijvoorbeeld een tab, @ of `).",
             "Vervang tabs door spaties en zet waarden met bijzondere tekens tussen aanhalingstekens.",
-        )
-    } else if raw.contains("found unexpected end of stream")
+        );
+    }
+    if raw.contains("found unexpected end of stream")
         || raw.contains("unclosed quote")
-        || raw.contains("found unknown escape")
         || raw.contains("while scanning a quoted scalar")
     {
-        (
+        return explain(
             "Er mist een afsluitend aanhalingsteken.",
             "Zet aan het einde van de waarde hetzelfde aanhalingsteken (\" of ') als aan het begin.",
-        )
-    } else if raw.contains("block sequence entries are not allowed") {
-        (
+        );
+    }
+    if raw.contains("block sequence entries are not allowed") {
+        return explain(
             "Een lijst (regels met '-') staat op een plek waar dat niet mag.",
             "Zet de lijst op een nieuwe regel onder de sleutel, ingesprongen met twee spaties.",
-        )
-    } else if raw.contains("tab") {
-        (
+        );
+    }
+    if raw.contains("tab") {
+        return explain(
             "Er staat een tab in de inspringing.",
             "Gebruik alleen spaties om in te springen.",
-        )
-    } else {
-        ("De gegevens bovenaan zijn geen geldige YAML.", colon)
+        );
+    }
+    explain("De gegevens bovenaan zijn geen geldige YAML.", colon)
+}
+
+/// The line before `line` when it is a key without its colon: a line of
+/// plain words at the same indentation as `line`, which starts a key. The
+/// parser then reads both lines as one key and stops at the second colon.
+fn missing_colon_before(lines: &[&str], line: usize) -> Option<usize> {
+    let previous = line.checked_sub(1).filter(|&n| n >= 1)?;
+    let (before, at) = (lines.get(previous - 1)?, lines.get(line - 1)?);
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let starts_key = at.trim_start().split_once(':').is_some_and(|(key, _)| {
+        !key.is_empty() && key.chars().all(|c| c.is_alphanumeric() || c == '_')
+    });
+    let plain = |l: &str| {
+        let l = l.trim();
+        !l.is_empty() && !l.contains(':') && !l.starts_with(['#', '-', '[', '{', '"', '\''])
     };
-    (
-        format!("{message} (YAML: {})", first_sentence(raw)),
-        hint.to_string(),
-    )
+    (starts_key && plain(before) && indent(before) == indent(at)).then_some(previous)
+}
+
+/// Where a list or group opens that its line does not close: the parser
+/// notices only on a later line.
+fn unclosed<'a>(
+    near: &[usize],
+    text: &dyn Fn(usize) -> Option<&'a str>,
+    open: char,
+    close: char,
+) -> Option<(usize, usize)> {
+    near.iter().find_map(|&n| {
+        let line = text(n)?;
+        let count = |c: char| line.chars().filter(|&x| x == c).count();
+        (count(open) > count(close))
+            .then(|| line.chars().position(|c| c == open))
+            .flatten()
+            .map(|at| (n, at + 1))
+    })
+}
+
+/// Where the first control character that YAML refuses is: line and column.
+fn control_character(yaml: &str) -> Option<(usize, usize)> {
+    yaml.lines().enumerate().find_map(|(i, line)| {
+        line.chars()
+            .position(|c| c.is_control() && c != '\t')
+            .map(|at| (i + 1, at + 1))
+    })
 }
 
 fn first_sentence(raw: &str) -> &str {
@@ -571,6 +778,11 @@ impl Positions {
             first_line,
             map: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The text of line `line` of the file, when it is one of these lines.
+    pub fn line(&self, line: usize) -> Option<&str> {
+        self.yaml.lines().nth(line.checked_sub(self.first_line)?)
     }
 
     /// The position of a key, or of its nearest recorded parent.
@@ -718,6 +930,61 @@ mod tests {
         let err = parse_yaml("x.md", "titel: a\nsamenvatting: b: c\n", 2).unwrap_err();
         assert_eq!(err.line, 3);
         assert!(err.message.contains("dubbele punt"), "{}", err.message);
+    }
+
+    #[test]
+    fn pasted_characters_are_blamed_only_where_they_break_yaml() {
+        // A hard space inside a value and an apostrophe are fine...
+        assert!(parse_yaml("x.md", "titel: baby’s 0546\u{a0}000\n", 2).is_ok());
+        // ...and beside another mistake they are not what gets the blame.
+        for yaml in ["titel: baby’s: fijn\n", "titel: 0546\u{a0}000: x\n"] {
+            let err = parse_yaml("x.md", yaml, 2).unwrap_err();
+            assert!(
+                err.message.starts_with("Er staat een dubbele punt (:)"),
+                "{yaml}: {}",
+                err.message
+            );
+        }
+        let parsed = parse_yaml("x.md", "titel: a\nleeftijd:\n\u{2007}\u{2007}van: 4\n", 2);
+        assert!(
+            parsed.is_ok(),
+            "a hard space in the indentation is a key to YAML"
+        );
+        let err = parse_yaml("x.md", "titel:\u{202f}a\nsamenvatting: b\n", 2).unwrap_err();
+        assert_eq!((err.line, err.column), (2, 7));
+        assert!(err.hint.as_deref().unwrap().contains("harde spatie"));
+    }
+
+    #[test]
+    fn a_missing_colon_is_blamed_on_its_line_not_on_a_value_that_goes_on() {
+        let err = parse_yaml("x.md", "titel: a\ntoegang vrij\nsamenvatting: b\n", 2).unwrap_err();
+        assert_eq!((err.line, err.column), (3, 1));
+        assert!(
+            err.message
+                .starts_with("Op deze regel mist de dubbele punt")
+        );
+        let continued = "samenvatting: Een lange zin\n  die doorloopt\n  en nog: iets\n";
+        let err = parse_yaml("x.md", continued, 2).unwrap_err();
+        assert_eq!(err.line, 4);
+        assert!(
+            err.message.starts_with("Er staat een dubbele punt (:)"),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
+    fn an_unclosed_list_is_located_where_it_opens() {
+        let err = parse_yaml(
+            "x.md",
+            "titel: a\nthemas: [pesten, school\ntoegang: vrij\n",
+            2,
+        )
+        .unwrap_err();
+        assert_eq!((err.line, err.column), (3, 9));
+        let err = parse_yaml("x.md", "leeftijd: {van: 4\ntoegang: vrij\n", 2).unwrap_err();
+        assert_eq!((err.line, err.column), (2, 11));
+        assert!(err.message.starts_with("Een groep tussen {"));
     }
 
     #[test]

@@ -10,7 +10,9 @@ use serde::de::DeserializeOwned;
 use serde_yaml::{Mapping, Value};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Position};
-use crate::load::{Document, Kind, RawSite, SourceFile, is_slug};
+use crate::load::{
+    CURLY_QUOTES_HINT, Document, Kind, RawSite, SourceFile, has_curly_quotes, is_slug, odd_space,
+};
 use crate::model::{Aanbieder, Aanbod, Aanmelden, Pagina, Site, SiteConfig, Source, Status};
 use crate::schema::{self, Field, Type, Vocab};
 
@@ -629,10 +631,17 @@ impl Checker<'_> {
             Value::Mapping(_) => "een groep sleutels",
             Value::Tagged(_) => "een waarde met een tag (!)",
         };
+        // `“Hulp: nu”` is a key and its value to YAML: curled quotes quote nothing.
+        let line = self.doc.positions.value(path).line;
+        let hint = if self.doc.positions.line(line).is_some_and(has_curly_quotes) {
+            format!("Staan er krullende aanhalingstekens (“ ”) om de waarde? {CURLY_QUOTES_HINT}")
+        } else {
+            type_hint(expected)
+        };
         self.error(
             path,
             format!("Hier hoort {expected}, maar er staat {found}."),
-            Some(type_hint(expected)),
+            Some(hint),
         );
         None
     }
@@ -765,21 +774,33 @@ impl Checker<'_> {
                     ok = false;
                     let at = self.doc.positions.key(&child);
                     let keys = fields.iter().map(|f| f.key);
-                    let hint = match nearest(key, keys) {
-                        Some(n) => format!("Bedoel je '{n}'?"),
-                        None => format!(
-                            "Toegestane sleutels hier: {}.",
-                            fields.iter().map(|f| f.key).collect::<Vec<_>>().join(", ")
-                        ),
+                    let (message, hint) = if let Some(name) = key.chars().find_map(odd_space) {
+                        // Pasted text: a hard space in the indentation makes
+                        // the rest of the line a key of its own.
+                        let visible =
+                            key.trim_matches(|c: char| c == ' ' || odd_space(c).is_some());
+                        (
+                            format!(
+                                "In of voor de sleutel '{visible}' staat een {name}: een teken dat op een spatie lijkt, maar voor YAML geen spatie is."
+                            ),
+                            format!(
+                                "Typ de spaties aan het begin van de regel opnieuw, en vervang de {name} door een gewone spatie of haal hem weg. Zulke tekens komen vaak mee met tekst uit Word of een website."
+                            ),
+                        )
+                    } else {
+                        let hint = match nearest(key, keys) {
+                            Some(n) => format!("Bedoel je '{n}'?"),
+                            None => format!(
+                                "Toegestane sleutels hier: {}.",
+                                fields.iter().map(|f| f.key).collect::<Vec<_>>().join(", ")
+                            ),
+                        };
+                        (format!("De sleutel '{key}' is onbekend."), hint)
                     };
                     self.diagnostics.push(
-                        Diagnostic::error(
-                            self.file,
-                            at,
-                            format!("De sleutel '{key}' is onbekend."),
-                        )
-                        .key(child)
-                        .hint(hint),
+                        Diagnostic::error(self.file, at, message)
+                            .key(child)
+                            .hint(hint),
                     );
                 }
             }

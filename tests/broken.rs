@@ -314,6 +314,114 @@ fn cases() -> Vec<Case> {
             Some("telefoon"),
             "Er is geen manier om contact op te nemen.",
         ),
+        // Text pasted from Word, an e-mail or a website.
+        case(
+            "content/aanbod/krullende-aanhalingstekens.md",
+            replace(
+                offer("Krullend"),
+                "samenvatting",
+                "samenvatting: “Hulp: nu”",
+            ) + end,
+            "4:15",
+            None,
+            "Hier staan krullende aanhalingstekens (“ ”). Voor YAML zijn dat gewone letters, geen aanhalingstekens. (YAML: mapping values are not allowed in this context)",
+        ),
+        case(
+            "content/aanbod/krullend-in-lijst.md",
+            offer("Krullend in een lijst") + "trefwoorden: [“Hulp: nu”]\n" + end,
+            "11:21",
+            Some("trefwoorden[0]"),
+            "Hier hoort een tekst, maar er staat een groep sleutels.",
+        ),
+        case(
+            "content/aanbod/harde-spatie-inspringing.md",
+            offer("Harde spatie") + "leeftijd:\n\u{a0}\u{a0}van: 4\n" + end,
+            "12:1",
+            Some("\u{a0}\u{a0}van"),
+            "In of voor de sleutel 'van' staat een harde spatie: een teken dat op een spatie lijkt, maar voor YAML geen spatie is.",
+        ),
+        case(
+            "content/aanbod/harde-spatie-na-dubbele-punt.md",
+            replace(
+                offer("Harde spatie na de dubbele punt"),
+                "toegang",
+                "toegang:\u{a0}vrij",
+            ) + end,
+            "8:9",
+            None,
+            "Hier staat een teken dat op een spatie lijkt, maar voor YAML geen spatie is. (YAML: could not find expected ':')",
+        ),
+        case(
+            "content/aanbod/dubbele-punt-vergeten.md",
+            replace(offer("Vergeten"), "toegang", "toegang vrij") + end,
+            "8:1",
+            None,
+            "Op deze regel mist de dubbele punt (:) achter de sleutel. (YAML: could not find expected ':')",
+        ),
+        case(
+            "content/aanbod/lijst-niet-gesloten.md",
+            replace(offer("Open lijst"), "themas", "themas: [opvoeden") + end,
+            "5:9",
+            None,
+            "Een lijst tussen [ en ] is niet goed afgesloten, of er staat iets in dat er niet in hoort. (YAML: did not find expected ',' or ']')",
+        ),
+        case(
+            "content/aanbod/sterretje.md",
+            offer("*Nieuw* Opvoeden") + end,
+            "2:14",
+            None,
+            "Een waarde die begint met * of & leest YAML als een verwijzing naar een andere waarde. (YAML: did not find expected alphabetic or numeric character)",
+        ),
+        case(
+            "content/aanbod/backslash.md",
+            replace(
+                offer("Backslash"),
+                "samenvatting",
+                "samenvatting: \"Hulp\\nu\\q\"",
+            ) + end,
+            "4:23",
+            None,
+            "Tussen dubbele aanhalingstekens heeft een backslash (\\) een speciale betekenis. (YAML: found unknown escape character)",
+        ),
+        case(
+            "content/aanbod/stuurteken.md",
+            replace(
+                offer("Stuurteken"),
+                "samenvatting",
+                "samenvatting: Een\u{7} zin.",
+            ) + end,
+            "4:18",
+            None,
+            "Er staat een onzichtbaar stuurteken in de gegevens, vaak meegekopieerd uit een ander programma. (YAML: control characters are not allowed at position 54)",
+        ),
+        // Documents that would take a parser's memory or stack.
+        case(
+            "content/aanbod/verwijzingen.md",
+            format!(
+                "---\na: &a [x, x, x, x, x, x, x, x, x]\n{}",
+                (b'b'..=b'h')
+                    .map(|c| {
+                        let (name, before) = (c as char, (c - 1) as char);
+                        format!(
+                            "{name}: &{name} [{}]\n",
+                            vec![format!("*{before}"); 9].join(", ")
+                        )
+                    })
+                    .collect::<String>()
+            ) + end,
+            "2:1",
+            None,
+            "De verwijzingen met & en * maken de gegevens veel te groot. (YAML: repetition limit exceeded)",
+        ),
+        case(
+            "content/aanbod/te-diep.md",
+            offer("Te diep")
+                + &format!("trefwoorden: {}{}\n", "[".repeat(200), "]".repeat(200))
+                + end,
+            "11:141",
+            None,
+            "De gegevens zijn te diep in elkaar gezet: te veel [ of { binnen elkaar. (YAML: recursion limit exceeded)",
+        ),
     ]
 }
 

@@ -262,7 +262,7 @@ fn a_site_with_errors_still_lists_stale_entries_and_says_links_were_skipped() {
     );
     assert!(
         run.stdout.contains(
-            "content/aanbod/kapot.md:3:1: fout: De gegevens bovenaan zijn geen geldige YAML."
+            "content/aanbod/kapot.md:2:8: fout: Een lijst tussen [ en ] is niet goed afgesloten"
         ),
         "{}",
         run.stdout
