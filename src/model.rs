@@ -4,6 +4,23 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+/// The months as pages write dates ("3 februari 2027") and as editors
+/// sometimes type them.
+pub const DUTCH_MONTHS: [&str; 12] = [
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+];
+
 /// The address of an offer's page, as the content model gives it.
 pub fn offer_url(slug: &str) -> String {
     format!("/aanbod/{slug}/")

@@ -20,8 +20,8 @@ use walkdir::WalkDir;
 use crate::diagnostics::{Diagnostic, Diagnostics, Position, display_path};
 use crate::jsonld;
 use crate::model::{
-    Aanbieder, Aanbod, Aanmelden, Kosten, Openingstijden, Site, Status, offer_url, pagina_url,
-    provider_url,
+    Aanbieder, Aanbod, Aanmelden, DUTCH_MONTHS, Kosten, Openingstijden, Site, Status, offer_url,
+    pagina_url, provider_url,
 };
 
 static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
@@ -266,27 +266,12 @@ fn error_chain(err: &dyn std::error::Error) -> String {
     message
 }
 
-const MONTHS: [&str; 12] = [
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-];
-
 /// "3 februari 2027".
 pub fn dutch_date(date: NaiveDate) -> String {
     format!(
         "{} {} {}",
         date.day(),
-        MONTHS[date.month0() as usize],
+        DUTCH_MONTHS[date.month0() as usize],
         date.year()
     )
 }

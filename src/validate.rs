@@ -13,7 +13,9 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Position};
 use crate::load::{
     CURLY_QUOTES_HINT, Document, Kind, RawSite, SourceFile, has_curly_quotes, is_slug, odd_space,
 };
-use crate::model::{Aanbieder, Aanbod, Aanmelden, Pagina, Site, SiteConfig, Source, Status};
+use crate::model::{
+    Aanbieder, Aanbod, Aanmelden, DUTCH_MONTHS, Pagina, Site, SiteConfig, Source, Status,
+};
 use crate::schema::{self, Field, Type, Vocab};
 
 /// URL paths that belong to the generator; a free page cannot use them.
@@ -942,7 +944,35 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
             ));
         }
     }
+    if let Some((year, month, day)) = written_date(text) {
+        return Err(match NaiveDate::from_ymd_opt(year, month, day) {
+            Some(date) => format!("Schrijf de datum in cijfers, met het jaar vooraan: {date}."),
+            None => format!("Die dag bestaat niet. {example}"),
+        });
+    }
     Err(example.to_string())
+}
+
+/// A date as people write it: "1 oktober 2026", "ma 1 okt. 2026", "1 mrt 2027".
+fn written_date(text: &str) -> Option<(i32, u32, u32)> {
+    let words: Vec<String> = text
+        .split_whitespace()
+        .map(|w| w.trim_end_matches([',', '.']).to_lowercase())
+        .collect();
+    // A weekday in front ("maandag 1 oktober 2026") changes nothing.
+    let [day, month, year] = &words[words.len().saturating_sub(3)..] else {
+        return None;
+    };
+    if words.len() > 4 {
+        return None;
+    }
+    let month = DUTCH_MONTHS.iter().position(|name| {
+        name == month
+            || (month.len() >= 3 && name.starts_with(month.as_str()))
+            || (month == "mrt" && *name == "maart")
+    })?;
+    let year: i32 = year.parse().ok().filter(|y| (1000..=9999).contains(y))?;
+    Some((year, month as u32 + 1, day.parse().ok()?))
 }
 
 fn parse_time(text: &str) -> Option<String> {
@@ -1247,6 +1277,39 @@ mod tests {
                 .contains("bestaat niet")
         );
         assert!(parse_date("14-05-2026").unwrap_err().contains("2026-05-14"));
+        for written in [
+            "1 oktober 2026",
+            "maandag 1 okt. 2026",
+            "1 Okt 2026",
+            "01 oktober, 2026",
+        ] {
+            assert!(
+                parse_date(written).unwrap_err().ends_with(": 2026-10-01."),
+                "{written}"
+            );
+        }
+        assert!(
+            parse_date("1 mrt 2027")
+                .unwrap_err()
+                .ends_with(": 2027-03-01.")
+        );
+        assert!(
+            parse_date("31 februari 2027")
+                .unwrap_err()
+                .contains("bestaat niet")
+        );
+        for not_a_date in [
+            "1 ok 2026",
+            "oktober 2026",
+            "1 oktober 26",
+            "de 1 oktober 2026 ook",
+        ] {
+            assert_eq!(
+                parse_date(not_a_date).unwrap_err(),
+                "Schrijf een datum als jaar-maand-dag, bijvoorbeeld 2026-05-14.",
+                "{not_a_date}"
+            );
+        }
     }
 
     #[test]
