@@ -421,29 +421,69 @@ pub fn split_front_matter<'a>(
     let mut lines = text.split_inclusive('\n');
     let first = lines.next().unwrap_or_default();
     if first.trim_end() != "---" {
-        return Err(Diagnostic::error(
-            rel,
-            Position::START,
-            "Het bestand begint niet met '---': de gegevens bovenaan (front matter) ontbreken.",
-        )
-        .hint("Zet op de eerste regel alleen '---', daaronder de gegevens en sluit af met nog een regel '---'."));
+        let (message, hint) = if looks_like_fence(first) {
+            (
+                format!(
+                    "De eerste regel moet drie gewone streepjes zijn ('---'), maar er staat '{}'.",
+                    first.trim_end()
+                ),
+                FENCE_HINT,
+            )
+        } else if first.trim().is_empty() && text.trim_start().starts_with("---") {
+            (
+                "Boven de eerste regel '---' staan lege regels.".to_string(),
+                "Haal de lege regels weg: '---' moet op de allereerste regel staan.",
+            )
+        } else {
+            (
+                "Het bestand begint niet met '---': de gegevens bovenaan (front matter) ontbreken."
+                    .to_string(),
+                "Zet op de eerste regel alleen '---', daaronder de gegevens en sluit af met nog een regel '---'.",
+            )
+        };
+        return Err(Diagnostic::error(rel, Position::START, message).hint(hint));
     }
     let yaml_start = first.len();
     let mut offset = yaml_start;
-    for line in lines {
+    let mut near_miss = None;
+    for (number, line) in lines.enumerate() {
         if line.trim_end() == "---" {
             let yaml = &text[yaml_start..offset];
             let body = &text[offset + line.len()..];
             return Ok((yaml, 2, body));
         }
+        if near_miss.is_none() && looks_like_fence(line) {
+            near_miss = Some(number + 2);
+        }
         offset += line.len();
     }
-    Err(Diagnostic::error(
-        rel,
-        Position::START,
-        "De gegevens bovenaan (front matter) worden niet afgesloten met een regel '---'.",
-    )
-    .hint("Zet na de laatste gegevensregel een regel met alleen '---'."))
+    Err(match near_miss {
+        Some(line) => Diagnostic::error(
+            rel,
+            Position::new(line, 1),
+            "Deze regel lijkt het einde van de gegevens bovenaan, maar is niet precies drie gewone streepjes ('---').",
+        )
+        .hint(FENCE_HINT),
+        None => Diagnostic::error(
+            rel,
+            Position::START,
+            "De gegevens bovenaan (front matter) worden niet afgesloten met een regel '---'.",
+        )
+        .hint("Zet na de laatste gegevensregel een regel met alleen '---'."),
+    })
+}
+
+const FENCE_HINT: &str = "Typ drie gewone streepjes: ---. Word en Outlook maken van streepjes soms een lang streepje (— of –).";
+
+/// A line of dashes that is not `---`: too many or too few, or dashes
+/// that Word or Outlook joined into a long one.
+fn looks_like_fence(line: &str) -> bool {
+    let line = line.trim_end();
+    line != "---"
+        && !line.is_empty()
+        && line
+            .chars()
+            .all(|c| matches!(c, '-' | '—' | '–' | '‒' | '―'))
 }
 
 /// Parses YAML that starts on `first_line` of file `rel`.

@@ -394,6 +394,27 @@ fn cases() -> Vec<Case> {
             None,
             "Er staat een onzichtbaar stuurteken in de gegevens, vaak meegekopieerd uit een ander programma. (YAML: control characters are not allowed at position 54)",
         ),
+        case(
+            "content/aanbod/lang-streepje-boven.md",
+            offer("Lang streepje").replacen("---", "—", 1) + end,
+            "1:1",
+            None,
+            "De eerste regel moet drie gewone streepjes zijn ('---'), maar er staat '—'.",
+        ),
+        case(
+            "content/aanbod/lang-streepje-onder.md",
+            offer("Lang streepje onder") + "–––\nTekst.\n",
+            "11:1",
+            None,
+            "Deze regel lijkt het einde van de gegevens bovenaan, maar is niet precies drie gewone streepjes ('---').",
+        ),
+        case(
+            "content/aanbod/lege-regel-boven.md",
+            "\n".to_string() + &offer("Lege regel") + end,
+            "1:1",
+            None,
+            "Boven de eerste regel '---' staan lege regels.",
+        ),
         // Documents that would take a parser's memory or stack.
         case(
             "content/aanbod/verwijzingen.md",
