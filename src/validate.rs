@@ -911,8 +911,11 @@ fn is_scalar(value: &Value) -> bool {
     matches!(value, Value::String(_) | Value::Number(_) | Value::Bool(_))
 }
 
+/// A value as a message quotes it. Characters that look like a space, or
+/// like nothing, are named: "'pesten' is geen thema" would make no sense
+/// to an editor who cannot see the zero-width space that a paste left.
 fn display(value: &Value) -> String {
-    match value {
+    let text = match value {
         Value::String(s) => s.clone(),
         Value::Number(n) => n.to_string(),
         Value::Bool(b) => b.to_string(),
@@ -921,7 +924,16 @@ fn display(value: &Value) -> String {
             .unwrap_or_default()
             .trim()
             .to_string(),
+    };
+    if !text.chars().any(|c| odd_space(c).is_some()) {
+        return text;
     }
+    text.chars()
+        .map(|c| match odd_space(c) {
+            Some(name) => format!("<{name}>"),
+            None => c.to_string(),
+        })
+        .collect()
 }
 
 /// Parses `2026-05-14`; explains other forms.

@@ -415,6 +415,13 @@ fn cases() -> Vec<Case> {
             None,
             "Boven de eerste regel '---' staan lege regels.",
         ),
+        case(
+            "content/aanbod/onzichtbaar-teken.md",
+            replace(offer("Onzichtbaar"), "themas", "themas: [opvoeden\u{200b}]") + end,
+            "5:10",
+            Some("themas[0]"),
+            "'opvoeden<onzichtbaar teken>' is geen bekend thema.",
+        ),
         // Documents that would take a parser's memory or stack.
         case(
             "content/aanbod/verwijzingen.md",
