@@ -385,6 +385,20 @@ impl<'a> LinkChecker<'a> {
                 Some("Gebruik een webadres (https://...), een pad op deze site (/aanbod/naam/), mailto: of tel:.".into()),
             );
         }
+        if own.is_none() && lower.starts_with("www.") {
+            return Resolved::Broken(
+                format!("De link naar '{target}' mist 'https://' aan het begin."),
+                Some(format!(
+                    "Schrijf het webadres helemaal: https://{target}. Zonder https:// zoekt de browser het op deze site."
+                )),
+            );
+        }
+        if own.is_none() && validate::is_email(target) {
+            return Resolved::Broken(
+                format!("De link naar '{target}' is een e-mailadres zonder 'mailto:'."),
+                Some(format!("Schrijf mailto: ervoor: [tekst](mailto:{target}).")),
+            );
+        }
         self.checked += 1;
         let base = url::Url::parse("http://sociale-kaart.invalid").expect("valid base");
         let Ok(resolved) = base.join(page_url).and_then(|page| page.join(target)) else {

@@ -97,13 +97,21 @@ fn broken_internal_links_and_anchors_are_errors_at_their_place() {
         line_of(&test, file, "bestaat-ook-niet"),
         "De link naar '/aanbod/bestaat-ook-niet/' werkt niet: die pagina bestaat niet.",
     );
+    expect(
+        line_of(&test, file, "Zonder https"),
+        "De link naar 'www.example.org/bibliotheek' mist 'https://' aan het begin.",
+    );
+    expect(
+        line_of(&test, file, "Zonder https"),
+        "De link naar 'coach@example.org' is een e-mailadres zonder 'mailto:'.",
+    );
     assert!(
         found
             .iter()
             .any(|(f, _, m)| f == "content/paginas/over.md" && m.contains("'/themas/zwemmen/'"))
     );
     // The good links (relative, own domain, without slash, same page, mailto) pass.
-    assert_eq!(report["errors"], 10, "{found:#?}");
+    assert_eq!(report["errors"], 12, "{found:#?}");
     assert_eq!(report["links"]["skipped"], false);
     assert!(
         report["links"]["internal"].as_u64().unwrap() >= 15,
@@ -127,6 +135,11 @@ fn broken_internal_links_and_anchors_are_errors_at_their_place() {
     );
     assert!(hint("oud-aanbod").contains("staat op 'gestopt'"));
     assert_eq!(hint("zwemless"), "Bedoel je '/aanbod/zwemles/'?");
+    assert!(hint("bibliotheek").contains("https://www.example.org/bibliotheek."));
+    assert_eq!(
+        hint("coach@"),
+        "Schrijf mailto: ervoor: [tekst](mailto:coach@example.org)."
+    );
     assert!(hint("aanmelden-nu").contains("#inhoud"));
     assert_eq!(
         hint("/themas/zwemmen/"),
@@ -223,7 +236,7 @@ fn human_output_groups_findings_and_ends_with_a_summary() {
     assert!(out.contains("Mogelijke dubbelingen (1):\n  content/aanbod/zwemles-kopie.md en content/aanbod/zwemles.md"), "{out}");
     assert!(
         out.trim_end().ends_with(
-            "Gevonden: 10 fouten, 0 waarschuwingen, 3 verouderde items en 1 mogelijke dubbeling."
+            "Gevonden: 12 fouten, 0 waarschuwingen, 3 verouderde items en 1 mogelijke dubbeling."
         ),
         "{out}"
     );
