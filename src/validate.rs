@@ -898,13 +898,23 @@ pub fn nearest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Opt
         .map(|(_, c)| c)
 }
 
+/// A value as text, trimmed, and without the zero-width characters that a
+/// paste can leave: nobody sees them, yet they would make an id unknown and
+/// split a word in two for search.
 fn scalar_text(value: &Value) -> Option<String> {
     match value {
+        Value::String(s) if s.contains(ZERO_WIDTH) => {
+            Some(s.replace(ZERO_WIDTH, "").trim().to_string())
+        }
         Value::String(s) => Some(s.trim().to_string()),
         Value::Number(n) => Some(n.to_string()),
         _ => None,
     }
 }
+
+/// Zero-width space, word joiner and a byte-order mark inside the text.
+/// Zero-width (non-)joiners are left alone: emoji and some scripts need them.
+const ZERO_WIDTH: [char; 3] = ['\u{200b}', '\u{2060}', '\u{feff}'];
 
 /// A text, number or true/false: what a list of ids or words holds.
 fn is_scalar(value: &Value) -> bool {
@@ -1278,6 +1288,14 @@ mod tests {
         ] {
             assert!(!is_dutch_phone(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn zero_width_characters_from_a_paste_are_left_out_of_values() {
+        let value = Value::String(" Opvoed\u{200b}spreekuur\u{feff} ".into());
+        assert_eq!(scalar_text(&value).as_deref(), Some("Opvoedspreekuur"));
+        let joined = Value::String("👩\u{200d}👧".into());
+        assert_eq!(scalar_text(&joined).as_deref(), Some("👩\u{200d}👧"));
     }
 
     #[test]

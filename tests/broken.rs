@@ -417,10 +417,10 @@ fn cases() -> Vec<Case> {
         ),
         case(
             "content/aanbod/onzichtbaar-teken.md",
-            replace(offer("Onzichtbaar"), "themas", "themas: [opvoeden\u{200b}]") + end,
+            replace(offer("Onzichtbaar"), "themas", "themas: [opvoe\u{a0}den]") + end,
             "5:10",
             Some("themas[0]"),
-            "'opvoeden<onzichtbaar teken>' is geen bekend thema.",
+            "'opvoe<harde spatie>den' is geen bekend thema.",
         ),
         // Documents that would take a parser's memory or stack.
         case(
@@ -643,6 +643,22 @@ fn byte_order_mark_and_crlf_are_accepted() {
     site.write("content/aanbod/windows.md", bytes);
     site.build_ok();
     assert!(site.page("/aanbod/windows/").contains("Windows"));
+}
+
+#[test]
+fn zero_width_characters_from_a_paste_are_dropped_from_the_data() {
+    let site = SiteTest::from_fixture("minimaal");
+    let text = replace(
+        offer("Opvoed\u{200b}spreekuur"),
+        "themas",
+        "themas: [opvoeden\u{200b}]",
+    );
+    site.write("content/aanbod/geplakt.md", text + "---\n");
+    site.build_ok();
+    let page = site.page("/aanbod/geplakt/");
+    assert!(page.contains("<h1>Opvoedspreekuur</h1>"), "{page}");
+    assert!(!page.contains('\u{200b}'));
+    assert!(site.page("/themas/opvoeden/").contains("/aanbod/geplakt/"));
 }
 
 #[test]
