@@ -150,6 +150,7 @@ fn browser_splits_text_into_words_like_rust() {
         "tab\tnieuwe\nregel—streep–kort 'aanhalingstekens' «citaat»",
         "ЖЁЛТЫЙ Ελληνικά العربية 中文",
         "eenheeelllllaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaangwoord kort",
+        "geplakt: opvoed\u{ad}spreek\u{200b}uur, jeugd\u{2060}zorg\u{feff} en 0546\u{a0}000",
     ];
     let requests: Vec<Json> = texts.iter().map(|t| json!({ "analyze": t })).collect();
     let answers = search::node(&search::repo(), &Json::Array(requests));
@@ -164,6 +165,9 @@ fn browser_splits_text_into_words_like_rust() {
             .collect();
         assert_eq!(rust, js, "words of {text:?}");
     }
+    let pasted = fold(texts[texts.len() - 1]);
+    assert!(words(&pasted).any(|w| w == "opvoedspreekuur"));
+    assert!(words(&pasted).any(|w| w == "jeugdzorg"));
 }
 
 #[test]

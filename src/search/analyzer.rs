@@ -4,8 +4,11 @@
 //! query side of exactly these rules, and the stop words travel to it in the
 //! index's `meta.json`, so that the two cannot drift apart:
 //!
-//! 1. **Fold**: Unicode NFKD, drop every combining mark, lower-case
-//!    ("Coördinatie" → "coordinatie", "ĳ" → "ij").
+//! 1. **Fold**: Unicode NFKD, drop every combining mark and the invisible
+//!    characters that pasted text hides inside words ([`INVISIBLE`]: soft
+//!    hyphen, zero-width space, word joiner, byte-order mark), lower-case
+//!    ("Coördinatie" → "coordinatie", "ĳ" → "ij", "opvoed\u{ad}spreekuur"
+//!    → "opvoedspreekuur").
 //! 2. **Split** into words: maximal runs of alphabetic or numeric characters
 //!    (Rust's `char::is_alphanumeric`, JavaScript's `[\p{Alphabetic}\p{N}]`);
 //!    words longer than [`MAX_WORD_CHARS`] are dropped.
@@ -63,7 +66,12 @@ static STOP_SET: LazyLock<FnvHashSet<&'static str>> =
 
 static STEMMER: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::Dutch));
 
-/// Step 1: NFKD, without combining marks, lower case.
+/// Characters that split a word in two for [`words`] while nobody sees
+/// them; they come with text pasted from websites and word processors.
+pub const INVISIBLE: [char; 4] = ['\u{ad}', '\u{200b}', '\u{2060}', '\u{feff}'];
+
+/// Step 1: NFKD, without combining marks and [`INVISIBLE`] characters,
+/// lower case.
 pub fn fold(text: &str) -> Cow<'_, str> {
     if text.is_ascii() {
         if text.bytes().any(|b| b.is_ascii_uppercase()) {
@@ -89,6 +97,9 @@ fn fold_char_by_char(text: &str) -> Option<String> {
             folded.push(c.to_ascii_lowercase());
             continue;
         }
+        if INVISIBLE.contains(&c) {
+            continue;
+        }
         unicode_normalization::char::decompose_compatible(c, |d| {
             if d == 'Σ' {
                 sigma = true;
@@ -101,7 +112,12 @@ fn fold_char_by_char(text: &str) -> Option<String> {
 }
 
 fn fold_whole(text: &str) -> String {
-    let stripped: String = text.nfkd().filter(|c| !is_combining_mark(*c)).collect();
+    let stripped: String = text
+        .chars()
+        .filter(|c| !INVISIBLE.contains(c))
+        .nfkd()
+        .filter(|c| !is_combining_mark(*c))
+        .collect();
     stripped.to_lowercase()
 }
 
@@ -265,6 +281,10 @@ mod tests {
     fn folding_removes_accents_and_case() {
         assert_eq!(fold("Coördinatie Één"), "coordinatie een");
         assert_eq!(fold("ĳsbaan"), "ijsbaan");
+        assert_eq!(
+            fold("Opvoed\u{ad}spreek\u{200b}uur\u{2060}\u{feff}"),
+            "opvoedspreekuur"
+        );
         assert_eq!(
             words("ib'er, ex-partner 18+").collect::<Vec<_>>(),
             ["ib", "er", "ex", "partner", "18"]

@@ -21,9 +21,9 @@
   const WORD = /[\p{Alphabetic}\p{N}]+/gu;
   const ASCII = /^[\x00-\x7f]*$/;
 
-  /** NFKD, without combining marks, lower case. */
+  /** NFKD, without combining marks and invisible characters (soft hyphen, zero-width space, word joiner, byte-order mark), lower case. */
   function fold(text) {
-    return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
+    return text.replace(/[\u00AD\u200B\u2060\uFEFF]/g, '').normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
   }
 
   /** The words of folded text. */
