@@ -922,8 +922,8 @@ fn is_scalar(value: &Value) -> bool {
 }
 
 /// A value as a message quotes it. Characters that look like a space, or
-/// like nothing, are named: "'pesten' is geen thema" would make no sense
-/// to an editor who cannot see the zero-width space that a paste left.
+/// like nothing, are named: "'opvoe den' is geen thema" does not tell an
+/// editor that the space in it is a hard one that a paste left.
 fn display(value: &Value) -> String {
     let text = match value {
         Value::String(s) => s.clone(),
