@@ -560,12 +560,18 @@ pub fn has_curly_quotes(line: &str) -> bool {
     line.contains(CURLY_QUOTES)
 }
 
+/// Zero-width space, word joiner and a byte-order mark inside the text:
+/// pasted, never seen, and never meant. Zero-width (non-)joiners are not
+/// here: emoji and some scripts need them.
+pub const ZERO_WIDTH: [char; 3] = ['\u{200b}', '\u{2060}', '\u{feff}'];
+
 /// The name of a character that looks like a space, or like nothing, but
 /// is not the space that YAML separates and indents with.
 pub fn odd_space(c: char) -> Option<&'static str> {
     match c {
         '\u{a0}' | '\u{2007}' | '\u{202f}' => Some("harde spatie"),
-        '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' => Some("onzichtbaar teken"),
+        '\u{200c}' | '\u{200d}' => Some("onzichtbaar teken"),
+        c if ZERO_WIDTH.contains(&c) => Some("onzichtbaar teken"),
         '\t' | '\n' | '\r' | ' ' => None,
         c if c.is_whitespace() => Some("bijzondere spatie"),
         _ => None,
@@ -671,7 +677,7 @@ fn explain_yaml_error(raw: &str, yaml: &str, line: usize) -> Explanation {
     }
     if raw.contains("did not find expected ',' or ']'") {
         return Explanation {
-            at: unclosed(&near, &text, '[', ']'),
+            at: unclosed(&lines, &near, '[', ']'),
             ..explain(
                 "Een lijst tussen [ en ] is niet goed afgesloten, of er staat iets in dat er niet in hoort.",
                 "Zet komma's tussen de waarden en sluit de lijst op dezelfde regel af met ]. Staat er een aanhalingsteken in een waarde? Zet er dan de andere soort omheen, bijvoorbeeld: 'Hulp \"thuis\"'.",
@@ -680,7 +686,7 @@ fn explain_yaml_error(raw: &str, yaml: &str, line: usize) -> Explanation {
     }
     if raw.contains("did not find expected ',' or '}'") {
         return Explanation {
-            at: unclosed(&near, &text, '{', '}'),
+            at: unclosed(&lines, &near, '{', '}'),
             ..explain(
                 "Een groep tussen { en } is niet goed afgesloten, of er staat iets in dat er niet in hoort.",
                 "Zet komma's tussen de onderdelen en sluit de groep op dezelfde regel af met }, bijvoorbeeld: leeftijd: {van: 4, tot: 12}.",
@@ -765,14 +771,9 @@ fn missing_colon_before(lines: &[&str], line: usize) -> Option<usize> {
 
 /// Where a list or group opens that its line does not close: the parser
 /// notices only on a later line.
-fn unclosed<'a>(
-    near: &[usize],
-    text: &dyn Fn(usize) -> Option<&'a str>,
-    open: char,
-    close: char,
-) -> Option<(usize, usize)> {
+fn unclosed(lines: &[&str], near: &[usize], open: char, close: char) -> Option<(usize, usize)> {
     near.iter().find_map(|&n| {
-        let line = text(n)?;
+        let line = lines.get(n.checked_sub(1)?)?;
         let count = |c: char| line.chars().filter(|&x| x == c).count();
         (count(open) > count(close))
             .then(|| line.chars().position(|c| c == open))

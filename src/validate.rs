@@ -11,7 +11,8 @@ use serde_yaml::{Mapping, Value};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Position};
 use crate::load::{
-    CURLY_QUOTES_HINT, Document, Kind, RawSite, SourceFile, has_curly_quotes, is_slug, odd_space,
+    CURLY_QUOTES_HINT, Document, Kind, RawSite, SourceFile, ZERO_WIDTH, has_curly_quotes, is_slug,
+    odd_space,
 };
 use crate::model::{
     Aanbieder, Aanbod, Aanmelden, DUTCH_MONTHS, Pagina, Site, SiteConfig, Source, Status,
@@ -775,7 +776,6 @@ impl Checker<'_> {
                 None => {
                     ok = false;
                     let at = self.doc.positions.key(&child);
-                    let keys = fields.iter().map(|f| f.key);
                     let (message, hint) = if let Some(name) = key.chars().find_map(odd_space) {
                         // Pasted text: a hard space in the indentation makes
                         // the rest of the line a key of its own.
@@ -790,7 +790,7 @@ impl Checker<'_> {
                             ),
                         )
                     } else {
-                        let hint = match nearest(key, keys) {
+                        let hint = match nearest(key, fields.iter().map(|f| f.key)) {
                             Some(n) => format!("Bedoel je '{n}'?"),
                             None => format!(
                                 "Toegestane sleutels hier: {}.",
@@ -903,7 +903,7 @@ pub fn nearest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Opt
 /// split a word in two for search.
 fn scalar_text(value: &Value) -> Option<String> {
     match value {
-        Value::String(s) if s.contains(ZERO_WIDTH) => {
+        Value::String(s) if !s.is_ascii() && s.contains(ZERO_WIDTH) => {
             Some(s.replace(ZERO_WIDTH, "").trim().to_string())
         }
         Value::String(s) => Some(s.trim().to_string()),
@@ -911,10 +911,6 @@ fn scalar_text(value: &Value) -> Option<String> {
         _ => None,
     }
 }
-
-/// Zero-width space, word joiner and a byte-order mark inside the text.
-/// Zero-width (non-)joiners are left alone: emoji and some scripts need them.
-const ZERO_WIDTH: [char; 3] = ['\u{200b}', '\u{2060}', '\u{feff}'];
 
 /// A text, number or true/false: what a list of ids or words holds.
 fn is_scalar(value: &Value) -> bool {
@@ -982,7 +978,7 @@ fn written_date(text: &str) -> Option<(i32, u32, u32)> {
         .map(|w| w.trim_end_matches([',', '.']).to_lowercase())
         .collect();
     // A weekday in front ("maandag 1 oktober 2026") changes nothing.
-    let [day, month, year] = &words[words.len().saturating_sub(3)..] else {
+    let [.., day, month, year] = words.as_slice() else {
         return None;
     };
     if words.len() > 4 {

@@ -5,7 +5,7 @@
 //! index's `meta.json`, so that the two cannot drift apart:
 //!
 //! 1. **Fold**: Unicode NFKD, drop every combining mark and the invisible
-//!    characters that pasted text hides inside words ([`INVISIBLE`]: soft
+//!    characters that pasted text hides inside words ([`is_invisible`]: soft
 //!    hyphen, zero-width space, word joiner, byte-order mark), lower-case
 //!    ("Coördinatie" → "coordinatie", "ĳ" → "ij", "opvoed\u{ad}spreekuur"
 //!    → "opvoedspreekuur").
@@ -29,6 +29,8 @@ use fnv::FnvHashSet;
 use rust_stemmers::{Algorithm, Stemmer};
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
+
+use crate::load::ZERO_WIDTH;
 
 /// Longer "words" are codes or garbage, not something anyone types.
 pub const MAX_WORD_CHARS: usize = 40;
@@ -66,11 +68,14 @@ static STOP_SET: LazyLock<FnvHashSet<&'static str>> =
 
 static STEMMER: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::Dutch));
 
-/// Characters that split a word in two for [`words`] while nobody sees
-/// them; they come with text pasted from websites and word processors.
-pub const INVISIBLE: [char; 4] = ['\u{ad}', '\u{200b}', '\u{2060}', '\u{feff}'];
+/// Whether `c` would split a word in two for [`words`] while nobody sees
+/// it: a soft hyphen, or one of the zero-width characters that come with
+/// text pasted from websites and word processors.
+pub fn is_invisible(c: char) -> bool {
+    c == '\u{ad}' || ZERO_WIDTH.contains(&c)
+}
 
-/// Step 1: NFKD, without combining marks and [`INVISIBLE`] characters,
+/// Step 1: NFKD, without combining marks and [`is_invisible`] characters,
 /// lower case.
 pub fn fold(text: &str) -> Cow<'_, str> {
     if text.is_ascii() {
@@ -97,7 +102,7 @@ fn fold_char_by_char(text: &str) -> Option<String> {
             folded.push(c.to_ascii_lowercase());
             continue;
         }
-        if INVISIBLE.contains(&c) {
+        if is_invisible(c) {
             continue;
         }
         unicode_normalization::char::decompose_compatible(c, |d| {
@@ -114,7 +119,7 @@ fn fold_char_by_char(text: &str) -> Option<String> {
 fn fold_whole(text: &str) -> String {
     let stripped: String = text
         .chars()
-        .filter(|c| !INVISIBLE.contains(c))
+        .filter(|&c| !is_invisible(c))
         .nfkd()
         .filter(|c| !is_combining_mark(*c))
         .collect();
