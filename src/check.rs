@@ -41,7 +41,12 @@ pub struct CheckReport {
     pub stale: Vec<StaleEntry>,
     /// `controle.max_dagen`: after how many days an entry is stale.
     pub stale_after_days: i64,
+    /// Every pair of offers that look alike.
     pub duplicates: Vec<Duplicate>,
+    /// The same pairs joined into groups: offers that look alike, directly
+    /// or through another, listed once. An offer entered five times is one
+    /// group rather than ten pairs.
+    pub duplicate_groups: Vec<DuplicateGroup>,
     pub links: LinkCounts,
 }
 
@@ -72,6 +77,13 @@ pub struct Duplicate {
     /// Similarity of the titles and of the summaries, 0 to 1.
     pub title_similarity: f64,
     pub summary_similarity: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DuplicateGroup {
+    /// In path order, with the title of each.
+    pub files: Vec<String>,
+    pub titles: Vec<String>,
 }
 
 fn serialize_diagnostics<S: serde::Serializer>(d: &Diagnostics, s: S) -> Result<S::Ok, S::Error> {
@@ -134,21 +146,13 @@ pub fn print_human(report: &CheckReport, root: &Path) {
         }
         text.push_str("  Tip: controleer of alles nog klopt en zet de datum van vandaag bij laatst_gecontroleerd.\n");
     }
-    if !report.duplicates.is_empty() {
+    if !report.duplicate_groups.is_empty() {
         text.push_str(&format!(
             "\nMogelijke dubbelingen ({}):\n",
-            report.duplicates.len()
+            report.duplicate_groups.len()
         ));
-        for d in &report.duplicates {
-            text.push_str(&format!(
-                "  {} en {}\n    \"{}\" en \"{}\": titels {:.0}% en samenvattingen {:.0}% gelijk.\n",
-                d.files[0],
-                d.files[1],
-                d.titles[0],
-                d.titles[1],
-                d.title_similarity * 100.0,
-                d.summary_similarity * 100.0
-            ));
+        for group in &report.duplicate_groups {
+            push_duplicate_group(&mut text, group, &report.duplicates);
         }
         text.push_str(
             "  Tip: is het hetzelfde aanbod? Voeg de bestanden samen en haal er één weg.\n",
@@ -177,12 +181,49 @@ pub fn print_human(report: &CheckReport, root: &Path) {
         count(shown.warning_count(), "waarschuwing", "waarschuwingen"),
         count(report.stale.len(), "verouderd item", "verouderde items"),
         count(
-            report.duplicates.len(),
+            report.duplicate_groups.len(),
             "mogelijke dubbeling",
             "mogelijke dubbelingen"
         ),
     ));
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
+}
+
+/// How many offers of one group are listed; the JSON report has them all.
+const GROUP_LISTED: usize = 25;
+
+/// Two offers as a pair, with how alike they are; more as a list.
+fn push_duplicate_group(text: &mut String, group: &DuplicateGroup, pairs: &[Duplicate]) {
+    if let [a, b] = group.files.as_slice() {
+        // The pairs are sorted by their files, as a group's files are.
+        let found =
+            pairs.binary_search_by(|d| [d.files[0].as_str(), d.files[1].as_str()].cmp(&[a, b]));
+        if let Ok(d) = found.map(|at| &pairs[at]) {
+            text.push_str(&format!(
+                "  {} en {}\n    \"{}\" en \"{}\": titels {:.0}% en samenvattingen {:.0}% gelijk.\n",
+                d.files[0],
+                d.files[1],
+                d.titles[0],
+                d.titles[1],
+                d.title_similarity * 100.0,
+                d.summary_similarity * 100.0
+            ));
+            return;
+        }
+    }
+    text.push_str(&format!(
+        "  Deze {} items lijken op elkaar:\n",
+        group.files.len()
+    ));
+    for (file, title) in group.files.iter().zip(&group.titles).take(GROUP_LISTED) {
+        text.push_str(&format!("    {file}  \"{title}\"\n"));
+    }
+    if group.files.len() > GROUP_LISTED {
+        text.push_str(&format!(
+            "    en nog {} (alle bestanden staan in --format json)\n",
+            count(group.files.len() - GROUP_LISTED, "item", "items")
+        ));
+    }
 }
 
 fn count(n: usize, one: &str, many: &str) -> String {
@@ -202,9 +243,10 @@ pub fn check(options: &CheckOptions) -> CheckReport {
     let mut report = CheckReport {
         stale: stale_entries(&raw, options.today, stale_after_days),
         stale_after_days,
-        duplicates: likely_duplicates(&raw),
         ..CheckReport::default()
     };
+    report.duplicates = likely_duplicates(&raw);
+    report.duplicate_groups = group_duplicates(&report.duplicates);
     let site = match site {
         Some(site) if !diagnostics.has_errors() => site,
         _ => {
@@ -779,8 +821,9 @@ fn likely_duplicates(raw: &RawSite) -> Vec<Duplicate> {
     }
     let similarity =
         |a: &str, b: &str| strsim::normalized_levenshtein(a, b).max(strsim::sorensen_dice(a, b));
+    let pairs: Vec<(usize, usize)> = pairs.into_iter().collect();
     let mut duplicates: Vec<Duplicate> = pairs
-        .into_iter()
+        .into_par_iter()
         .filter_map(|(a, b)| {
             let (a, b) = (&offers[a], &offers[b]);
             if !a.municipalities.is_empty()
@@ -808,6 +851,45 @@ fn likely_duplicates(raw: &RawSite) -> Vec<Duplicate> {
     duplicates
 }
 
+/// Joins the pairs into groups: two offers are in one group when a chain
+/// of likely pairs connects them.
+fn group_duplicates(duplicates: &[Duplicate]) -> Vec<DuplicateGroup> {
+    let mut titles: BTreeMap<&str, &str> = BTreeMap::new();
+    for d in duplicates {
+        for (file, title) in d.files.iter().zip(&d.titles) {
+            titles.insert(file, title);
+        }
+    }
+    let index: HashMap<&str, usize> = titles.keys().enumerate().map(|(i, f)| (*f, i)).collect();
+    let mut parent: Vec<usize> = (0..titles.len()).collect();
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    for d in duplicates {
+        let a = root(&mut parent, index[d.files[0].as_str()]);
+        let b = root(&mut parent, index[d.files[1].as_str()]);
+        // The smaller index becomes the root, so that a group is named by
+        // its first file whatever order the pairs came in.
+        parent[a.max(b)] = a.min(b);
+    }
+    let mut groups: BTreeMap<usize, DuplicateGroup> = BTreeMap::new();
+    for (i, (file, title)) in titles.into_iter().enumerate() {
+        let group = groups
+            .entry(root(&mut parent, i))
+            .or_insert_with(|| DuplicateGroup {
+                files: Vec::new(),
+                titles: Vec::new(),
+            });
+        group.files.push(file.to_string());
+        group.titles.push(title.to_string());
+    }
+    groups.into_values().collect()
+}
+
 fn title_of(file: &SourceFile) -> String {
     file.front
         .value
@@ -825,6 +907,31 @@ fn round(x: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pairs_join_into_groups_through_a_shared_offer_in_any_order() {
+        let pair = |a: &str, b: &str| Duplicate {
+            files: [a.to_string(), b.to_string()],
+            titles: [a.to_uppercase(), b.to_uppercase()],
+            title_similarity: 1.0,
+            summary_similarity: 1.0,
+        };
+        // d is like b and b like a, though a and d are not alike: one group.
+        let mut pairs = vec![
+            pair("d", "e"),
+            pair("a", "b"),
+            pair("c", "f"),
+            pair("b", "d"),
+        ];
+        for _ in 0..pairs.len() {
+            let groups = group_duplicates(&pairs);
+            let files: Vec<&[String]> = groups.iter().map(|g| g.files.as_slice()).collect();
+            assert_eq!(files, [&["a", "b", "d", "e"][..], &["c", "f"][..]]);
+            assert_eq!(groups[0].titles, ["A", "B", "D", "E"]);
+            assert_eq!(groups[1].titles, ["C", "F"]);
+            pairs.rotate_left(1);
+        }
+    }
 
     #[test]
     fn normalizing_folds_case_accents_and_punctuation() {

@@ -209,6 +209,53 @@ fn likely_duplicates_are_found_but_not_across_municipalities() {
 }
 
 #[test]
+fn an_offer_entered_several_times_is_one_group_not_every_pair() {
+    let test = check_site();
+    let zwemles = test.read("content/aanbod/zwemles.md");
+    // A third and a fourth copy: with the two in the fixture, six pairs.
+    test.write("content/aanbod/zwemles-nieuw.md", &zwemles);
+    test.write(
+        "content/aanbod/zwemles-2027.md",
+        zwemles.replace("Zwemles voor kinderen", "Zwemles voor kinderen 2027"),
+    );
+    let (_, report) = json(&test, &[]);
+    assert_eq!(report["duplicates"].as_array().unwrap().len(), 6);
+    let files = [
+        "content/aanbod/zwemles-2027.md",
+        "content/aanbod/zwemles-kopie.md",
+        "content/aanbod/zwemles-nieuw.md",
+        "content/aanbod/zwemles.md",
+    ];
+    assert_eq!(
+        report["duplicate_groups"],
+        serde_json::json!([{
+            "files": files,
+            "titles": [
+                "Zwemles voor kinderen 2027",
+                "Zwemles voor kinderen!",
+                "Zwemles voor kinderen",
+                "Zwemles voor kinderen",
+            ],
+        }])
+    );
+    let out = test.run(&["check"]).stdout;
+    let listed: Vec<String> = files.iter().map(|f| format!("    {f}  \"")).collect();
+    assert!(
+        out.contains("Mogelijke dubbelingen (1):\n  Deze 4 items lijken op elkaar:\n"),
+        "{out}"
+    );
+    let at: Vec<usize> = listed
+        .iter()
+        .map(|l| out.find(l.as_str()).unwrap())
+        .collect();
+    assert!(at.is_sorted(), "{out}");
+    assert!(
+        out.trim_end().ends_with("en 1 mogelijke dubbeling."),
+        "{out}"
+    );
+}
+
+#[test]
 fn human_output_groups_findings_and_ends_with_a_summary() {
     let test = check_site();
     let run = test.run(&["check"]);
