@@ -934,6 +934,31 @@ mod tests {
     }
 
     #[test]
+    fn a_large_group_lists_its_first_files_and_counts_the_rest() {
+        let files: Vec<String> = (10..40)
+            .map(|n| format!("content/aanbod/kopie-{n}.md"))
+            .collect();
+        let group = DuplicateGroup {
+            titles: files.iter().map(|f| f.to_uppercase()).collect(),
+            files,
+        };
+        let mut text = String::new();
+        push_duplicate_group(&mut text, &group, &[]);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], "  Deze 30 items lijken op elkaar:");
+        assert_eq!(lines.len(), 1 + GROUP_LISTED + 1, "{text}");
+        assert_eq!(
+            lines[1],
+            "    content/aanbod/kopie-10.md  \"CONTENT/AANBOD/KOPIE-10.MD\""
+        );
+        assert!(lines[GROUP_LISTED].contains("kopie-34.md"), "{text}");
+        assert_eq!(
+            lines[GROUP_LISTED + 1],
+            "    en nog 5 items (alle bestanden staan in --format json)"
+        );
+    }
+
+    #[test]
     fn normalizing_folds_case_accents_and_punctuation() {
         assert_eq!(
             normalize("Cursus: Één  ouder-kind!"),
