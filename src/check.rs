@@ -240,13 +240,14 @@ pub fn check(options: &CheckOptions) -> CheckReport {
         .as_ref()
         .and_then(|c| c.value.get("controle")?.get("max_dagen")?.as_i64())
         .unwrap_or(365);
+    let duplicates = likely_duplicates(&raw);
     let mut report = CheckReport {
         stale: stale_entries(&raw, options.today, stale_after_days),
         stale_after_days,
+        duplicate_groups: group_duplicates(&duplicates),
+        duplicates,
         ..CheckReport::default()
     };
-    report.duplicates = likely_duplicates(&raw);
-    report.duplicate_groups = group_duplicates(&report.duplicates);
     let site = match site {
         Some(site) if !diagnostics.has_errors() => site,
         _ => {
