@@ -776,29 +776,7 @@ impl Checker<'_> {
                 None => {
                     ok = false;
                     let at = self.doc.positions.key(&child);
-                    let (message, hint) = if let Some(name) = key.chars().find_map(odd_space) {
-                        // Pasted text: a hard space in the indentation makes
-                        // the rest of the line a key of its own.
-                        let visible =
-                            key.trim_matches(|c: char| c == ' ' || odd_space(c).is_some());
-                        (
-                            format!(
-                                "In of voor de sleutel '{visible}' staat een {name}: een teken dat op een spatie lijkt, maar voor YAML geen spatie is."
-                            ),
-                            format!(
-                                "Typ de spaties aan het begin van de regel opnieuw, en vervang de {name} door een gewone spatie of haal hem weg. Zulke tekens komen vaak mee met tekst uit Word of een website."
-                            ),
-                        )
-                    } else {
-                        let hint = match nearest(key, fields.iter().map(|f| f.key)) {
-                            Some(n) => format!("Bedoel je '{n}'?"),
-                            None => format!(
-                                "Toegestane sleutels hier: {}.",
-                                fields.iter().map(|f| f.key).collect::<Vec<_>>().join(", ")
-                            ),
-                        };
-                        (format!("De sleutel '{key}' is onbekend."), hint)
-                    };
+                    let (message, hint) = unknown_key(key, fields);
                     self.diagnostics.push(
                         Diagnostic::error(self.file, at, message)
                             .key(child)
@@ -896,6 +874,31 @@ pub fn nearest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Opt
         .filter(|(d, c)| *d <= 2.max(c.chars().count() / 3))
         .min_by_key(|(d, c)| (*d, *c))
         .map(|(_, c)| c)
+}
+
+/// The message and hint for a key that `fields` does not have.
+fn unknown_key(key: &str, fields: &[Field]) -> (String, String) {
+    if let Some(name) = key.chars().find_map(odd_space) {
+        // Pasted text: a hard space in the indentation makes the rest of
+        // the line a key of its own.
+        let visible = key.trim_matches(|c: char| c == ' ' || odd_space(c).is_some());
+        return (
+            format!(
+                "In of voor de sleutel '{visible}' staat een {name}: een teken dat op een spatie lijkt, maar voor YAML geen spatie is."
+            ),
+            format!(
+                "Typ de spaties aan het begin van de regel opnieuw, en vervang de {name} door een gewone spatie of haal hem weg. Zulke tekens komen vaak mee met tekst uit Word of een website."
+            ),
+        );
+    }
+    let hint = match nearest(key, fields.iter().map(|f| f.key)) {
+        Some(n) => format!("Bedoel je '{n}'?"),
+        None => format!(
+            "Toegestane sleutels hier: {}.",
+            fields.iter().map(|f| f.key).collect::<Vec<_>>().join(", ")
+        ),
+    };
+    (format!("De sleutel '{key}' is onbekend."), hint)
 }
 
 /// A value as text, trimmed, and without the zero-width characters that a
