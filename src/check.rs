@@ -14,13 +14,15 @@ use pulldown_cmark::{Event, Options, Parser, Tag};
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_yaml::Value;
-use unicode_normalization::UnicodeNormalization;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Position, Stream};
 use crate::load::{self, Kind, RawSite, SourceFile};
 use crate::model::Site;
 use crate::render::Output;
 use crate::{pipeline, validate};
+
+mod duplicates;
+use duplicates::{group_duplicates, likely_duplicates};
 
 pub struct CheckOptions {
     pub root: PathBuf,
@@ -738,201 +740,9 @@ fn stale_entries(raw: &RawSite, today: NaiveDate, max_days: i64) -> Vec<StaleEnt
     stale
 }
 
-/// Lower case, accents folded, punctuation made spaces.
-fn normalize(text: &str) -> String {
-    let folded: String = text
-        .nfd()
-        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
-        .flat_map(char::to_lowercase)
-        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
-        .collect();
-    folded.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// Words too common in titles to pair offers on.
-const COMMON_WORDS: &[&str] = &[
-    "voor", "van", "het", "de", "een", "en", "met", "bij", "in", "op", "aan", "naar", "over", "je",
-    "jouw", "ouders", "kinderen", "jongeren",
-];
-
-/// Offers whose titles and summaries are nearly the same: the same offer
-/// entered twice under different file names. Offers in different
-/// municipalities are not compared, since the same kind of help may
-/// rightly have an entry per municipality.
-fn likely_duplicates(raw: &RawSite) -> Vec<Duplicate> {
-    struct Offer<'a> {
-        file: &'a SourceFile,
-        title: String,
-        summary: String,
-        municipalities: BTreeSet<String>,
-    }
-    let strings = |v: Option<&Value>| -> BTreeSet<String> {
-        match v {
-            Some(Value::String(s)) => [s.clone()].into(),
-            Some(Value::Sequence(items)) => items
-                .iter()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect(),
-            _ => BTreeSet::new(),
-        }
-    };
-    let offers: Vec<Offer> = raw
-        .files
-        .iter()
-        .filter(|f| {
-            f.kind == Kind::Aanbod
-                && f.front.value.get("status").and_then(Value::as_str) != Some("gestopt")
-        })
-        .filter_map(|f| {
-            Some(Offer {
-                file: f,
-                title: normalize(f.front.value.get("titel")?.as_str()?),
-                summary: normalize(
-                    f.front
-                        .value
-                        .get("samenvatting")
-                        .and_then(Value::as_str)
-                        .unwrap_or_default(),
-                ),
-                municipalities: strings(f.front.value.get("gemeenten")),
-            })
-        })
-        .collect();
-    // Only offers that share a title word are compared, so the work grows
-    // with the number of similar offers, not with the square of all offers.
-    let mut by_word: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for (i, offer) in offers.iter().enumerate() {
-        let words: BTreeSet<&str> = offer
-            .title
-            .split(' ')
-            .filter(|w| w.len() >= 3 && !COMMON_WORDS.contains(w))
-            .collect();
-        for word in words {
-            by_word.entry(word).or_default().push(i);
-        }
-    }
-    let mut pairs = BTreeSet::new();
-    for ids in by_word.values().filter(|ids| ids.len() <= 200) {
-        for (n, &a) in ids.iter().enumerate() {
-            for &b in &ids[n + 1..] {
-                pairs.insert((a, b));
-            }
-        }
-    }
-    let similarity =
-        |a: &str, b: &str| strsim::normalized_levenshtein(a, b).max(strsim::sorensen_dice(a, b));
-    let pairs: Vec<(usize, usize)> = pairs.into_iter().collect();
-    let mut duplicates: Vec<Duplicate> = pairs
-        .into_par_iter()
-        .filter_map(|(a, b)| {
-            let (a, b) = (&offers[a], &offers[b]);
-            if !a.municipalities.is_empty()
-                && !b.municipalities.is_empty()
-                && a.municipalities.is_disjoint(&b.municipalities)
-            {
-                return None;
-            }
-            let titles = similarity(&a.title, &b.title);
-            if titles < 0.8 {
-                return None;
-            }
-            let summaries = similarity(&a.summary, &b.summary);
-            let likely =
-                titles >= 0.95 || (titles >= 0.85 && summaries >= 0.6) || summaries >= 0.85;
-            likely.then(|| Duplicate {
-                files: [a.file.path.clone(), b.file.path.clone()],
-                titles: [title_of(a.file), title_of(b.file)],
-                title_similarity: round(titles),
-                summary_similarity: round(summaries),
-            })
-        })
-        .collect();
-    duplicates.sort_by(|x, y| x.files.cmp(&y.files));
-    duplicates
-}
-
-/// Joins the pairs into groups: two offers are in one group when a chain
-/// of likely pairs connects them.
-fn group_duplicates(duplicates: &[Duplicate]) -> Vec<DuplicateGroup> {
-    let mut titles: BTreeMap<&str, &str> = BTreeMap::new();
-    for d in duplicates {
-        for (file, title) in d.files.iter().zip(&d.titles) {
-            titles.insert(file, title);
-        }
-    }
-    let index: HashMap<&str, usize> = titles.keys().enumerate().map(|(i, f)| (*f, i)).collect();
-    let mut parent: Vec<usize> = (0..titles.len()).collect();
-    fn root(parent: &mut [usize], mut i: usize) -> usize {
-        while parent[i] != i {
-            parent[i] = parent[parent[i]];
-            i = parent[i];
-        }
-        i
-    }
-    for d in duplicates {
-        let a = root(&mut parent, index[d.files[0].as_str()]);
-        let b = root(&mut parent, index[d.files[1].as_str()]);
-        // The smaller index becomes the root, so that a group is named by
-        // its first file whatever order the pairs came in.
-        parent[a.max(b)] = a.min(b);
-    }
-    let mut groups: BTreeMap<usize, DuplicateGroup> = BTreeMap::new();
-    for (i, (file, title)) in titles.into_iter().enumerate() {
-        let group = groups
-            .entry(root(&mut parent, i))
-            .or_insert_with(|| DuplicateGroup {
-                files: Vec::new(),
-                titles: Vec::new(),
-            });
-        group.files.push(file.to_string());
-        group.titles.push(title.to_string());
-    }
-    groups.into_values().collect()
-}
-
-fn title_of(file: &SourceFile) -> String {
-    file.front
-        .value
-        .get("titel")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .trim()
-        .to_string()
-}
-
-fn round(x: f64) -> f64 {
-    (x * 100.0).round() / 100.0
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn pairs_join_into_groups_through_a_shared_offer_in_any_order() {
-        let pair = |a: &str, b: &str| Duplicate {
-            files: [a.to_string(), b.to_string()],
-            titles: [a.to_uppercase(), b.to_uppercase()],
-            title_similarity: 1.0,
-            summary_similarity: 1.0,
-        };
-        // d is like b and b like a, though a and d are not alike: one group.
-        let mut pairs = vec![
-            pair("d", "e"),
-            pair("a", "b"),
-            pair("c", "f"),
-            pair("b", "d"),
-        ];
-        for _ in 0..pairs.len() {
-            let groups = group_duplicates(&pairs);
-            let files: Vec<&[String]> = groups.iter().map(|g| g.files.as_slice()).collect();
-            assert_eq!(files, [&["a", "b", "d", "e"][..], &["c", "f"][..]]);
-            assert_eq!(groups[0].titles, ["A", "B", "D", "E"]);
-            assert_eq!(groups[1].titles, ["C", "F"]);
-            pairs.rotate_left(1);
-        }
-    }
 
     #[test]
     fn a_large_group_lists_its_first_files_and_counts_the_rest() {
@@ -956,14 +766,6 @@ mod tests {
         assert_eq!(
             lines[GROUP_LISTED + 1],
             "    en nog 5 items (alle bestanden staan in --format json)"
-        );
-    }
-
-    #[test]
-    fn normalizing_folds_case_accents_and_punctuation() {
-        assert_eq!(
-            normalize("Cursus: Één  ouder-kind!"),
-            "cursus een ouder kind"
         );
     }
 
