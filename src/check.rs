@@ -4,9 +4,11 @@
 //! memory), stale entries with their owner, likely duplicate offers, and
 //! with `--extern` the external addresses.
 
+use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 use chrono::NaiveDate;
@@ -18,7 +20,7 @@ use serde_yaml::Value;
 use crate::diagnostics::{Diagnostic, Diagnostics, Position, Stream};
 use crate::load::{self, Kind, RawSite, SourceFile};
 use crate::model::Site;
-use crate::render::Output;
+use crate::render::{Sink, made_twice};
 use crate::{pipeline, validate};
 
 mod duplicates;
@@ -258,8 +260,12 @@ pub fn check(options: &CheckOptions) -> CheckReport {
             return report;
         }
     };
-    let output = match pipeline::render_site(&site) {
-        Ok(output) => output,
+    let rendered = Rendered::default();
+    let output = match pipeline::render_site(&site, &rendered) {
+        Ok(()) => rendered
+            .0
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner),
         Err(more) => {
             diagnostics.extend(more);
             report.links.skipped = true;
@@ -278,6 +284,44 @@ pub fn check(options: &CheckOptions) -> CheckReport {
     report
 }
 
+/// The rendered site as links need it: every path, and the bytes of the
+/// HTML pages only, whose ids anchors point at. The search index and the
+/// exports, a third of a large site, are not kept.
+#[derive(Default)]
+struct Rendered(Mutex<BTreeMap<String, Vec<u8>>>);
+
+fn is_page(path: &str) -> bool {
+    path.ends_with(".html")
+}
+
+impl Sink for Rendered {
+    fn put(&self, path: String, bytes: Vec<u8>) -> anyhow::Result<()> {
+        let kept = if is_page(&path) { bytes } else { Vec::new() };
+        let mut files = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        match files.entry(path) {
+            Entry::Vacant(slot) => {
+                slot.insert(kept);
+                Ok(())
+            }
+            Entry::Occupied(taken) => Err(made_twice(taken.key())),
+        }
+    }
+
+    fn stream(
+        &self,
+        path: String,
+        write: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+    ) -> anyhow::Result<()> {
+        let mut bytes = Vec::new();
+        if is_page(&path) {
+            write(&mut bytes)?;
+        } else {
+            write(&mut std::io::sink())?;
+        }
+        self.put(path, bytes)
+    }
+}
+
 /// A link found in a file: where, and what it points at.
 struct Found<'a> {
     file: &'a str,
@@ -288,7 +332,8 @@ struct Found<'a> {
 
 struct LinkChecker<'a> {
     site: &'a Site,
-    output: &'a Output,
+    /// Every path of the rendered site; the bytes of its HTML pages.
+    output: &'a BTreeMap<String, Vec<u8>>,
     /// Raw files by path, for the positions of front matter keys.
     files: HashMap<&'a str, &'a SourceFile>,
     /// Offers that exist but are not published (`status: gestopt`).
@@ -302,7 +347,7 @@ struct LinkChecker<'a> {
 type ExternalLinks = BTreeMap<String, Vec<(String, Position, Option<String>)>>;
 
 impl<'a> LinkChecker<'a> {
-    fn new(site: &'a Site, raw: &'a RawSite, output: &'a Output) -> Self {
+    fn new(site: &'a Site, raw: &'a RawSite, output: &'a BTreeMap<String, Vec<u8>>) -> Self {
         let published: BTreeSet<&str> =
             site.aanbod.iter().map(|a| a.source.slug.as_str()).collect();
         LinkChecker {
@@ -461,11 +506,9 @@ impl<'a> LinkChecker<'a> {
                 None,
             );
         };
-        let key = if self.output.files.contains_key(&key) {
+        let key = if self.output.contains_key(&key) {
             key
-        } else if !path.ends_with('/')
-            && self.output.files.contains_key(&format!("{key}/index.html"))
-        {
+        } else if !path.ends_with('/') && self.output.contains_key(&format!("{key}/index.html")) {
             format!("{key}/index.html")
         } else {
             let what = if path.rsplit('/').next().unwrap_or_default().contains('.')
@@ -485,7 +528,7 @@ impl<'a> LinkChecker<'a> {
                 let ids = self
                     .anchors
                     .entry(key.clone())
-                    .or_insert_with(|| ids_in(&self.output.files[&key]));
+                    .or_insert_with(|| ids_in(&self.output[&key]));
                 if ids.contains(&anchor) {
                     Resolved::Fine
                 } else {
@@ -538,7 +581,6 @@ impl<'a> LinkChecker<'a> {
         }
         let pages = self
             .output
-            .files
             .keys()
             .filter_map(|k| k.strip_suffix("index.html"))
             .map(|dir| format!("/{dir}"));

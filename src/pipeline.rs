@@ -98,27 +98,34 @@ pub fn load_site_cached(
     (site, diagnostics.sorted())
 }
 
-/// Renders a validated site into memory: pages, static files, search index.
-pub fn render_site(site: &Site) -> Result<Output, Diagnostics> {
+/// Renders a validated site into `sink`: pages, static files, search
+/// index and exports.
+pub fn render_site(site: &Site, sink: &dyn Sink) -> Result<(), Diagnostics> {
     let theme = Theme::load(&site.root, &site.config.thema)?;
-    render_with_theme(site, &theme)
+    render_into(site, &theme, sink)
 }
 
-/// Everything `render_site` does after loading the theme: `serve` keeps the
-/// theme between changes that touch only content.
+/// Renders a validated site into memory with a loaded theme: `serve` keeps
+/// the theme between changes that touch only content.
 pub fn render_with_theme(site: &Site, theme: &Theme) -> Result<Output, Diagnostics> {
-    Output::collect(|sink| make_files(site, theme, sink).map(|_| ())).map_err(|err| match err {
-        BuildError::Content(diagnostics) => diagnostics,
-        BuildError::Io(err) => {
-            let mut diagnostics = Diagnostics::default();
-            diagnostics.push(crate::diagnostics::Diagnostic::error(
-                crate::load::CONFIG_FILE,
-                crate::diagnostics::Position::START,
-                format!("De site kon niet worden gemaakt: {err:#}"),
-            ));
-            diagnostics
-        }
-    })
+    Output::collect(|sink| render_into(site, theme, sink))
+}
+
+fn render_into(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<(), Diagnostics> {
+    make_files(site, theme, sink)
+        .map(drop)
+        .map_err(|err| match err {
+            BuildError::Content(diagnostics) => diagnostics,
+            BuildError::Io(err) => {
+                let mut diagnostics = Diagnostics::default();
+                diagnostics.push(crate::diagnostics::Diagnostic::error(
+                    crate::load::CONFIG_FILE,
+                    crate::diagnostics::Position::START,
+                    format!("De site kon niet worden gemaakt: {err:#}"),
+                ));
+                diagnostics
+            }
+        })
 }
 
 /// Renders the pages, the search index and the exports into `sink`. The

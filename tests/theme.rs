@@ -125,7 +125,7 @@ fn no_page_has_inline_script_or_style_and_the_headers_ship() {
 }
 
 #[test]
-fn a_theme_file_on_the_path_of_a_page_stops_the_build_and_the_preview_alike() {
+fn a_theme_file_on_the_path_of_a_page_stops_the_build_the_preview_and_the_checks_alike() {
     let site = example_with_theme("eigen");
     site.write("themes/eigen/static/over/index.html", "<p>Oude pagina</p>");
 
@@ -144,7 +144,10 @@ fn a_theme_file_on_the_path_of_a_page_stops_the_build_and_the_preview_alike() {
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
     let (loaded, diagnostics) = sociale_kaart::pipeline::load_site(site.path(), today);
     assert!(!diagnostics.has_errors());
-    let rendered = sociale_kaart::pipeline::render_site(&loaded.expect("the site loads"));
+    let loaded = loaded.expect("the site loads");
+    let theme = sociale_kaart::render::Theme::load(site.path(), &loaded.config.thema)
+        .expect("the theme loads");
+    let rendered = sociale_kaart::pipeline::render_with_theme(&loaded, &theme);
     let Err(diagnostics) = rendered else {
         panic!("rendering into memory must fail too");
     };
@@ -153,5 +156,14 @@ fn a_theme_file_on_the_path_of_a_page_stops_the_build_and_the_preview_alike() {
     assert!(
         messages[0].contains("hetzelfde pad over/index.html"),
         "{messages:?}"
+    );
+    let checked = site.run(&["check"]);
+    assert_eq!(checked.code, 1, "{}", checked.stdout);
+    assert!(
+        checked
+            .stdout
+            .contains("twee bestanden van de site krijgen hetzelfde pad over/index.html"),
+        "{}",
+        checked.stdout
     );
 }
