@@ -12,9 +12,10 @@
 # minutes), which would make every run pay for the previous run's clean-up.
 # Before each run, `sync` writes the previous run's files to disk, so that
 # a run does not share the machine with the kernel writing back 300 MB.
-# One last run rebuilds over an existing public/ after one offer changed, as
+# One more run rebuilds over an existing public/ after one offer changed, as
 # an editor's rebuild does: it compares every file with the published one
-# and replaces only those that differ.
+# and replaces only those that differ. Last, `check` runs on the same site
+# (it compares every pair of offers that share a title word).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -48,3 +49,5 @@ changed="$(find "$site/content/aanbod" -name '*.md' | sort | awk 'NR == 1')"
 printf '\nDeze zin is nieuw.\n' >>"$changed"
 sync
 /usr/bin/time -f '  total %e s wall, %M KB' "$bin" --site "$site" build --timings 2>&1 | grep -E '^  |^Klaar'
+echo "check of the same site:"
+/usr/bin/time -f '  check %e s wall, %M KB' "$bin" --site "$site" check 2>&1 >/dev/null
