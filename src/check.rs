@@ -260,10 +260,14 @@ pub fn check(options: &CheckOptions) -> CheckReport {
             return report;
         }
     };
-    let rendered = Rendered::default();
+    let found = all_links(&site, &raw);
+    let rendered = Rendered {
+        anchored: anchored_pages(&site.config.basis_url, &found),
+        files: Mutex::default(),
+    };
     let output = match pipeline::render_site(&site, &rendered) {
         Ok(()) => rendered
-            .0
+            .files
             .into_inner()
             .unwrap_or_else(PoisonError::into_inner),
         Err(more) => {
@@ -274,7 +278,7 @@ pub fn check(options: &CheckOptions) -> CheckReport {
         }
     };
     let mut links = LinkChecker::new(&site, &raw, &output);
-    let external = links.check_all(&mut diagnostics);
+    let external = links.check_all(found, &mut diagnostics);
     report.links.internal = links.checked;
     if options.external {
         report.links.external = external.len();
@@ -284,20 +288,23 @@ pub fn check(options: &CheckOptions) -> CheckReport {
     report
 }
 
-/// The rendered site as links need it: every path, and the bytes of the
-/// HTML pages only, whose ids anchors point at. The search index and the
-/// exports, a third of a large site, are not kept.
-#[derive(Default)]
-struct Rendered(Mutex<BTreeMap<String, Vec<u8>>>);
-
-fn is_page(path: &str) -> bool {
-    path.ends_with(".html")
+/// The rendered site as links need it: every path, and the bytes of only
+/// the pages that an anchor points into. The rest of a large site (pages,
+/// search index, exports) would take hundreds of megabytes.
+struct Rendered {
+    /// The output paths whose ids are needed.
+    anchored: BTreeSet<String>,
+    files: Mutex<BTreeMap<String, Vec<u8>>>,
 }
 
 impl Sink for Rendered {
     fn put(&self, path: String, bytes: Vec<u8>) -> anyhow::Result<()> {
-        let kept = if is_page(&path) { bytes } else { Vec::new() };
-        let mut files = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let kept = if self.anchored.contains(&path) {
+            bytes
+        } else {
+            Vec::new()
+        };
+        let mut files = self.files.lock().unwrap_or_else(PoisonError::into_inner);
         match files.entry(path) {
             Entry::Vacant(slot) => {
                 slot.insert(kept);
@@ -313,7 +320,7 @@ impl Sink for Rendered {
         write: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
     ) -> anyhow::Result<()> {
         let mut bytes = Vec::new();
-        if is_page(&path) {
+        if self.anchored.contains(&path) {
             write(&mut bytes)?;
         } else {
             write(&mut std::io::sink())?;
@@ -332,10 +339,8 @@ struct Found<'a> {
 
 struct LinkChecker<'a> {
     site: &'a Site,
-    /// Every path of the rendered site; the bytes of its HTML pages.
+    /// Every path of the rendered site; the bytes of the anchored pages.
     output: &'a BTreeMap<String, Vec<u8>>,
-    /// Raw files by path, for the positions of front matter keys.
-    files: HashMap<&'a str, &'a SourceFile>,
     /// Offers that exist but are not published (`status: gestopt`).
     stopped: BTreeSet<&'a str>,
     /// The ids on each rendered page that an anchor has pointed at.
@@ -353,7 +358,6 @@ impl<'a> LinkChecker<'a> {
         LinkChecker {
             site,
             output,
-            files: raw.files.iter().map(|f| (f.path.as_str(), f)).collect(),
             stopped: raw
                 .files
                 .iter()
@@ -365,146 +369,53 @@ impl<'a> LinkChecker<'a> {
         }
     }
 
-    /// Checks every internal link; returns the external ones.
-    fn check_all(&mut self, diagnostics: &mut Diagnostics) -> ExternalLinks {
-        let site = self.site;
-        let mut entries: Vec<(&crate::model::Source, String)> = Vec::new();
-        entries.extend(
-            site.aanbod
-                .iter()
-                .map(|a| (&a.source, crate::model::offer_url(&a.source.slug))),
-        );
-        entries.extend(
-            site.aanbieders
-                .iter()
-                .map(|p| (&p.source, crate::model::provider_url(&p.source.slug))),
-        );
-        entries.extend(
-            site.paginas
-                .iter()
-                .map(|p| (&p.source, crate::model::pagina_url(&p.source.slug))),
-        );
+    /// Checks every link found; returns the external ones.
+    fn check_all(
+        &mut self,
+        found: Vec<(Found<'a>, String)>,
+        diagnostics: &mut Diagnostics,
+    ) -> ExternalLinks {
         let mut external = ExternalLinks::new();
-        for (source, page_url) in entries {
-            let mut found = body_links(&site.root, source);
-            found.extend(self.front_matter_links(&source.path));
-            for link in found {
-                match self.resolve(&link.target, &page_url) {
-                    Resolved::Fine => {}
-                    Resolved::External(url) => {
-                        external.entry(url).or_default().push((
-                            link.file.to_string(),
-                            link.at,
-                            link.key.clone(),
-                        ));
+        for (link, page_url) in found {
+            match self.resolve(&link.target, &page_url) {
+                Resolved::Fine => {}
+                Resolved::External(url) => {
+                    external.entry(url).or_default().push((
+                        link.file.to_string(),
+                        link.at,
+                        link.key.clone(),
+                    ));
+                }
+                Resolved::Broken(message, hint) => {
+                    let mut d = Diagnostic::error(link.file, link.at, message);
+                    if let Some(key) = link.key {
+                        d = d.key(key);
                     }
-                    Resolved::Broken(message, hint) => {
-                        let mut d = Diagnostic::error(link.file, link.at, message);
-                        if let Some(key) = link.key {
-                            d = d.key(key);
-                        }
-                        if let Some(hint) = hint {
-                            d = d.hint(hint);
-                        }
-                        diagnostics.push(d);
+                    if let Some(hint) = hint {
+                        d = d.hint(hint);
                     }
+                    diagnostics.push(d);
                 }
             }
         }
         external
     }
 
-    /// Addresses in the front matter: website, sign-up form, recognition.
-    fn front_matter_links(&self, path: &'a str) -> Vec<Found<'a>> {
-        let Some(file) = self.files.get(path) else {
-            return Vec::new();
-        };
-        let mut found = Vec::new();
-        for key in ["website", "aanmelden.url", "erkenning.url"] {
-            let mut value = &file.front.value;
-            for part in key.split('.') {
-                value = value.get(part).unwrap_or(&Value::Null);
-            }
-            if let Some(url) = value.as_str() {
-                found.push(Found {
-                    file: path,
-                    at: file.front.positions.value(key),
-                    key: Some(key.to_string()),
-                    target: url.trim().to_string(),
-                });
-            }
-        }
-        found
-    }
-
     fn resolve(&mut self, target: &str, page_url: &str) -> Resolved {
-        let target = target.trim();
-        if target.is_empty() {
-            return Resolved::Broken(
-                "Deze link heeft geen adres.".into(),
-                Some("Zet het adres tussen de haakjes: [tekst](/aanbod/naam/).".into()),
-            );
-        }
-        let lower = target.to_ascii_lowercase();
-        if lower.starts_with("mailto:") || lower.starts_with("tel:") {
-            return Resolved::Fine;
-        }
-        let base_url = self.site.config.basis_url.trim_end_matches('/');
-        let own = target
-            .strip_prefix(base_url)
-            .filter(|rest| rest.is_empty() || rest.starts_with(['/', '#', '?']));
-        let target = match own {
-            Some("") => "/",
-            Some(rest) => rest,
-            None => target,
-        };
-        if own.is_none() && (lower.starts_with("http://") || lower.starts_with("https://")) {
-            return Resolved::External(target.to_string());
-        }
-        if let Some(rest) = target.strip_prefix("//") {
-            return Resolved::External(format!("https://{rest}"));
-        }
-        let scheme = (own.is_none())
-            .then_some(lower.as_str())
-            .and_then(|lower| lower.split_once(':'))
-            .map(|(s, _)| s)
-            .filter(|s| !s.contains(['/', '?', '#']));
-        if let Some(scheme) = scheme {
-            return Resolved::Broken(
-                format!("Een link die met '{scheme}:' begint, wordt niet getoond."),
-                Some("Gebruik een webadres (https://...), een pad op deze site (/aanbod/naam/), mailto: of tel:.".into()),
-            );
-        }
-        if own.is_none() && lower.starts_with("www.") {
-            return Resolved::Broken(
-                format!("De link naar '{target}' mist 'https://' aan het begin."),
-                Some(format!(
-                    "Schrijf het webadres helemaal: https://{target}. Zonder https:// zoekt de browser het op deze site."
-                )),
-            );
-        }
-        if own.is_none() && validate::is_email(target) {
-            return Resolved::Broken(
-                format!("De link naar '{target}' is een e-mailadres zonder 'mailto:'."),
-                Some(format!("Schrijf mailto: ervoor: [tekst](mailto:{target}).")),
-            );
-        }
-        self.checked += 1;
-        let base = url::Url::parse("http://sociale-kaart.invalid").expect("valid base");
-        let Ok(resolved) = base.join(page_url).and_then(|page| page.join(target)) else {
-            return Resolved::Broken(format!("'{target}' is geen geldig adres."), None);
-        };
-        let path = resolved.path().to_string();
-        let fragment = resolved.fragment().map(|f| {
-            percent_encoding::percent_decode_str(f)
-                .decode_utf8_lossy()
-                .into_owned()
-        });
-        let Some(key) = crate::serve::output_key(&path) else {
-            return Resolved::Broken(
-                format!("De link naar '{target}' gaat buiten de site."),
-                None,
-            );
+        let Local {
+            target,
+            path,
+            key,
+            anchor,
+        } = match locate(&self.site.config.basis_url, target, page_url) {
+            Target::Outside(resolved) => return resolved,
+            Target::Inside(located) => {
+                self.checked += 1;
+                match located {
+                    Ok(local) => local,
+                    Err(broken) => return broken,
+                }
+            }
         };
         let key = if self.output.contains_key(&key) {
             key
@@ -523,7 +434,7 @@ impl<'a> LinkChecker<'a> {
                 Some(self.page_hint(&path)),
             );
         };
-        match fragment.filter(|f| !f.is_empty()) {
+        match anchor {
             Some(anchor) => {
                 let ids = self
                     .anchors
@@ -608,6 +519,173 @@ impl<'a> LinkChecker<'a> {
             _ => format!("Zie /{section}/ voor alle pagina's."),
         }
     }
+}
+
+/// Every link in the site's files, with the URL of the page it is on.
+fn all_links<'a>(site: &'a Site, raw: &'a RawSite) -> Vec<(Found<'a>, String)> {
+    let files: HashMap<&str, &SourceFile> =
+        raw.files.iter().map(|f| (f.path.as_str(), f)).collect();
+    let offers = site
+        .aanbod
+        .iter()
+        .map(|a| (&a.source, crate::model::offer_url(&a.source.slug)));
+    let providers = site
+        .aanbieders
+        .iter()
+        .map(|p| (&p.source, crate::model::provider_url(&p.source.slug)));
+    let pages = site
+        .paginas
+        .iter()
+        .map(|p| (&p.source, crate::model::pagina_url(&p.source.slug)));
+    let mut links = Vec::new();
+    for (source, page_url) in offers.chain(providers).chain(pages) {
+        let mut found = body_links(&site.root, source);
+        if let Some(file) = files.get(source.path.as_str()) {
+            found.extend(front_matter_links(file));
+        }
+        links.extend(found.into_iter().map(|link| (link, page_url.clone())));
+    }
+    links
+}
+
+/// Addresses in the front matter: website, sign-up form, recognition.
+fn front_matter_links(file: &SourceFile) -> Vec<Found<'_>> {
+    let mut found = Vec::new();
+    for key in ["website", "aanmelden.url", "erkenning.url"] {
+        let mut value = &file.front.value;
+        for part in key.split('.') {
+            value = value.get(part).unwrap_or(&Value::Null);
+        }
+        if let Some(url) = value.as_str() {
+            found.push(Found {
+                file: &file.path,
+                at: file.front.positions.value(key),
+                key: Some(key.to_string()),
+                target: url.trim().to_string(),
+            });
+        }
+    }
+    found
+}
+
+/// Where a link points, as far as that is known before the site is rendered.
+enum Target {
+    /// `mailto:`, `tel:`, another site, or a link that cannot work anywhere.
+    Outside(Resolved),
+    /// This site: the output path to look for, or why there is none.
+    Inside(Result<Local, Resolved>),
+}
+
+struct Local {
+    /// The link as written, without this site's own address.
+    target: String,
+    /// The URL path, e.g. `/aanbod/x/`.
+    path: String,
+    /// The output path, e.g. `aanbod/x/index.html`.
+    key: String,
+    anchor: Option<String>,
+}
+
+fn locate(basis_url: &str, target: &str, page_url: &str) -> Target {
+    let outside =
+        |message: String, hint: Option<String>| Target::Outside(Resolved::Broken(message, hint));
+    let target = target.trim();
+    if target.is_empty() {
+        return outside(
+            "Deze link heeft geen adres.".into(),
+            Some("Zet het adres tussen de haakjes: [tekst](/aanbod/naam/).".into()),
+        );
+    }
+    let lower = target.to_ascii_lowercase();
+    if lower.starts_with("mailto:") || lower.starts_with("tel:") {
+        return Target::Outside(Resolved::Fine);
+    }
+    let base_url = basis_url.trim_end_matches('/');
+    let own = target
+        .strip_prefix(base_url)
+        .filter(|rest| rest.is_empty() || rest.starts_with(['/', '#', '?']));
+    let target = match own {
+        Some("") => "/",
+        Some(rest) => rest,
+        None => target,
+    };
+    if own.is_none() && (lower.starts_with("http://") || lower.starts_with("https://")) {
+        return Target::Outside(Resolved::External(target.to_string()));
+    }
+    if let Some(rest) = target.strip_prefix("//") {
+        return Target::Outside(Resolved::External(format!("https://{rest}")));
+    }
+    let scheme = (own.is_none())
+        .then_some(lower.as_str())
+        .and_then(|lower| lower.split_once(':'))
+        .map(|(s, _)| s)
+        .filter(|s| !s.contains(['/', '?', '#']));
+    if let Some(scheme) = scheme {
+        return outside(
+            format!("Een link die met '{scheme}:' begint, wordt niet getoond."),
+            Some("Gebruik een webadres (https://...), een pad op deze site (/aanbod/naam/), mailto: of tel:.".into()),
+        );
+    }
+    if own.is_none() && lower.starts_with("www.") {
+        return outside(
+            format!("De link naar '{target}' mist 'https://' aan het begin."),
+            Some(format!(
+                "Schrijf het webadres helemaal: https://{target}. Zonder https:// zoekt de browser het op deze site."
+            )),
+        );
+    }
+    if own.is_none() && validate::is_email(target) {
+        return outside(
+            format!("De link naar '{target}' is een e-mailadres zonder 'mailto:'."),
+            Some(format!("Schrijf mailto: ervoor: [tekst](mailto:{target}).")),
+        );
+    }
+    let base = url::Url::parse("http://sociale-kaart.invalid").expect("valid base");
+    let Ok(resolved) = base.join(page_url).and_then(|page| page.join(target)) else {
+        return Target::Inside(Err(Resolved::Broken(
+            format!("'{target}' is geen geldig adres."),
+            None,
+        )));
+    };
+    let path = resolved.path().to_string();
+    let anchor = resolved
+        .fragment()
+        .map(|f| {
+            percent_encoding::percent_decode_str(f)
+                .decode_utf8_lossy()
+                .into_owned()
+        })
+        .filter(|f| !f.is_empty());
+    let Some(key) = crate::serve::output_key(&path) else {
+        return Target::Inside(Err(Resolved::Broken(
+            format!("De link naar '{target}' gaat buiten de site."),
+            None,
+        )));
+    };
+    Target::Inside(Ok(Local {
+        target: target.to_string(),
+        path,
+        key,
+        anchor,
+    }))
+}
+
+/// The output paths that anchors among `links` may point into: a link to
+/// `/x` may land on `x` or on `x/index.html`.
+fn anchored_pages(basis_url: &str, links: &[(Found, String)]) -> BTreeSet<String> {
+    let mut pages = BTreeSet::new();
+    for (link, page_url) in links {
+        if let Target::Inside(Ok(Local {
+            key,
+            anchor: Some(_),
+            ..
+        })) = locate(basis_url, &link.target, page_url)
+        {
+            pages.insert(format!("{key}/index.html"));
+            pages.insert(key);
+        }
+    }
+    pages
 }
 
 enum Resolved {
