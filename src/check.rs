@@ -4,7 +4,6 @@
 //! memory), stale entries with their owner, likely duplicate offers, and
 //! with `--extern` the external addresses.
 
-use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -20,7 +19,7 @@ use serde_yaml::Value;
 use crate::diagnostics::{Diagnostic, Diagnostics, Position, Stream};
 use crate::load::{self, Kind, RawSite, SourceFile};
 use crate::model::Site;
-use crate::render::{Sink, made_twice};
+use crate::render::{Output, Sink};
 use crate::{pipeline, validate};
 
 mod duplicates;
@@ -260,16 +259,22 @@ pub fn check(options: &CheckOptions) -> CheckReport {
             return report;
         }
     };
-    let found = all_links(&site, &raw);
+    let located: Vec<(Found, Target)> = all_links(&site, &raw)
+        .into_iter()
+        .map(|(link, page_url)| {
+            let target = locate(&site.config.basis_url, &link.target, &page_url);
+            (link, target)
+        })
+        .collect();
     let rendered = Rendered {
-        anchored: anchored_pages(&site.config.basis_url, &found),
-        files: Mutex::default(),
+        anchored: anchored_pages(&located),
+        output: Mutex::default(),
     };
     let output = match pipeline::render_site(&site, &rendered) {
-        Ok(()) => rendered
-            .files
-            .into_inner()
-            .unwrap_or_else(PoisonError::into_inner),
+        Ok(()) => {
+            let output = rendered.output.into_inner();
+            output.unwrap_or_else(PoisonError::into_inner).files
+        }
         Err(more) => {
             diagnostics.extend(more);
             report.links.skipped = true;
@@ -278,7 +283,7 @@ pub fn check(options: &CheckOptions) -> CheckReport {
         }
     };
     let mut links = LinkChecker::new(&site, &raw, &output);
-    let external = links.check_all(found, &mut diagnostics);
+    let external = links.check_all(located, &mut diagnostics);
     report.links.internal = links.checked;
     if options.external {
         report.links.external = external.len();
@@ -294,7 +299,7 @@ pub fn check(options: &CheckOptions) -> CheckReport {
 struct Rendered {
     /// The output paths whose ids are needed.
     anchored: BTreeSet<String>,
-    files: Mutex<BTreeMap<String, Vec<u8>>>,
+    output: Mutex<Output>,
 }
 
 impl Sink for Rendered {
@@ -304,14 +309,7 @@ impl Sink for Rendered {
         } else {
             Vec::new()
         };
-        let mut files = self.files.lock().unwrap_or_else(PoisonError::into_inner);
-        match files.entry(path) {
-            Entry::Vacant(slot) => {
-                slot.insert(kept);
-                Ok(())
-            }
-            Entry::Occupied(taken) => Err(made_twice(taken.key())),
-        }
+        self.output.put(path, kept)
     }
 
     fn stream(
@@ -372,12 +370,12 @@ impl<'a> LinkChecker<'a> {
     /// Checks every link found; returns the external ones.
     fn check_all(
         &mut self,
-        found: Vec<(Found<'a>, String)>,
+        located: Vec<(Found<'a>, Target)>,
         diagnostics: &mut Diagnostics,
     ) -> ExternalLinks {
         let mut external = ExternalLinks::new();
-        for (link, page_url) in found {
-            match self.resolve(&link.target, &page_url) {
+        for (link, target) in located {
+            match self.resolve(target) {
                 Resolved::Fine => {}
                 Resolved::External(url) => {
                     external.entry(url).or_default().push((
@@ -401,13 +399,13 @@ impl<'a> LinkChecker<'a> {
         external
     }
 
-    fn resolve(&mut self, target: &str, page_url: &str) -> Resolved {
+    fn resolve(&mut self, target: Target) -> Resolved {
         let Local {
             target,
             path,
             key,
             anchor,
-        } = match locate(&self.site.config.basis_url, target, page_url) {
+        } = match target {
             Target::Outside(resolved) => return resolved,
             Target::Inside(located) => {
                 self.checked += 1;
@@ -670,19 +668,19 @@ fn locate(basis_url: &str, target: &str, page_url: &str) -> Target {
     }))
 }
 
-/// The output paths that anchors among `links` may point into: a link to
+/// The output paths that anchors among `located` may point into: a link to
 /// `/x` may land on `x` or on `x/index.html`.
-fn anchored_pages(basis_url: &str, links: &[(Found, String)]) -> BTreeSet<String> {
+fn anchored_pages(located: &[(Found, Target)]) -> BTreeSet<String> {
     let mut pages = BTreeSet::new();
-    for (link, page_url) in links {
+    for (_, target) in located {
         if let Target::Inside(Ok(Local {
             key,
             anchor: Some(_),
             ..
-        })) = locate(basis_url, &link.target, page_url)
+        })) = target
         {
             pages.insert(format!("{key}/index.html"));
-            pages.insert(key);
+            pages.insert(key.clone());
         }
     }
     pages

@@ -26,7 +26,10 @@ fn normalize(text: &str) -> String {
 /// A normalized title or summary, prepared once: on a large site each one
 /// is compared with hundreds of others.
 struct Text {
+    /// Split into words to pick the offers worth comparing.
     normalized: String,
+    /// The same characters, for the Levenshtein distance: decoding them
+    /// again for every comparison took longer than the comparison.
     chars: Vec<char>,
     /// The text without spaces, for the Sørensen-Dice coefficient.
     compact: Vec<char>,
