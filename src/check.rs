@@ -537,10 +537,11 @@ fn all_links<'a>(site: &'a Site, raw: &'a RawSite) -> Vec<(Found<'a>, String)> {
         .map(|p| (&p.source, crate::model::pagina_url(&p.source.slug)));
     let mut links = Vec::new();
     for (source, page_url) in offers.chain(providers).chain(pages) {
-        let mut found = body_links(&site.root, source);
-        if let Some(file) = files.get(source.path.as_str()) {
-            found.extend(front_matter_links(file));
-        }
+        let Some(file) = files.get(source.path.as_str()) else {
+            continue;
+        };
+        let mut found = body_links(source, file.body_line);
+        found.extend(front_matter_links(file));
         links.extend(found.into_iter().map(|link| (link, page_url.clone())));
     }
     links
@@ -704,17 +705,9 @@ fn ids_in(html: &[u8]) -> BTreeSet<String> {
         .collect()
 }
 
-/// Links and images in a Markdown body, with their place in the file.
-fn body_links<'a>(root: &Path, source: &'a crate::model::Source) -> Vec<Found<'a>> {
-    // The body is the end of the file; its first line is found from the file.
-    let first_line = load::read_text(root, &root.join(&source.path))
-        .ok()
-        .and_then(|text| {
-            text.len()
-                .checked_sub(source.body.len())
-                .map(|start| text[..start].matches('\n').count())
-        })
-        .unwrap_or(0);
+/// Links and images in a Markdown body that starts on file line
+/// `first_line`, with their place in the file.
+fn body_links(source: &crate::model::Source, first_line: usize) -> Vec<Found<'_>> {
     let body = &source.body;
     let mut found = Vec::new();
     for (event, range) in
@@ -729,7 +722,7 @@ fn body_links<'a>(root: &Path, source: &'a crate::model::Source) -> Vec<Found<'a
             _ => continue,
         };
         let before = &body[..range.start];
-        let line = first_line + before.matches('\n').count() + 1;
+        let line = first_line + before.matches('\n').count();
         let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
         found.extend(targets.into_iter().map(|target| Found {
             file: &source.path,

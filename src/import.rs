@@ -447,18 +447,8 @@ pub fn plan(options: &ImportOptions) -> Result<ImportPlan, ImportError> {
         }
         let text = file_text(&entry.front, &entry.body);
         // Read back exactly as a file on disk is read.
-        match load::split_front_matter(&path, &text).and_then(|(yaml, line, body)| {
-            load::parse_yaml(&path, yaml, line).map(|front| (front, body.to_string()))
-        }) {
-            Ok((front, body)) => {
-                let source = SourceFile {
-                    kind,
-                    path: path.clone(),
-                    slug: slug.clone(),
-                    valid_slug: true,
-                    front,
-                    body,
-                };
+        match SourceFile::parse(kind, path.clone(), slug.clone(), &text) {
+            Ok(source) => {
                 raw.files.retain(|f| f.path != path);
                 raw.files.push(source);
             }

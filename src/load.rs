@@ -52,6 +52,28 @@ pub struct SourceFile {
     pub valid_slug: bool,
     pub front: Document,
     pub body: String,
+    /// The file line the body starts on, counted from 1.
+    pub body_line: usize,
+}
+
+impl SourceFile {
+    /// Splits a content file's text into front matter and body and parses
+    /// the front matter: how the loader reads a file, and how the importer
+    /// reads back a file it is about to write.
+    pub fn parse(kind: Kind, path: String, slug: String, text: &str) -> Result<Self, Diagnostic> {
+        let (yaml, yaml_line, body) = split_front_matter(&path, text)?;
+        let front = parse_yaml(&path, yaml, yaml_line)?;
+        let body_line = text[..text.len() - body.len()].matches('\n').count() + 1;
+        Ok(SourceFile {
+            kind,
+            valid_slug: is_slug(&slug),
+            path,
+            slug,
+            front,
+            body: body.to_string(),
+            body_line,
+        })
+    }
 }
 
 /// Everything read from disk, before validation.
@@ -311,17 +333,7 @@ fn load_content_file(root: &Path, kind: Kind, path: &Path) -> Result<SourceFile,
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let valid_slug = is_slug(&slug);
-    let (yaml, yaml_line, body) = split_front_matter(&rel, &text).map_err(|d| vec![d])?;
-    let front = parse_yaml(&rel, yaml, yaml_line).map_err(|d| vec![d])?;
-    Ok(SourceFile {
-        kind,
-        path: rel,
-        slug,
-        valid_slug,
-        front,
-        body: body.to_string(),
-    })
+    SourceFile::parse(kind, rel, slug, &text).map_err(|d| vec![d])
 }
 
 /// A slug is what a file name may be: `a-z`, `0-9` and `-`, not empty.
@@ -1039,6 +1051,18 @@ mod tests {
         assert_eq!(yaml, "titel: a\n");
         assert_eq!(line, 2);
         assert_eq!(body, "Tekst\n");
+    }
+
+    #[test]
+    fn a_parsed_file_knows_the_line_its_body_starts_on() {
+        let parse =
+            |text: &str| SourceFile::parse(Kind::Pagina, "x.md".into(), "x".into(), text).unwrap();
+        assert_eq!(parse("---\ntitel: a\n---\nTekst\n").body_line, 4);
+        let file = parse("---\ntitel: a\nsamenvatting: b\n---\n\n\nTekst\n");
+        assert_eq!(file.body_line, 5);
+        assert_eq!(file.body, "\n\nTekst\n");
+        // A file that ends at its closing line has an empty body after it.
+        assert_eq!(parse("---\ntitel: a\n---").body_line, 3);
     }
 
     #[test]
