@@ -10,6 +10,8 @@
 # are done. On ext4 without a journal, creating a file right after many
 # files were deleted is slow (the allocator skips inodes freed in the last
 # minutes), which would make every run pay for the previous run's clean-up.
+# For the same reason, leave five minutes between two calls of this script:
+# it deletes its runs when it ends.
 # Before each run, `sync` writes the previous run's files to disk, so that
 # a run does not share the machine with the kernel writing back 300 MB.
 # One more run rebuilds over an existing public/ after one offer changed, as
