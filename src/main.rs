@@ -576,26 +576,21 @@ fn changes(published: sociale_kaart::write::Published) -> String {
 }
 
 fn search(site: &std::path::Path, request: &sociale_kaart::search::cli::SearchRequest) -> ExitCode {
-    use sociale_kaart::search::cli::{SearchError, run};
     if let Err(code) = require_site(site) {
         return code;
     }
-    match run(
-        site,
-        request,
-        pipeline::today(),
-        &mut std::io::stdout().lock(),
-    ) {
+    let (loaded, diagnostics) = pipeline::load_site(site, pipeline::today());
+    let Some(loaded) = loaded else {
+        diagnostics.print(site);
+        eprintln!(
+            "{} Los eerst de fouten op; dan kun je zoeken.",
+            diagnostics.summary()
+        );
+        return ExitCode::from(1);
+    };
+    match sociale_kaart::search::cli::run(&loaded, request, &mut std::io::stdout().lock()) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(SearchError::Content(diagnostics)) => {
-            diagnostics.print(site);
-            eprintln!(
-                "{} Los eerst de fouten op; dan kun je zoeken.",
-                diagnostics.summary()
-            );
-            ExitCode::from(1)
-        }
-        Err(SearchError::Usage(message)) => {
+        Err(message) => {
             eprintln!("fout: {message}");
             ExitCode::from(2)
         }

@@ -2,11 +2,11 @@
 //! that an editor can see whether parents will find an entry.
 
 use std::io::Write;
-use std::path::Path;
 
 use super::documents::Kind;
 use super::query::{Match, Plan};
 use super::{Filters, SearchIndex};
+use crate::model::Site;
 
 /// What to search for, with filters given by id as in the search page's URL.
 #[derive(Debug, Default)]
@@ -23,16 +23,7 @@ pub struct SearchRequest {
     pub free: bool,
 }
 
-/// Why the search did not run, with the exit code that goes with it.
-#[derive(Debug)]
-pub enum SearchError {
-    /// The content has errors: exit code 1.
-    Content(crate::diagnostics::Diagnostics),
-    /// A filter names something that does not exist, or indexing failed: exit code 2.
-    Usage(String),
-}
-
-fn ids_to_indexes(kind: &str, given: &[String], known: &[&str]) -> Result<Vec<u16>, SearchError> {
+fn ids_to_indexes(kind: &str, given: &[String], known: &[&str]) -> Result<Vec<u16>, String> {
     given
         .iter()
         .map(|id| {
@@ -40,30 +31,17 @@ fn ids_to_indexes(kind: &str, given: &[String], known: &[&str]) -> Result<Vec<u1
                 .iter()
                 .position(|k| k == id)
                 .map(|i| i as u16)
-                .ok_or_else(|| {
-                    SearchError::Usage(format!(
-                        "onbekende {kind} '{id}'. Kies uit: {}.",
-                        known.join(", ")
-                    ))
-                })
+                .ok_or_else(|| format!("onbekende {kind} '{id}'. Kies uit: {}.", known.join(", ")))
         })
         .collect()
 }
 
-/// Loads the site at `root`, searches it and writes the results to `out`.
-pub fn run(
-    root: &Path,
-    request: &SearchRequest,
-    today: chrono::NaiveDate,
-    out: &mut dyn Write,
-) -> Result<(), SearchError> {
-    let (site, diagnostics) = crate::pipeline::load_site(root, today);
-    let Some(site) = site else {
-        return Err(SearchError::Content(diagnostics));
-    };
-    let index = SearchIndex::build(&site).map_err(|err| {
-        SearchError::Usage(format!("de zoekindex kon niet worden gemaakt: {err:#}"))
-    })?;
+/// Searches a validated site and writes the results to `out`. The error is
+/// a usage error for the editor (exit code 2): a filter names something
+/// that does not exist, or indexing or writing failed.
+pub fn run(site: &Site, request: &SearchRequest, out: &mut dyn Write) -> Result<(), String> {
+    let index = SearchIndex::build(site)
+        .map_err(|err| format!("de zoekindex kon niet worden gemaakt: {err:#}"))?;
     let themes: Vec<&str> = index.themes.iter().map(|t| t.id.as_str()).collect();
     let municipalities: Vec<&str> = index.municipalities.iter().map(|p| p.id.as_str()).collect();
     let villages: Vec<&str> = index.villages.iter().map(|p| p.id.as_str()).collect();
@@ -81,9 +59,9 @@ pub fn run(
     };
     let results = index
         .search(&request.query, &filters)
-        .map_err(|err| SearchError::Usage(format!("zoeken mislukte: {err:#}")))?;
+        .map_err(|err| format!("zoeken mislukte: {err:#}"))?;
     write_results(&index, request, &results, out)
-        .map_err(|err| SearchError::Usage(format!("kan niet schrijven: {err}")))
+        .map_err(|err| format!("kan niet schrijven: {err}"))
 }
 
 fn score_text(score: f32) -> String {
