@@ -540,7 +540,7 @@ fn all_links<'a>(site: &'a Site, raw: &'a RawSite) -> Vec<(Found<'a>, String)> {
         let Some(file) = files.get(source.path.as_str()) else {
             continue;
         };
-        let mut found = body_links(source, file.body_line);
+        let mut found = body_links(file);
         found.extend(front_matter_links(file));
         links.extend(found.into_iter().map(|link| (link, page_url.clone())));
     }
@@ -705,10 +705,9 @@ fn ids_in(html: &[u8]) -> BTreeSet<String> {
         .collect()
 }
 
-/// Links and images in a Markdown body that starts on file line
-/// `first_line`, with their place in the file.
-fn body_links(source: &crate::model::Source, first_line: usize) -> Vec<Found<'_>> {
-    let body = &source.body;
+/// Links and images in a file's Markdown body, with their place in the file.
+fn body_links(file: &SourceFile) -> Vec<Found<'_>> {
+    let body = &file.body;
     let mut found = Vec::new();
     for (event, range) in
         Parser::new_ext(body, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH)
@@ -722,10 +721,10 @@ fn body_links(source: &crate::model::Source, first_line: usize) -> Vec<Found<'_>
             _ => continue,
         };
         let before = &body[..range.start];
-        let line = first_line + before.matches('\n').count();
+        let line = file.body_line + before.matches('\n').count();
         let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
         found.extend(targets.into_iter().map(|target| Found {
-            file: &source.path,
+            file: &file.path,
             at: Position::new(line, column),
             key: None,
             target,
